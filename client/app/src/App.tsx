@@ -1,0 +1,73 @@
+/** The app shell: the update banner, then the sign-in or the signed-in workspace and its routes. */
+import { createEffect, Match, Show, Switch } from 'solid-js'
+import { createMediaQuery } from './mediaQuery.ts'
+import { RouterProvider, useRouter } from './router.tsx'
+import { SessionProvider, useSession } from './session.tsx'
+import { AppHeader } from './views/AppHeader.tsx'
+import { ConversationView } from './views/ConversationView.tsx'
+import { InboxView } from './views/InboxView.tsx'
+import { LoginView } from './views/LoginView.tsx'
+import { UpdateBanner } from './views/UpdateBanner.tsx'
+import { WorkspaceProvider } from './workspace.tsx'
+
+/** From this width the inbox stays beside the open conversation. */
+const SPLIT_VIEW_QUERY = '(min-width: 900px)'
+
+function SignedIn(props: { onSignOut: () => void }) {
+  const router = useRouter()
+  const wide = createMediaQuery(SPLIT_VIEW_QUERY)
+  createEffect(() => {
+    if (router.route().name === 'notFound') router.navigate('/', { replace: true })
+  })
+  const conversationId = () => {
+    const r = router.route()
+    return r.name === 'conversation' ? r.id : undefined
+  }
+  return (
+    <div class="shell">
+      <AppHeader onSignOut={props.onSignOut} />
+      <div class="panes" classList={{ split: wide() && conversationId() !== undefined }}>
+        <Show when={!conversationId() || wide()}>
+          <InboxView selectedId={conversationId()} />
+        </Show>
+        <Show when={conversationId()} keyed>
+          {(id) => <ConversationView id={id} />}
+        </Show>
+      </div>
+    </div>
+  )
+}
+
+function Routes() {
+  const { session, signOut } = useSession()
+  const router = useRouter()
+  const signOutAndLeave = () => {
+    signOut()
+    router.navigate('/', { replace: true })
+  }
+  return (
+    <Switch>
+      <Match when={session()} keyed>
+        {(s) => (
+          <WorkspaceProvider session={s} onUnauthenticated={signOut}>
+            <SignedIn onSignOut={signOutAndLeave} />
+          </WorkspaceProvider>
+        )}
+      </Match>
+      <Match when={!session()}>
+        <LoginView />
+      </Match>
+    </Switch>
+  )
+}
+
+export function App() {
+  return (
+    <RouterProvider>
+      <SessionProvider>
+        <UpdateBanner />
+        <Routes />
+      </SessionProvider>
+    </RouterProvider>
+  )
+}

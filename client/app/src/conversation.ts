@@ -1,0 +1,121 @@
+/**
+ * One open conversation as Solid state: its Yjs document (reference-counted, released in
+ * onCleanup) reaches the view as a store patched with `reconcile`, plus which replies the
+ * server has committed and the inbox row for what the document does not know yet.
+ */
+import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js'
+import { createStore, reconcile } from 'solid-js/store'
+import { conversationDocName, isChatMessage, messagesOf, metaOf, readMeta, type ConversationMeta } from '../../../shared/documents.ts'
+import type { ChatMessage } from '../../../shared/protocol.ts'
+import { markRead, type ConversationRow } from '../../data/db.ts'
+import type { DocumentError, DocumentHandle } from '../../data/docs.ts'
+import { sendReply } from '../../data/outbox.ts'
+import { createLiveQuery } from './liveQuery.ts'
+import { useWorkspace } from './workspace.tsx'
+
+export type MessageState = 'pending' | 'sent'
+
+export interface ConversationState {
+  /** `loading` until the local copy is read (offline too), then `ready`; `failed` if it could not be. */
+  status: 'loading' | 'ready' | 'failed'
+  meta: ConversationMeta | null
+  messages: ChatMessage[]
+}
+
+export interface Conversation {
+  id: string
+  state: ConversationState
+  /** The inbox row of this conversation, when the event log has one. */
+  row: Accessor<ConversationRow | undefined>
+  synced: Accessor<boolean>
+  error: Accessor<DocumentError | null>
+  /** The delivery state of a message: replies are pending until the server logged them. */
+  messageState(message: ChatMessage): MessageState
+  /** Appends a reply (works offline); false when nothing was sent. */
+  send(text: string): Promise<boolean>
+}
+
+/** Messages in array order, each once (two replicas could append the same id concurrently), copied out of Yjs. */
+function readMessages(values: unknown[]): ChatMessage[] {
+  const seen = new Set<string>()
+  const out: ChatMessage[] = []
+  for (const v of values) {
+    if (!isChatMessage(v) || seen.has(v.id)) continue
+    seen.add(v.id)
+    // A copy: the store must not mark up the objects Yjs holds.
+    out.push({ ...v })
+  }
+  return out
+}
+
+/** Opens a conversation for a view; must run inside a component. */
+export function createConversation(id: string): Conversation {
+  const ws = useWorkspace()
+  const [state, setState] = createStore<ConversationState>({ status: 'loading', meta: null, messages: [] })
+  const [handle, setHandle] = createSignal<DocumentHandle | null>(null)
+  let disposed = false
+  let stop = () => {}
+
+  const opened: Promise<DocumentHandle | null> = ws.openDocument(conversationDocName(id)).then(
+    (h) => {
+      if (disposed) {
+        h.release()
+        return null
+      }
+      const messages = messagesOf(h.doc)
+      const meta = metaOf(h.doc)
+      const syncMessages = () => setState('messages', reconcile(readMessages(messages.toArray()), { key: 'id' }))
+      const syncMeta = () => setState('meta', reconcile(readMeta(h.doc)))
+      messages.observeDeep(syncMessages)
+      meta.observe(syncMeta)
+      stop = () => {
+        messages.unobserveDeep(syncMessages)
+        meta.unobserve(syncMeta)
+        h.release()
+      }
+      syncMessages()
+      syncMeta()
+      setState('status', 'ready')
+      setHandle(h)
+      return h
+    },
+    (err) => {
+      console.error('[conversation] could not open', id, err)
+      if (!disposed) setState('status', 'failed')
+      return null
+    },
+  )
+  onCleanup(() => {
+    disposed = true
+    stop()
+  })
+
+  const row = createLiveQuery(() => ws.db.conversations.get(id))
+  const sentIds = createLiveQuery(async () => new Set((await ws.db.sentIds.where('conversationId').equals(id).primaryKeys()).map(String)))
+
+  // Looking at a conversation reads it, including what arrives while it is open.
+  createEffect(() => {
+    if ((row()?.unread ?? 0) > 0) void markRead(ws.db, id)
+  })
+
+  const synced = createMemo(() => handle()?.synced() ?? false)
+  const error = createMemo(() => handle()?.error() ?? null)
+
+  return {
+    id,
+    state,
+    row,
+    synced,
+    error,
+    messageState(message) {
+      if (message.kind !== 'agent') return 'sent'
+      return sentIds()?.has(message.id) ? 'sent' : 'pending'
+    },
+    async send(text) {
+      // A reply typed while the local copy is still loading waits for it (a few milliseconds).
+      const h = handle() ?? (await opened)
+      if (!h || disposed) return false
+      return (await sendReply(ws.db, ws.session, id, h.doc, text)) !== null
+    },
+  }
+}

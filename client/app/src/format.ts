@@ -1,0 +1,44 @@
+/** Small display helpers. */
+import { createSignal, onCleanup, type Accessor } from 'solid-js'
+import type { ConversationStatus } from '../../../shared/protocol.ts'
+
+/** How often relative times ("5m") are refreshed: finer than the coarsest unit shown. */
+const CLOCK_TICK_MS = 30_000
+
+/** The current time as a signal ticking every half minute; must run inside a reactive owner. */
+export function createNow(): Accessor<number> {
+  const [now, setNow] = createSignal(Date.now())
+  const timer = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS)
+  onCleanup(() => clearInterval(timer))
+  return now
+}
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+/** A short relative time: "now", "5m", "3h", "2d", then a date. */
+export function relativeTime(at: number, now: number): string {
+  const d = Math.max(0, now - at)
+  if (d < MINUTE) return 'now'
+  if (d < HOUR) return `${Math.floor(d / MINUTE)}m`
+  if (d < DAY) return `${Math.floor(d / HOUR)}h`
+  if (d < 7 * DAY) return `${Math.floor(d / DAY)}d`
+  return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short' })
+}
+
+/** A clock time for a message. */
+export function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+
+const STATUS_LABELS: Record<ConversationStatus, string> = {
+  waiting: 'Waiting',
+  open: 'Open',
+  snoozed: 'Snoozed',
+  closed: 'Closed',
+}
+
+export function statusLabel(status: string): string {
+  return STATUS_LABELS[status as ConversationStatus] ?? status
+}

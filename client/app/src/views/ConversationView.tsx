@@ -1,0 +1,191 @@
+/**
+ * One conversation: the thread from the local Yjs document (readable offline once this device
+ * has it), and a composer whose replies appear at once as pending and go out when the
+ * document syncs.
+ */
+import { createEffect, createSignal, For, Match, on, onMount, Show, Switch } from 'solid-js'
+import type { ChatMessage } from '../../../../shared/protocol.ts'
+import { Limits } from '../../../../shared/protocol.ts'
+import { createConversation, type Conversation } from '../conversation.ts'
+import { clockTime, statusLabel } from '../format.ts'
+import { Link } from '../router.tsx'
+import { useWorkspace } from '../workspace.tsx'
+
+/** How close to the bottom (px) still counts as "reading the newest": new messages then scroll into view. */
+const STICK_TO_BOTTOM_PX = 80
+
+function draftKey(agentId: string, conversationId: string) {
+  return `parley.draft.${agentId}.${conversationId}`
+}
+
+function MessageItem(props: { message: ChatMessage; conversation: Conversation; me: string }) {
+  const state = () => props.conversation.messageState(props.message)
+  const mine = () => props.message.kind === 'agent' && props.message.authorId === props.me
+  return (
+    <li
+      class={`message message-${props.message.kind}`}
+      classList={{ mine: mine() }}
+      data-testid="message"
+      data-id={props.message.id}
+      data-kind={props.message.kind}
+      data-state={state()}
+    >
+      <Show when={!mine() && props.message.kind !== 'system'}>
+        <span class="message-author">{props.message.authorName}</span>
+      </Show>
+      <p class="message-text">{props.message.text}</p>
+      <span class="message-meta">
+        <time datetime={new Date(props.message.at).toISOString()}>{clockTime(props.message.at)}</time>
+        <Show when={props.message.kind === 'agent'}>
+          <span class="message-state" aria-label={state() === 'sent' ? 'Sent' : 'Waiting to send'} title={state() === 'sent' ? 'Sent' : 'Waiting to send'}>
+            {state() === 'sent' ? '✓' : '🕓'}
+          </span>
+        </Show>
+      </span>
+    </li>
+  )
+}
+
+export function ConversationView(props: { id: string }) {
+  const ws = useWorkspace()
+  const me = ws.session.agent.id
+  const conversation = createConversation(props.id)
+  const { state } = conversation
+
+  const title = () => state.meta?.visitorName || conversation.row()?.visitorName || 'Visitor'
+  const status = () => state.meta?.status ?? conversation.row()?.status ?? null
+
+  // ---- thread scrolling ----
+  let threadEl: HTMLOListElement | undefined
+  let stickToBottom = true
+  const onScroll = () => {
+    if (!threadEl) return
+    stickToBottom = threadEl.scrollHeight - threadEl.scrollTop - threadEl.clientHeight < STICK_TO_BOTTOM_PX
+  }
+  const scrollToBottom = () => {
+    if (threadEl) threadEl.scrollTop = threadEl.scrollHeight
+  }
+  createEffect(
+    on(
+      () => state.messages.length,
+      () => {
+        const last = state.messages[state.messages.length - 1]
+        if (stickToBottom || (last?.kind === 'agent' && last.authorId === me)) requestAnimationFrame(scrollToBottom)
+      },
+    ),
+  )
+
+  // ---- composer ----
+  const [draft, setDraft] = createSignal(localStorage.getItem(draftKey(me, props.id)) ?? '')
+  createEffect(() => {
+    const text = draft()
+    if (text) localStorage.setItem(draftKey(me, props.id), text)
+    else localStorage.removeItem(draftKey(me, props.id))
+  })
+  let composerEl: HTMLTextAreaElement | undefined
+  const canSend = () => state.status !== 'failed' && draft().trim().length > 0 && conversation.error() !== 'forbidden'
+
+  async function send() {
+    if (!canSend()) return
+    const text = draft()
+    setDraft('')
+    stickToBottom = true
+    try {
+      if (!(await conversation.send(text))) setDraft(text)
+    } catch (err) {
+      console.error('[composer] send failed', err)
+      setDraft(text)
+    }
+    composerEl?.focus()
+  }
+
+  function onKeyDown(e: KeyboardEvent) {
+    // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault()
+      void send()
+    }
+  }
+
+  onMount(() => {
+    // On a phone the keyboard would cover the thread; focus only where there is room.
+    if (window.matchMedia('(min-width: 900px)').matches) composerEl?.focus()
+  })
+
+  return (
+    <section class="conversation-pane" aria-label={`Conversation with ${title()}`}>
+      <div class="conversation-header">
+        <Link href="/" class="back" data-testid="back" aria-label="Back to inbox">
+          ‹ Inbox
+        </Link>
+        <div class="conversation-title">
+          <h2 data-testid="visitor-name">{title()}</h2>
+          <Show when={status()}>
+            {(s) => (
+              <span class={`status status-${s()}`} data-testid="conversation-status">
+                {statusLabel(s())}
+              </span>
+            )}
+          </Show>
+        </div>
+      </div>
+
+      <Switch>
+        <Match when={conversation.error() === 'forbidden'}>
+          <p class="notice" role="alert">
+            You no longer have access to this conversation.
+          </p>
+        </Match>
+        <Match when={conversation.error() === 'tooLarge'}>
+          <p class="notice" role="alert">
+            This conversation is too large to sync.
+          </p>
+        </Match>
+      </Switch>
+
+      <ol class="thread" data-testid="thread" ref={threadEl} onScroll={onScroll} aria-live="polite">
+        <Switch>
+          <Match when={state.status === 'failed'}>
+            <li class="empty">This conversation could not be opened on this device.</li>
+          </Match>
+          <Match when={state.status === 'loading'}>
+            <li class="empty">Loading…</li>
+          </Match>
+          <Match when={state.messages.length === 0}>
+            <li class="empty">
+              {ws.connectivity() === 'offline'
+                ? 'This conversation is not on this device yet. It will appear when you are back online.'
+                : conversation.synced()
+                  ? 'No messages yet'
+                  : 'Loading…'}
+            </li>
+          </Match>
+        </Switch>
+        <For each={state.messages}>{(m) => <MessageItem message={m} conversation={conversation} me={me} />}</For>
+      </ol>
+
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void send()
+        }}
+      >
+        <textarea
+          ref={composerEl}
+          data-testid="composer"
+          rows={1}
+          maxLength={Limits.messageText}
+          placeholder={ws.connectivity() === 'offline' ? 'Reply (sent when you are back online)' : 'Reply'}
+          aria-label="Reply"
+          value={draft()}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+        />
+        <button type="submit" class="button button-primary" data-testid="send" disabled={!canSend()}>
+          Send
+        </button>
+      </form>
+    </section>
+  )
+}

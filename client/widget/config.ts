@@ -1,0 +1,44 @@
+/** What the embedding `<script>` tag tells the widget. */
+export interface EmbedConfig {
+  workspace: string
+  userName?: string
+  userEmail?: string
+  /** `ws(s)://…/widget/ws` on the server that served the script. */
+  socketUrl: string
+  openAtStart: boolean
+}
+
+/**
+ * `document.currentScript` is only set while the script's top level runs, so the entry file
+ * must call this synchronously at load. The fallback covers loaders that inject the script in
+ * a way that leaves currentScript null (e.g. some tag managers).
+ */
+export function findEmbedScript(): HTMLScriptElement | null {
+  const current = document.currentScript
+  if (current instanceof HTMLScriptElement) return current
+  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-workspace]')
+}
+
+export function readEmbedConfig(script: HTMLScriptElement | null): EmbedConfig {
+  const data = script?.dataset ?? {}
+  const config: EmbedConfig = {
+    workspace: data.workspace || 'default',
+    socketUrl: socketUrlFor(script?.src || location.href, data.server),
+    openAtStart: data.open === 'true',
+  }
+  if (data.userName) config.userName = data.userName
+  if (data.userEmail) config.userEmail = data.userEmail
+  return config
+}
+
+/**
+ * The socket lives next to the script: `https://host/widget.js` → `wss://host/widget/ws`, and
+ * behind a proxy prefix `https://host/chat/widget.js` → `wss://host/chat/widget/ws`.
+ * `data-server="https://…"` overrides this for scripts served from a CDN.
+ */
+export function socketUrlFor(scriptSrc: string, server?: string): string {
+  const url = new URL(server || scriptSrc, location.href)
+  const dir = server ? url.pathname.replace(/\/+$/, '') : url.pathname.replace(/\/[^/]*$/, '')
+  const protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:'
+  return `${protocol}//${url.host}${dir}/widget/ws`
+}

@@ -1,0 +1,293 @@
+import type { MessageKind } from '../../shared/protocol.ts'
+import type { ConnectionStatus } from './connection.ts'
+import { WIDGET_CSS } from './styles.ts'
+
+/** One line of the conversation as the panel shows it. */
+export interface ShownMessage {
+  /** The server's id; empty while the message waits in the outbox. */
+  id: string
+  clientId: string
+  kind: MessageKind
+  authorName: string
+  text: string
+  at: number
+  conversationId: string
+  pending: boolean
+}
+
+export interface ViewHandlers {
+  onSend(text: string): void
+  onInput(text: string): void
+  onLauncher(): void
+  onClose(): void
+}
+
+export const WELCOME_TEXT = "Hi there! Leave us a message and we'll get back to you as soon as possible."
+
+// Non-ASCII characters are decoded at run time: unless the server sends a charset, the host
+// page decides how this script is decoded, and a page without `<meta charset="utf-8">` would
+// show a literal "…" as "â€¦". The minifier folds "\u2026" escapes and
+// String.fromCharCode back into literal characters, but not JSON.parse.
+const ELLIPSIS: string = JSON.parse('"\\u2026"')
+const EN_DASH: string = JSON.parse('"\\u2013"')
+
+const STATUS_TEXT: Record<ConnectionStatus, string> = {
+  connecting: `Connecting${ELLIPSIS}`,
+  online: 'Online',
+  offline: `Offline ${EN_DASH} messages will be sent when you are back`,
+}
+
+/** Within this many pixels of the bottom, a new message scrolls the list; further up, the visitor is reading back. */
+const STICK_TO_BOTTOM_PX = 48
+/** The composer grows with its text up to this height, then scrolls. */
+const INPUT_MAX_HEIGHT_PX = 120
+
+const ICON_CHAT =
+  '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>'
+const ICON_CLOSE =
+  '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>'
+const ICON_SEND =
+  '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z"/></svg>'
+
+/**
+ * The widget's DOM, inside an open shadow root on a host element of its own. Only static
+ * markup (the skeleton and icons) goes through innerHTML; every piece of text that came from a
+ * person is set with textContent.
+ */
+export class WidgetView {
+  readonly host: HTMLElement
+  private readonly root: ShadowRoot
+  private readonly launcher: HTMLButtonElement
+  private readonly badge: HTMLElement
+  private readonly panel: HTMLElement
+  private readonly status: HTMLElement
+  private readonly list: HTMLElement
+  private readonly welcome: HTMLElement
+  private readonly queueLine: HTMLElement
+  private readonly queueText: HTMLElement
+  private readonly waitText: HTMLElement
+  private readonly error: HTMLElement
+  private readonly input: HTMLTextAreaElement
+  private readonly elements = new WeakMap<ShownMessage, HTMLElement>()
+  private count = 0
+
+  constructor(private readonly handlers: ViewHandlers) {
+    this.host = document.createElement('parley-widget')
+    this.root = this.host.attachShadow({ mode: 'open' })
+    const style = document.createElement('style')
+    style.textContent = WIDGET_CSS
+    const shell = document.createElement('div')
+    shell.innerHTML = `
+<section class="panel" id="panel" data-testid="parley-panel" role="dialog" aria-label="Chat" hidden>
+  <header class="header">
+    <h2 class="title">Chat with us</h2>
+    <button type="button" class="icon-button" data-testid="parley-close" aria-label="Minimise chat" title="Minimise">${ICON_CLOSE}</button>
+  </header>
+  <p class="status" data-testid="parley-status" data-status="connecting" role="status"></p>
+  <div class="messages" data-testid="parley-messages" role="log" aria-label="Messages" tabindex="0">
+    <p class="welcome" data-testid="parley-welcome"></p>
+  </div>
+  <p class="queue" hidden><span data-testid="parley-queue"></span> <span class="wait" data-testid="parley-wait"></span></p>
+  <p class="error" data-testid="parley-error" role="alert" hidden></p>
+  <form class="composer">
+    <textarea class="input" data-testid="parley-input" rows="1" aria-label="Message" placeholder="Type your message${ELLIPSIS}"></textarea>
+    <button type="submit" class="send" data-testid="parley-send" aria-label="Send">${ICON_SEND}</button>
+  </form>
+</section>
+<button type="button" class="launcher" data-testid="parley-launcher" aria-label="Open chat" aria-expanded="false" aria-controls="panel">
+  ${ICON_CHAT}<span class="badge" id="unread" data-testid="parley-unread" hidden></span>
+</button>`
+    this.root.append(style, ...Array.from(shell.childNodes))
+
+    const q = <T extends Element>(sel: string): T => this.root.querySelector(sel) as T
+    this.launcher = q('.launcher')
+    this.badge = q('.badge')
+    this.panel = q('.panel')
+    this.status = q('.status')
+    this.list = q('.messages')
+    this.welcome = q('.welcome')
+    this.queueLine = q('.queue')
+    this.queueText = q('[data-testid="parley-queue"]')
+    this.waitText = q('.wait')
+    this.error = q('.error')
+    this.input = q('.input')
+    this.welcome.textContent = WELCOME_TEXT
+    this.setStatus('connecting')
+
+    this.launcher.addEventListener('click', () => handlers.onLauncher())
+    q<HTMLButtonElement>('[data-testid="parley-close"]').addEventListener('click', () => handlers.onClose())
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation()
+        handlers.onClose()
+      }
+    })
+    q<HTMLFormElement>('.composer').addEventListener('submit', (e) => {
+      e.preventDefault()
+      handlers.onSend(this.input.value)
+    })
+    this.input.addEventListener('keydown', (e) => {
+      // isComposing: Enter also confirms an IME candidate (Chinese, Japanese…); that must not send.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault()
+        handlers.onSend(this.input.value)
+      }
+    })
+    this.input.addEventListener('input', () => {
+      this.fitInput()
+      handlers.onInput(this.input.value)
+    })
+  }
+
+  /** Appends the host to the page as soon as there is a body to append it to. */
+  mount(): void {
+    const attach = () => {
+      if (!this.host.isConnected) document.body.appendChild(this.host)
+    }
+    if (document.body) attach()
+    else document.addEventListener('DOMContentLoaded', attach, { once: true })
+  }
+
+  setOpen(open: boolean, focus: boolean): void {
+    const hadFocus = this.panel.contains(this.root.activeElement)
+    this.panel.hidden = !open
+    this.launcher.setAttribute('aria-expanded', String(open))
+    this.launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat')
+    if (open) {
+      this.scrollToBottom()
+      this.fitInput()
+      if (focus) this.input.focus()
+    } else if (hadFocus) {
+      // Focus must not be left on an element that just disappeared.
+      this.launcher.focus()
+    }
+  }
+
+  setStatus(status: ConnectionStatus): void {
+    this.status.textContent = STATUS_TEXT[status]
+    this.status.setAttribute('data-status', status)
+  }
+
+  setQueue(position: number | null, waitSeconds = 0): void {
+    if (position === null || position <= 0) {
+      this.queueLine.hidden = true
+      return
+    }
+    this.queueText.textContent = `You are number ${position} in the queue`
+    this.waitText.textContent = waitSeconds > 0 ? `(about ${formatWait(waitSeconds)})` : ''
+    this.queueLine.hidden = false
+  }
+
+  setError(text: string | null): void {
+    this.error.textContent = text ?? ''
+    this.error.hidden = !text
+  }
+
+  setUnread(count: number): void {
+    this.badge.textContent = count > 99 ? '99+' : String(count)
+    this.badge.setAttribute('aria-label', `${count} unread ${count === 1 ? 'message' : 'messages'}`)
+    this.badge.hidden = count <= 0
+    // Only point at the badge while it says something; a hidden "0" would still be read out.
+    if (count > 0) this.launcher.setAttribute('aria-describedby', 'unread')
+    else this.launcher.removeAttribute('aria-describedby')
+  }
+
+  clearInput(): void {
+    this.input.value = ''
+    this.fitInput()
+  }
+
+  /** Replaces the whole list (after a welcome, whose history is the server's truth). */
+  renderMessages(messages: readonly ShownMessage[]): void {
+    for (const el of Array.from(this.list.querySelectorAll('.msg'))) el.remove()
+    this.count = 0
+    for (const m of messages) this.list.appendChild(this.build(m))
+    this.count = messages.length
+    this.welcome.hidden = this.count > 0
+    this.scrollToBottom()
+  }
+
+  appendMessage(m: ShownMessage): void {
+    const stick = m.kind === 'visitor' || this.nearBottom()
+    this.list.appendChild(this.build(m))
+    this.count++
+    this.welcome.hidden = true
+    if (stick) this.scrollToBottom()
+  }
+
+  /** Re-reads id and pending state of a message already shown (an ack arrived). */
+  updateMessage(m: ShownMessage): void {
+    const el = this.elements.get(m)
+    if (!el) return
+    el.setAttribute('data-id', m.id)
+    el.setAttribute('data-state', m.pending ? 'pending' : 'sent')
+  }
+
+  private build(m: ShownMessage): HTMLElement {
+    const el = document.createElement('div')
+    el.className = 'msg'
+    el.setAttribute('data-testid', 'parley-message')
+    el.setAttribute('data-kind', m.kind)
+    el.setAttribute('data-id', m.id)
+    el.setAttribute('data-state', m.pending ? 'pending' : 'sent')
+    if (m.kind === 'agent' || m.kind === 'bot') {
+      const author = document.createElement('span')
+      author.className = 'author'
+      author.setAttribute('data-testid', 'parley-message-author')
+      author.textContent = m.authorName || (m.kind === 'bot' ? 'Bot' : 'Agent')
+      el.appendChild(author)
+    }
+    const bubble = document.createElement('p')
+    bubble.className = 'bubble'
+    bubble.setAttribute('data-testid', 'parley-message-text')
+    appendLinkified(bubble, m.text)
+    if (Number.isFinite(m.at) && m.at > 0) bubble.title = new Date(m.at).toLocaleString()
+    el.appendChild(bubble)
+    this.elements.set(m, el)
+    return el
+  }
+
+  private nearBottom(): boolean {
+    const l = this.list
+    return l.scrollHeight - l.scrollTop - l.clientHeight < STICK_TO_BOTTOM_PX
+  }
+
+  private scrollToBottom(): void {
+    this.list.scrollTop = this.list.scrollHeight
+  }
+
+  private fitInput(): void {
+    const i = this.input
+    i.style.height = 'auto'
+    if (i.scrollHeight > 0) i.style.height = `${Math.min(i.scrollHeight + 2, INPUT_MAX_HEIGHT_PX)}px`
+  }
+}
+
+// Trailing punctuation is more often the end of the sentence than part of the URL.
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi
+
+/** Adds `text` to `parent` with web addresses as links; every piece is a text node, never parsed HTML. */
+function appendLinkified(parent: HTMLElement, text: string): void {
+  let last = 0
+  URL_RE.lastIndex = 0
+  // An exec loop rather than matchAll: the bundle targets ES2019.
+  for (let match = URL_RE.exec(text); match; match = URL_RE.exec(text)) {
+    const start = match.index
+    if (start > last) parent.appendChild(document.createTextNode(text.slice(last, start)))
+    const a = document.createElement('a')
+    a.href = match[0]
+    a.target = '_blank'
+    // noopener: the linked page must not get a handle on the host page (window.opener).
+    a.rel = 'noopener noreferrer nofollow'
+    a.textContent = match[0]
+    parent.appendChild(a)
+    last = start + match[0].length
+  }
+  if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)))
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return 'less than a minute'
+  const minutes = Math.round(seconds / 60)
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`
+}

@@ -1,0 +1,44 @@
+import type { DocRef } from './documents.ts'
+import type { Role } from './protocol.ts'
+
+export type Access = 'none' | 'read' | 'write'
+
+export interface Principal {
+  id: string
+  role: Role
+  groups: readonly string[]
+  /** Whether this agent may see conversations nobody has taken yet. */
+  unassignedQueue: boolean
+}
+
+/** What the permission decision needs to know about a conversation. */
+export interface ConversationScope {
+  assigneeId: string | null
+  groupId: string | null
+}
+
+/** Whether an agent may see a conversation (DESIGN §3.1). Unknown conversations are nobody's but managers'. */
+export function maySeeConversation(who: Principal, conv: ConversationScope | null): boolean {
+  if (who.role === 'admin' || who.role === 'supervisor') return true
+  if (!conv) return false
+  if (conv.assigneeId === who.id) return true
+  if (conv.groupId && who.groups.includes(conv.groupId)) return true
+  return conv.assigneeId === null && who.unassignedQueue
+}
+
+/** The access an agent has to one document; `conv` is the conversation the document belongs to, when it does. */
+export function documentAccess(who: Principal, doc: DocRef, conv: ConversationScope | null): Access {
+  switch (doc.kind) {
+    case 'settings':
+      return who.role === 'admin' ? 'write' : 'read'
+    case 'templates':
+      return who.role === 'admin' ? 'write' : 'read'
+    case 'conversation':
+    case 'notes':
+      // A conversation that does not exist yet can only be created by the server.
+      if (!conv) return 'none'
+      return maySeeConversation(who, conv) ? 'write' : 'none'
+    case 'agent':
+      return doc.agentId === who.id ? 'write' : 'none'
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The wire contract between the server, the agent app and the visitor widget.
+ * Plain constants and types only: the widget imports this file, so it must pull in no dependencies.
+ */
+
+/** Bumped on any incompatible change to the frames below. */
+export const PROTOCOL_VERSION = 1
+
+/** WebSocket close codes, modelled on HTTP statuses (DESIGN §5). */
+export const CloseCode = {
+  badRequest: 4400,
+  unauthenticated: 4401,
+  forbidden: 4403,
+  tooLarge: 4413,
+  tooMany: 4429,
+  /** The server is shutting down; clients reconnect with backoff. */
+  goingAway: 1001,
+} as const
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
+
+/** Limits shared by both sides so that the widget can refuse early what the server would refuse. */
+export const Limits = {
+  /** Longest visitor or agent message text, in characters. */
+  messageText: 10_000,
+  /** Largest widget frame the server reads, in bytes. */
+  widgetFrame: 32 * 1024,
+  /** Largest sync frame the server reads, in bytes. */
+  syncFrame: 2 * 1024 * 1024,
+  /** Largest document the server keeps in memory, in bytes of encoded updates. */
+  documentBytes: 32 * 1024 * 1024,
+  /** Largest HTTP JSON body, in bytes. */
+  httpBody: 64 * 1024,
+} as const
+
+export const MessageKind = {
+  visitor: 'visitor',
+  agent: 'agent',
+  bot: 'bot',
+  system: 'system',
+} as const
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind]
+
+export interface Attachment {
+  name: string
+  type: string
+  size: number
+  url: string
+}
+
+/** One message of a conversation, as it sits in the `messages` Y.Array and as the widget receives it. */
+export interface ChatMessage {
+  id: string
+  clientId: string
+  kind: MessageKind
+  authorId: string
+  authorName: string
+  text: string
+  /** Epoch milliseconds; the author's clock. Metrics use the server's time from the event log. */
+  at: number
+  attachments?: Attachment[]
+}
+
+export const ConversationStatus = {
+  waiting: 'waiting',
+  open: 'open',
+  snoozed: 'snoozed',
+  closed: 'closed',
+} as const
+export type ConversationStatus = (typeof ConversationStatus)[keyof typeof ConversationStatus]
+
+export const Channel = {
+  widget: 'widget',
+  telegram: 'telegram',
+  whatsapp: 'whatsapp',
+  email: 'email',
+} as const
+export type Channel = (typeof Channel)[keyof typeof Channel]
+
+export interface PageInfo {
+  url: string
+  title: string
+}
+
+export interface VisitorUser {
+  name?: string
+  email?: string
+}
+
+// ---- Widget socket: visitor → server ---------------------------------------------------------
+
+export const FromWidgetType = {
+  hello: 'hello',
+  message: 'message',
+  page: 'page',
+  typing: 'typing',
+  read: 'read',
+  form: 'form',
+  rating: 'rating',
+} as const
+
+export interface WidgetHello {
+  type: 'hello'
+  workspace: string
+  visitorToken: string | null
+  page?: PageInfo
+  user?: VisitorUser
+}
+export interface WidgetSend {
+  type: 'message'
+  clientId: string
+  text: string
+}
+export interface WidgetPage {
+  type: 'page'
+  url: string
+  title: string
+}
+export interface WidgetTyping {
+  type: 'typing'
+}
+export interface WidgetRead {
+  type: 'read'
+  upTo: string
+}
+export interface WidgetForm {
+  type: 'form'
+  fields: Record<string, string>
+}
+export interface WidgetRating {
+  type: 'rating'
+  conversationId: string
+  score: number
+  comment?: string
+}
+export type FromWidget = WidgetHello | WidgetSend | WidgetPage | WidgetTyping | WidgetRead | WidgetForm | WidgetRating
+
+// ---- Widget socket: server → visitor ---------------------------------------------------------
+
+export interface WidgetWelcome {
+  type: 'welcome'
+  protocol: number
+  visitorToken: string
+  visitorId: string
+  /** Every message of the visitor's conversations, oldest first. */
+  history: WidgetHistoryMessage[]
+}
+export interface WidgetAck {
+  type: 'ack'
+  clientId: string
+  id: string
+  conversationId: string
+}
+export interface WidgetIncoming {
+  type: 'message'
+  conversationId: string
+  message: WidgetHistoryMessage
+}
+export interface WidgetQueue {
+  type: 'queue'
+  position: number
+  waitSeconds: number
+}
+export interface WidgetError {
+  type: 'error'
+  code: WidgetErrorCode
+  message: string
+}
+export type ToWidget = WidgetWelcome | WidgetAck | WidgetIncoming | WidgetQueue | WidgetError
+
+/** What a visitor sees of a message: no internal identifiers of agents beyond their display name. */
+export type WidgetHistoryMessage = Omit<ChatMessage, 'authorId'> & { conversationId: string }
+
+export const WidgetErrorCode = {
+  badRequest: 'bad_request',
+  unknownType: 'unknown_type',
+  notHello: 'hello_required',
+  unknownWorkspace: 'unknown_workspace',
+  badToken: 'bad_token',
+  tooLarge: 'too_large',
+  tooMany: 'too_many',
+  internal: 'internal',
+} as const
+export type WidgetErrorCode = (typeof WidgetErrorCode)[keyof typeof WidgetErrorCode]
+
+// ---- Agent live socket (/api/live): server → app ---------------------------------------------
+
+export interface LiveEvents {
+  type: 'events'
+  events: LogEvent[]
+  last: number
+}
+export interface LiveHello {
+  type: 'hello'
+  protocol: number
+  last: number
+}
+export type ToLive = LiveHello | LiveEvents
+
+/** One entry of the workspace's event log (DESIGN §3.2). */
+export interface LogEvent {
+  seq: number
+  type: EventType
+  /** Server time, epoch milliseconds. */
+  at: number
+  conversationId?: string
+  data: Record<string, unknown>
+}
+
+export const EventType = {
+  conversationCreated: 'conversation.created',
+  message: 'message',
+  statusChanged: 'conversation.status',
+  assigned: 'conversation.assigned',
+  visitorOnline: 'visitor.online',
+  visitorOffline: 'visitor.offline',
+} as const
+export type EventType = (typeof EventType)[keyof typeof EventType]
+
+// ---- HTTP API --------------------------------------------------------------------------------
+
+export const Role = { agent: 'agent', supervisor: 'supervisor', admin: 'admin' } as const
+export type Role = (typeof Role)[keyof typeof Role]
+
+export interface PublicAgent {
+  id: string
+  email: string
+  name: string
+  role: Role
+  groups: string[]
+  workspace: string
+}
+
+export interface LoginResponse {
+  token: string
+  agent: PublicAgent
+}
+
+export interface EventsResponse {
+  events: LogEvent[]
+  last: number
+}

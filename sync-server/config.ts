@@ -1,0 +1,40 @@
+import { resolve } from 'node:path'
+
+/** Everything the server reads from the environment; the README's configuration table lists the same. */
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  adminEmail: string | undefined
+  adminPassword: string | undefined
+  logLevel: string
+  /** Hours a signed-in session lasts. */
+  sessionHours: number
+  sqliteSynchronous: 'full' | 'normal'
+  staticDir: string
+}
+
+function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`)
+  return n
+}
+
+/** Reads the configuration; throws with a message naming the variable when one is invalid. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const sync = env.SQLITE_SYNCHRONOUS ?? 'full'
+  if (sync !== 'full' && sync !== 'normal') throw new Error(`SQLITE_SYNCHRONOUS must be "full" or "normal", got "${sync}"`)
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    adminEmail: env.ADMIN_EMAIL || undefined,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    sessionHours: int(env, 'SESSION_HOURS', 24 * 30, 1, 24 * 365),
+    sqliteSynchronous: sync,
+    staticDir: resolve(env.STATIC_DIR || './dist'),
+  }
+}

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino'
+import type { WebSocket } from 'ws'
+import { maySeeConversation } from '../../shared/permissions.ts'
+import { PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
+import { principalOf } from '../Accounts.ts'
+import type { Conversations } from '../Conversations.ts'
+import type { AgentRecord, Store } from '../store/Store.ts'
+import type { EventHub } from './EventHub.ts'
+
+/** Events read from the store per page while a socket catches up. */
+const BACKLOG_PAGE = 1000
+
+/** The events an agent may see: workspace-wide ones, and those of conversations they may see. */
+export async function visibleEvents(agent: AgentRecord, events: LogEvent[], conversations: Conversations): Promise<LogEvent[]> {
+  const who = principalOf(agent)
+  if (who.role !== 'agent') return events
+  const out: LogEvent[] = []
+  for (const e of events) {
+    if (!e.conversationId) {
+      out.push(e)
+      continue
+    }
+    if (maySeeConversation(who, await conversations.get(agent.workspace, e.conversationId))) out.push(e)
+  }
+  return out
+}
+
+/** The app's control socket at `/api/live`: the backlog after `after`, then every new event, with no gap between. */
+export class LiveGateway {
+  constructor(
+    private store: Store,
+    private hub: EventHub,
+    private conversations: Conversations,
+    private log: Logger,
+  ) {}
+
+  accept(ws: WebSocket, agent: AgentRecord, after: number): void {
+    const log = this.log.child({ workspace: agent.workspace, agent: agent.id })
+    let sent = after
+    let catchingUp = true
+    const held: LogEvent[] = []
+    let chain = Promise.resolve()
+
+    const deliver = async (events: LogEvent[]) => {
+      const fresh = events.filter((e) => e.seq > sent)
+      if (!fresh.length) return
+      sent = fresh[fresh.length - 1]!.seq
+      const visible = await visibleEvents(agent, fresh, this.conversations)
+      // `last` moves even when nothing is visible, so the app never asks again for what it may not see.
+      this.send(ws, { type: 'events', events: visible, last: sent })
+    }
+
+    // Subscribe before reading the backlog, and hold live events until it is sent: nothing falls in between.
+    const unsubscribe = this.hub.subscribe(agent.workspace, (events) => {
+      if (catchingUp) held.push(...events)
+      else chain = chain.then(() => deliver(events)).catch((err) => log.error({ err }, 'live push failed'))
+    })
+    ws.on('close', unsubscribe)
+    ws.on('error', (err) => log.debug({ err }, 'live socket error'))
+    // The app only listens; anything it sends is ignored rather than trusted.
+    ws.on('message', () => {})
+
+    chain = (async () => {
+      this.send(ws, { type: 'hello', protocol: PROTOCOL_VERSION, last: await this.store.lastSeq(agent.workspace) })
+      for (;;) {
+        const page = await this.store.readEvents(agent.workspace, sent, BACKLOG_PAGE)
+        if (!page.length) break
+        await deliver(page)
+        if (page.length < BACKLOG_PAGE) break
+      }
+      catchingUp = false
+      await deliver(held.splice(0))
+    })().catch((err) => {
+      log.error({ err }, 'live backlog failed')
+      ws.close(1011, 'could not read events')
+    })
+  }
+
+  private send(ws: WebSocket, frame: ToLive): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+  }
+}

@@ -1,0 +1,48 @@
+import { pino } from 'pino'
+import { readConfig } from './config.ts'
+import { createParleyServer } from './server.ts'
+
+const log = pino({ level: process.env.LOG_LEVEL || 'info', base: undefined })
+
+let config
+try {
+  config = readConfig()
+} catch (err) {
+  log.fatal((err as Error).message)
+  process.exit(2)
+}
+
+const server = createParleyServer({
+  dataDir: config.dataDir,
+  port: config.port,
+  host: config.host,
+  staticDir: config.staticDir,
+  adminEmail: config.adminEmail,
+  adminPassword: config.adminPassword,
+  sessionHours: config.sessionHours,
+  sqliteSynchronous: config.sqliteSynchronous,
+  logger: log,
+})
+
+const { url } = await server.listen()
+if (server.firstAdmin?.generatedPassword) {
+  // Printed once, on the first start only: it is not stored anywhere in clear.
+  console.log(`\nFirst start: sign in at ${url} as ${server.firstAdmin.email} with password ${server.firstAdmin.generatedPassword}\n`)
+}
+console.log(`Parley is running at ${url} (agent app), ${url}/demo (widget demo); data in ${config.dataDir}`)
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  })
+}

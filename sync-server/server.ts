@@ -1,0 +1,289 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { join, resolve } from 'node:path'
+import { pino, type Logger } from 'pino'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
+import { createAgentSchema, describeIssues, loginSchema } from '../shared/schemas.ts'
+import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
+import { Conversations } from './Conversations.ts'
+import { EventHub } from './events/EventHub.ts'
+import { LiveGateway, visibleEvents } from './events/LiveGateway.ts'
+import { demoPage } from './http/demoPage.ts'
+import { HttpError, bearer, readJson, sendJson } from './http/respond.ts'
+import { StaticFiles } from './http/StaticFiles.ts'
+import { RoomManager, ROOM_IDLE_MS } from './rooms/RoomManager.ts'
+import { SyncGateway } from './rooms/SyncGateway.ts'
+import { SqliteStore } from './store/SqliteStore.ts'
+import type { AgentRecord, Store } from './store/Store.ts'
+import { TokenBucket } from './widget/TokenBucket.ts'
+import { WidgetGateway } from './widget/WidgetGateway.ts'
+
+/** Sockets that have not answered a ping within this are dead (a phone that lost its network does not say goodbye). */
+const PING_INTERVAL_MS = 30_000
+/** Sign-in attempts per address: a burst of 10, then one every 6 s, to slow password guessing. */
+const LOGIN_RATE = { burst: 10, perSecond: 1 / 6 }
+const MAX_EVENTS_PAGE = 5000
+
+export interface ServerOptions {
+  dataDir: string
+  port?: number
+  host?: string
+  /** The build output: `app/` (the PWA) and `widget/widget.js`. */
+  staticDir?: string
+  adminEmail?: string
+  adminPassword?: string
+  logLevel?: string
+  logger?: Logger
+  /** Storage; by default SQLite in `dataDir`. */
+  store?: Store
+  sqliteSynchronous?: 'full' | 'normal'
+  now?: () => number
+  roomIdleMs?: number
+  sessionHours?: number
+}
+
+export interface ParleyServer {
+  listen(): Promise<{ url: string; port: number }>
+  close(): Promise<void>
+  readonly store: Store
+  readonly accounts: Accounts
+  /** Set after listen() on a first start: the admin created, and the generated password if none was given. */
+  readonly firstAdmin: { email: string; generatedPassword?: string } | null
+}
+
+/** Builds the server; importing this module starts nothing, `listen()` binds, `close()` releases everything. */
+export function createParleyServer(opts: ServerOptions): ParleyServer {
+  const now = opts.now ?? Date.now
+  const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', base: undefined })
+  const store = opts.store ?? new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous })
+  const accounts = new Accounts(store, log.child({ sub: 'accounts' }), (opts.sessionHours ?? 24 * 30) * 3600_000, now)
+  const conversations = new Conversations(store)
+  const hub = new EventHub()
+  const published = (workspace: string, events: Parameters<EventHub['publish']>[1]) => hub.publish(workspace, events)
+
+  let widgets: WidgetGateway | null = null
+  let syncGateway: SyncGateway | null = null
+  const rooms = new RoomManager(
+    {
+      store,
+      log: log.child({ sub: 'rooms' }),
+      now,
+      published,
+      conversationMessages: (ws, id, messages) => {
+        void widgets?.conversationMessages(ws, id, messages).catch((err) => log.error({ err }, 'push to widget failed'))
+      },
+      conversationChanged: (record) => syncGateway?.revalidate(record),
+    },
+    opts.roomIdleMs ?? ROOM_IDLE_MS,
+  )
+  syncGateway = new SyncGateway(rooms, accounts, conversations, log.child({ sub: 'sync' }))
+  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published })
+  const live = new LiveGateway(store, hub, conversations, log.child({ sub: 'live' }))
+
+  const staticRoot = resolve(opts.staticDir ?? 'dist')
+  const appFiles = new StaticFiles(join(staticRoot, 'app'))
+  const widgetFiles = new StaticFiles(join(staticRoot, 'widget'))
+  const loginBuckets = new Map<string, TokenBucket>()
+
+  const wssSync = new WebSocketServer({ noServer: true, maxPayload: Limits.syncFrame * 2 })
+  const wssWidget = new WebSocketServer({ noServer: true, maxPayload: Limits.widgetFrame * 4 })
+  const wssLive = new WebSocketServer({ noServer: true, maxPayload: 4096 })
+  const alive = new WeakMap<WebSocket, boolean>()
+  for (const wss of [wssSync, wssWidget, wssLive]) {
+    wss.on('connection', (ws) => {
+      alive.set(ws, true)
+      ws.on('pong', () => alive.set(ws, true))
+    })
+  }
+
+  async function requireAgent(req: IncomingMessage): Promise<AgentRecord> {
+    const agent = await accounts.authenticate(bearer(req))
+    if (!agent) throw new HttpError(401, 'sign in first')
+    return agent
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const path = url.pathname
+    const method = req.method ?? 'GET'
+
+    if (path === '/healthz') return sendJson(res, 200, { ok: true })
+
+    if (path.startsWith('/api/')) {
+      if (path === '/api/login' && method === 'POST') {
+        const ip = req.socket.remoteAddress ?? '?'
+        let bucket = loginBuckets.get(ip)
+        if (!bucket) loginBuckets.set(ip, (bucket = new TokenBucket(LOGIN_RATE.burst, LOGIN_RATE.perSecond, now)))
+        if (!bucket.take()) throw new HttpError(429, 'too many sign-in attempts; wait a minute')
+        const body = loginSchema.safeParse(await readJson(req))
+        if (!body.success) throw new HttpError(400, describeIssues(body.error))
+        const session = await accounts.login(DEFAULT_WORKSPACE, body.data.email, body.data.password)
+        if (!session) throw new HttpError(401, 'wrong email or password')
+        const out: LoginResponse = { token: session.token, agent: publicAgent(session.agent) }
+        return sendJson(res, 200, out)
+      }
+      if (path === '/api/logout' && method === 'POST') {
+        const token = bearer(req)
+        if (token) await accounts.logout(token)
+        res.writeHead(204).end()
+        return
+      }
+      if (path === '/api/me' && method === 'GET') return sendJson(res, 200, publicAgent(await requireAgent(req)))
+      if (path === '/api/agents' && method === 'POST') {
+        const admin = await requireAgent(req)
+        if (admin.role !== 'admin') throw new HttpError(403, 'only admins add agents')
+        const body = createAgentSchema.safeParse(await readJson(req))
+        if (!body.success) throw new HttpError(400, describeIssues(body.error))
+        try {
+          const agent = await accounts.createAgent(admin.workspace, body.data)
+          return sendJson(res, 201, { id: agent.id })
+        } catch (err) {
+          if ((err as Error).name === 'ConflictError') throw new HttpError(409, 'an agent with this email exists')
+          throw err
+        }
+      }
+      if (path === '/api/events' && method === 'GET') {
+        const agent = await requireAgent(req)
+        const after = Number(url.searchParams.get('after') ?? '0')
+        const limit = Number(url.searchParams.get('limit') ?? '1000')
+        if (!Number.isSafeInteger(after) || after < 0) throw new HttpError(400, 'after must be a whole number ≥ 0')
+        if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_EVENTS_PAGE)
+          throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_EVENTS_PAGE}`)
+        const page = await store.readEvents(agent.workspace, after, limit)
+        const last = page.length ? page[page.length - 1]!.seq : after
+        const out: EventsResponse = { events: await visibleEvents(agent, page, conversations), last }
+        return sendJson(res, 200, out)
+      }
+      throw new HttpError(404, `no route ${method} ${path}`)
+    }
+
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed')
+    if (path === '/widget.js') {
+      res.setHeader('access-control-allow-origin', '*')
+      if (await widgetFiles.serve(req, res, 'widget.js')) return
+      throw new HttpError(503, 'the widget is not built; run npm run build')
+    }
+    if (path === '/demo' || path === '/demo/') {
+      const html = demoPage(url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE)
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+      res.end(html)
+      return
+    }
+    if (path !== '/' && (await appFiles.serve(req, res, path))) return
+    // Every other path is a route of the app: the shell handles it (and works offline through the service worker).
+    if (!/\.[a-z0-9]+$/i.test(path) && (await appFiles.serve(req, res, 'index.html'))) return
+    throw new HttpError(404, 'not found')
+  }
+
+  const http = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      if (res.headersSent) return res.destroy()
+      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message, ...err.extra })
+      log.error({ err, url: req.url }, 'request failed')
+      sendJson(res, 500, { error: 'internal error' })
+    })
+  })
+
+  function refuse(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) {
+    // Close codes only exist on an open socket, so open it, then close with the reason.
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason))
+  }
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const path = url.pathname
+    void (async () => {
+      if (path === '/widget/ws') {
+        wssWidget.handleUpgrade(req, socket, head, (ws) => {
+          wssWidget.emit('connection', ws, req)
+          widgets!.accept(ws)
+        })
+        return
+      }
+      if (path === '/api/live') {
+        const agent = await accounts.authenticate(url.searchParams.get('token'))
+        if (!agent) return refuse(wssLive, req, socket, head, CloseCode.unauthenticated, 'sign in first')
+        const after = Number(url.searchParams.get('after') ?? '0')
+        wssLive.handleUpgrade(req, socket, head, (ws) => {
+          wssLive.emit('connection', ws, req)
+          live.accept(ws, agent, Number.isSafeInteger(after) && after >= 0 ? after : 0)
+        })
+        return
+      }
+      if (path.startsWith('/sync/')) {
+        let name: string
+        try {
+          name = decodeURIComponent(path.slice('/sync/'.length))
+        } catch {
+          return refuse(wssSync, req, socket, head, CloseCode.badRequest, 'bad document name')
+        }
+        const verdict = await syncGateway!.authorize(name, url.searchParams.get('token'))
+        if (!verdict.ok) return refuse(wssSync, req, socket, head, verdict.code, verdict.reason)
+        wssSync.handleUpgrade(req, socket, head, (ws) => {
+          wssSync.emit('connection', ws, req)
+          syncGateway!.accept(ws, name, verdict.agent, verdict.ref, verdict.access)
+        })
+        return
+      }
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+    })().catch((err) => {
+      log.error({ err }, 'upgrade failed')
+      socket.destroy()
+    })
+  })
+
+  const pinger = setInterval(() => {
+    for (const wss of [wssSync, wssWidget, wssLive]) {
+      for (const ws of wss.clients) {
+        if (alive.get(ws) === false) {
+          ws.terminate()
+          continue
+        }
+        alive.set(ws, false)
+        ws.ping()
+      }
+    }
+  }, PING_INTERVAL_MS)
+  pinger.unref()
+
+  let firstAdmin: ParleyServer['firstAdmin'] = null
+  let closed = false
+
+  return {
+    store,
+    accounts,
+    get firstAdmin() {
+      return firstAdmin
+    },
+    async listen() {
+      firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
+      await new Promise<void>((resolveListen, reject) => {
+        http.once('error', reject)
+        http.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
+          http.off('error', reject)
+          resolveListen()
+        })
+      })
+      const { port } = http.address() as AddressInfo
+      const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : 'localhost'
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+      log.info({ url, store: store.kind }, 'listening')
+      return { url, port }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      clearInterval(pinger)
+      widgets!.closeAll()
+      for (const wss of [wssLive, wssWidget]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
+      await rooms.closeAll()
+      for (const wss of [wssSync, wssWidget, wssLive]) wss.close()
+      http.closeAllConnections()
+      await new Promise<void>((r) => http.close(() => r()))
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,313 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { LogEvent } from '../../shared/protocol.ts'
+import {
+  ConflictError,
+  type AgentRecord,
+  type Commit,
+  type ConversationRecord,
+  type SessionRecord,
+  type Store,
+  type VisitorRecord,
+  type WidgetAckRecord,
+  type WorkspaceRecord,
+} from './Store.ts'
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE workspaces (id TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE doc_updates (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL);
+   CREATE INDEX doc_updates_by_name ON doc_updates (workspace, name, id);
+   CREATE TABLE events (workspace TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, at INTEGER NOT NULL,
+     conversation_id TEXT, data TEXT NOT NULL, PRIMARY KEY (workspace, seq)) WITHOUT ROWID;
+   CREATE TABLE agents (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL,
+     role TEXT NOT NULL, groups TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (workspace, email));
+   CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, agent_id TEXT NOT NULL, workspace TEXT NOT NULL,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE visitors (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL,
+     created_at INTEGER NOT NULL, current_conversation_id TEXT);
+   CREATE TABLE conversations (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, visitor_id TEXT NOT NULL, status TEXT NOT NULL,
+     group_id TEXT, assignee_id TEXT, created_at INTEGER NOT NULL);
+   CREATE INDEX conversations_by_visitor ON conversations (workspace, visitor_id, created_at);
+   CREATE TABLE widget_acks (workspace TEXT NOT NULL, visitor_id TEXT NOT NULL, client_id TEXT NOT NULL,
+     message_id TEXT NOT NULL, conversation_id TEXT NOT NULL, PRIMARY KEY (workspace, visitor_id, client_id)) WITHOUT ROWID;`,
+]
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:'. */
+  file: string
+  /**
+   * 'full' fsyncs every commit (survives power loss); 'normal' survives a process crash
+   * (kill -9) but may lose the last commits on power loss. Commits are grouped, so 'full'
+   * costs one fsync per batch, not per message.
+   */
+  synchronous?: 'full' | 'normal'
+}
+
+interface Pending {
+  commit: Commit
+  resolve: (events: LogEvent[]) => void
+  reject: (err: unknown) => void
+}
+
+type Row = Record<string, unknown>
+
+/** The default store: one SQLite file in WAL mode. Commits arriving in the same tick share one transaction. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite'
+  private db: Database.Database
+  private queue: Pending[] = []
+  private flushScheduled = false
+  private nextSeq = new Map<string, number>()
+  private closed = false
+  private stmts
+
+  constructor(opts: SqliteStoreOptions) {
+    if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true })
+    this.db = new Database(opts.file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.migrate()
+    const db = this.db
+    this.stmts = {
+      insertUpdate: db.prepare('INSERT INTO doc_updates (workspace, name, data) VALUES (?, ?, ?)'),
+      loadDoc: db.prepare('SELECT id, data FROM doc_updates WHERE workspace = ? AND name = ? ORDER BY id'),
+      deleteDoc: db.prepare('DELETE FROM doc_updates WHERE workspace = ? AND name = ?'),
+      countDoc: db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE workspace = ? AND name = ?'),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE workspace = ?'),
+      insertEvent: db.prepare('INSERT INTO events (workspace, seq, type, at, conversation_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      readEvents: db.prepare('SELECT seq, type, at, conversation_id, data FROM events WHERE workspace = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      upsertConversation: db.prepare(
+        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id`,
+      ),
+      upsertVisitor: db.prepare(
+        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, current_conversation_id = excluded.current_conversation_id`,
+      ),
+      insertAck: db.prepare(
+        'INSERT OR IGNORE INTO widget_acks (workspace, visitor_id, client_id, message_id, conversation_id) VALUES (?, ?, ?, ?, ?)',
+      ),
+    }
+  }
+
+  private migrate() {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!)
+        this.db.pragma(`user_version = ${v + 1}`)
+      })()
+    }
+  }
+
+  commit(c: Commit): Promise<LogEvent[]> {
+    if (this.closed) return Promise.reject(new Error('store is closed'))
+    return new Promise((resolve, reject) => {
+      this.queue.push({ commit: c, resolve, reject })
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        // Group commit: everything queued during this turn of the event loop shares one transaction (one fsync).
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  private flush() {
+    this.flushScheduled = false
+    const batch = this.queue
+    this.queue = []
+    if (batch.length === 0) return
+    try {
+      const results = this.db.transaction(() => batch.map((p) => this.write(p.commit)))()
+      batch.forEach((p, i) => p.resolve(results[i]!))
+    } catch {
+      // One bad commit must not fail the others: retry them one by one.
+      this.nextSeq.clear()
+      for (const p of batch) {
+        try {
+          p.resolve(this.db.transaction(() => this.write(p.commit))())
+        } catch (err) {
+          this.nextSeq.clear()
+          p.reject(err)
+        }
+      }
+    }
+  }
+
+  private write(c: Commit): LogEvent[] {
+    const s = this.stmts
+    for (const u of c.updates ?? []) s.insertUpdate.run(c.workspace, u.doc, u.update)
+    for (const k of c.compact ?? []) {
+      s.deleteDoc.run(c.workspace, k.doc)
+      s.insertUpdate.run(c.workspace, k.doc, k.snapshot)
+    }
+    for (const v of c.visitors ?? [])
+      s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId)
+    for (const r of c.conversations ?? [])
+      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt)
+    for (const a of c.widgetAcks ?? []) s.insertAck.run(c.workspace, a.visitorId, a.clientId, a.messageId, a.conversationId)
+    const out: LogEvent[] = []
+    if (c.events?.length) {
+      let seq = this.nextSeq.get(c.workspace) ?? ((s.maxSeq.get(c.workspace) as { seq: number }).seq + 1)
+      for (const e of c.events) {
+        s.insertEvent.run(c.workspace, seq, e.type, e.at, e.conversationId ?? null, JSON.stringify(e.data))
+        out.push({ seq, type: e.type, at: e.at, ...(e.conversationId ? { conversationId: e.conversationId } : {}), data: e.data })
+        seq++
+      }
+      this.nextSeq.set(c.workspace, seq)
+    }
+    return out
+  }
+
+  async loadDocument(workspace: string, name: string): Promise<Uint8Array[]> {
+    const rows = this.stmts.loadDoc.all(workspace, name) as { id: number; data: Buffer }[]
+    return rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength))
+  }
+
+  async countUpdates(workspace: string, name: string): Promise<number> {
+    return (this.stmts.countDoc.get(workspace, name) as { n: number }).n
+  }
+
+  async readEvents(workspace: string, after: number, limit: number): Promise<LogEvent[]> {
+    const rows = this.stmts.readEvents.all(workspace, after, limit) as Row[]
+    return rows.map((r) => ({
+      seq: r.seq as number,
+      type: r.type as LogEvent['type'],
+      at: r.at as number,
+      ...(r.conversation_id ? { conversationId: r.conversation_id as string } : {}),
+      data: JSON.parse(r.data as string) as Record<string, unknown>,
+    }))
+  }
+
+  async lastSeq(workspace: string): Promise<number> {
+    return (this.stmts.maxSeq.get(workspace) as { seq: number }).seq
+  }
+
+  async getWorkspace(id: string): Promise<WorkspaceRecord | null> {
+    const r = this.db.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as Row | undefined
+    return r ? { id: r.id as string, secret: r.secret as string, createdAt: r.created_at as number } : null
+  }
+
+  async createWorkspace(ws: WorkspaceRecord): Promise<void> {
+    this.db.prepare('INSERT INTO workspaces (id, secret, created_at) VALUES (?, ?, ?)').run(ws.id, ws.secret, ws.createdAt)
+  }
+
+  async createAgent(a: AgentRecord): Promise<void> {
+    try {
+      this.db
+        .prepare('INSERT INTO agents (id, workspace, email, name, role, groups, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(a.id, a.workspace, a.email, a.name, a.role, JSON.stringify(a.groups), a.passwordHash, a.createdAt)
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw new ConflictError('an agent with this email exists')
+      throw err
+    }
+  }
+
+  private agentFrom(r: Row | undefined): AgentRecord | null {
+    if (!r) return null
+    return {
+      id: r.id as string,
+      workspace: r.workspace as string,
+      email: r.email as string,
+      name: r.name as string,
+      role: r.role as AgentRecord['role'],
+      groups: JSON.parse(r.groups as string) as string[],
+      passwordHash: r.password_hash as string,
+      createdAt: r.created_at as number,
+    }
+  }
+
+  async getAgent(workspace: string, id: string): Promise<AgentRecord | null> {
+    return this.agentFrom(this.db.prepare('SELECT * FROM agents WHERE workspace = ? AND id = ?').get(workspace, id) as Row | undefined)
+  }
+
+  async getAgentByEmail(workspace: string, email: string): Promise<AgentRecord | null> {
+    return this.agentFrom(
+      this.db.prepare('SELECT * FROM agents WHERE workspace = ? AND email = ?').get(workspace, email) as Row | undefined,
+    )
+  }
+
+  async countAgents(workspace: string): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM agents WHERE workspace = ?').get(workspace) as { n: number }).n
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, agent_id, workspace, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(s.tokenHash, s.agentId, s.workspace, s.createdAt, s.expiresAt, s.revoked ? 1 : 0)
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | null> {
+    const r = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined
+    if (!r) return null
+    return {
+      tokenHash: r.token_hash as string,
+      agentId: r.agent_id as string,
+      workspace: r.workspace as string,
+      createdAt: r.created_at as number,
+      expiresAt: r.expires_at as number,
+      revoked: r.revoked === 1,
+    }
+  }
+
+  async revokeSession(tokenHash: string): Promise<void> {
+    this.db.prepare('UPDATE sessions SET revoked = 1 WHERE token_hash = ?').run(tokenHash)
+  }
+
+  async getVisitor(workspace: string, id: string): Promise<VisitorRecord | null> {
+    const r = this.db.prepare('SELECT * FROM visitors WHERE workspace = ? AND id = ?').get(workspace, id) as Row | undefined
+    if (!r) return null
+    return {
+      id: r.id as string,
+      workspace: r.workspace as string,
+      name: r.name as string,
+      email: r.email as string,
+      createdAt: r.created_at as number,
+      currentConversationId: (r.current_conversation_id as string | null) ?? null,
+    }
+  }
+
+  private conversationFrom(r: Row): ConversationRecord {
+    return {
+      id: r.id as string,
+      workspace: r.workspace as string,
+      visitorId: r.visitor_id as string,
+      status: r.status as string,
+      groupId: (r.group_id as string | null) ?? null,
+      assigneeId: (r.assignee_id as string | null) ?? null,
+      createdAt: r.created_at as number,
+    }
+  }
+
+  async getConversation(workspace: string, id: string): Promise<ConversationRecord | null> {
+    const r = this.db.prepare('SELECT * FROM conversations WHERE workspace = ? AND id = ?').get(workspace, id) as Row | undefined
+    return r ? this.conversationFrom(r) : null
+  }
+
+  async listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM conversations WHERE workspace = ? AND visitor_id = ? ORDER BY created_at')
+      .all(workspace, visitorId) as Row[]
+    return rows.map((r) => this.conversationFrom(r))
+  }
+
+  async getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null> {
+    const r = this.db
+      .prepare('SELECT * FROM widget_acks WHERE workspace = ? AND visitor_id = ? AND client_id = ?')
+      .get(workspace, visitorId, clientId) as Row | undefined
+    return r
+      ? { visitorId, clientId, messageId: r.message_id as string, conversationId: r.conversation_id as string }
+      : null
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    // Let commits already queued finish before the file closes.
+    if (this.queue.length) this.flush()
+    this.closed = true
+    this.db.close()
+  }
+}

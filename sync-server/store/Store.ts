@@ -1,0 +1,125 @@
+import type { LogEvent, Role } from '../../shared/protocol.ts'
+
+/** An event before the store gives it its sequence number. */
+export interface NewEvent {
+  type: LogEvent['type']
+  at: number
+  conversationId?: string
+  data: Record<string, unknown>
+}
+
+export interface AgentRecord {
+  id: string
+  workspace: string
+  email: string
+  name: string
+  role: Role
+  groups: string[]
+  passwordHash: string
+  createdAt: number
+}
+
+export interface SessionRecord {
+  tokenHash: string
+  agentId: string
+  workspace: string
+  createdAt: number
+  expiresAt: number
+  revoked: boolean
+}
+
+export interface VisitorRecord {
+  id: string
+  workspace: string
+  name: string
+  email: string
+  createdAt: number
+  /** The conversation new messages go to, until it is closed. */
+  currentConversationId: string | null
+}
+
+/** The server's own index of conversations: what permission checks and lists need without loading documents. */
+export interface ConversationRecord {
+  id: string
+  workspace: string
+  visitorId: string
+  status: string
+  groupId: string | null
+  assigneeId: string | null
+  createdAt: number
+}
+
+export interface WorkspaceRecord {
+  id: string
+  /** Signs visitor tokens (HMAC-SHA256). */
+  secret: string
+  createdAt: number
+}
+
+/** A widget message already acknowledged: a resend with the same clientId gets the same ack. */
+export interface WidgetAckRecord {
+  visitorId: string
+  clientId: string
+  messageId: string
+  conversationId: string
+}
+
+/**
+ * Everything one logical change writes. A commit is atomic: all of it is stored, or none.
+ * Nothing is acknowledged to anyone before the promise resolves.
+ */
+export interface Commit {
+  workspace: string
+  updates?: { doc: string; update: Uint8Array }[]
+  events?: NewEvent[]
+  conversations?: ConversationRecord[]
+  visitors?: VisitorRecord[]
+  widgetAcks?: WidgetAckRecord[]
+  /**
+   * Replaces every stored update of a document with one snapshot. Safe inside the ordered
+   * stream of commits: the snapshot holds every update committed before it.
+   */
+  compact?: { doc: string; snapshot: Uint8Array }[]
+}
+
+/**
+ * One storage interface, two adapters (SQLite, PostgreSQL), one contract test suite.
+ * Commits are stored, and their promises resolved, in the order `commit` was called.
+ */
+export interface Store {
+  readonly kind: string
+  /** Stores a commit atomically; resolves with its events, numbered, once it is durable. */
+  commit(c: Commit): Promise<LogEvent[]>
+
+  /** A document's stored updates in order (a snapshot first, after a compaction). */
+  loadDocument(workspace: string, name: string): Promise<Uint8Array[]>
+  /** How many updates a document has stored, snapshot included. */
+  countUpdates(workspace: string, name: string): Promise<number>
+
+  readEvents(workspace: string, after: number, limit: number): Promise<LogEvent[]>
+  lastSeq(workspace: string): Promise<number>
+
+  getWorkspace(id: string): Promise<WorkspaceRecord | null>
+  createWorkspace(ws: WorkspaceRecord): Promise<void>
+
+  createAgent(agent: AgentRecord): Promise<void>
+  getAgent(workspace: string, id: string): Promise<AgentRecord | null>
+  getAgentByEmail(workspace: string, email: string): Promise<AgentRecord | null>
+  countAgents(workspace: string): Promise<number>
+
+  createSession(s: SessionRecord): Promise<void>
+  getSession(tokenHash: string): Promise<SessionRecord | null>
+  revokeSession(tokenHash: string): Promise<void>
+
+  getVisitor(workspace: string, id: string): Promise<VisitorRecord | null>
+  getConversation(workspace: string, id: string): Promise<ConversationRecord | null>
+  listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]>
+  getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null>
+
+  close(): Promise<void>
+}
+
+/** Thrown for a write that breaks a uniqueness rule (e.g. an email already taken). */
+export class ConflictError extends Error {
+  override name = 'ConflictError'
+}

@@ -1,0 +1,338 @@
+import type { Logger } from 'pino'
+import type { WebSocket } from 'ws'
+import { appendMessageOnce, conversationDocName, isChatMessage, messagesOf, metaOf } from '../../shared/documents.ts'
+import { newId } from '../../shared/id.ts'
+import {
+  CloseCode,
+  EventType,
+  Limits,
+  PROTOCOL_VERSION,
+  WidgetErrorCode,
+  type ChatMessage,
+  type LogEvent,
+  type ToWidget,
+  type WidgetHistoryMessage,
+} from '../../shared/protocol.ts'
+import { describeIssues, fromWidgetSchema } from '../../shared/schemas.ts'
+import type { Accounts } from '../Accounts.ts'
+import { signVisitorToken, verifyVisitorToken } from '../auth.ts'
+import type { Conversations } from '../Conversations.ts'
+import type { RoomManager } from '../rooms/RoomManager.ts'
+import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
+import { TokenBucket } from './TokenBucket.ts'
+
+/** A visitor who has not said hello by then is not a widget. */
+export const HELLO_TIMEOUT_MS = 10_000
+/** Malformed frames tolerated on one socket before it is closed: a buggy widget gets errors, a fuzzer gets cut off. */
+const MAX_BAD_FRAMES = 50
+/** Conversations whose history a returning visitor receives. */
+const HISTORY_CONVERSATIONS = 20
+/** Frames a second one socket may sustain (typing and page events included), and the burst above it. */
+const FRAME_RATE = { perSecond: 10, burst: 40 }
+
+interface Conn {
+  ws: WebSocket
+  workspace: string | null
+  visitorId: string | null
+  bad: number
+  bucket: TokenBucket
+}
+
+export interface WidgetGatewayDeps {
+  store: Store
+  rooms: RoomManager
+  accounts: Accounts
+  conversations: Conversations
+  log: Logger
+  now: () => number
+  published: (workspace: string, events: LogEvent[]) => void
+}
+
+/** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
+export class WidgetGateway {
+  private sockets = new Map<string, Set<WebSocket>>()
+  /** One chain per visitor, so two quick first messages cannot open two conversations. */
+  private chains = new Map<string, Promise<unknown>>()
+  private closing = false
+
+  constructor(private deps: WidgetGatewayDeps) {}
+
+  accept(ws: WebSocket): void {
+    const conn: Conn = { ws, workspace: null, visitorId: null, bad: 0, bucket: new TokenBucket(FRAME_RATE.burst, FRAME_RATE.perSecond, this.deps.now) }
+    const helloTimer = setTimeout(() => {
+      if (!conn.visitorId) ws.close(CloseCode.unauthenticated, 'hello expected')
+    }, HELLO_TIMEOUT_MS)
+    helloTimer.unref()
+
+    ws.on('message', (raw, isBinary) => {
+      void this.onFrame(conn, raw as Buffer, isBinary).catch((err) => {
+        this.deps.log.error({ err }, 'widget frame failed')
+        this.error(conn, WidgetErrorCode.internal, 'Something went wrong on our side; please try again.')
+      })
+    })
+    ws.on('close', () => {
+      clearTimeout(helloTimer)
+      this.forget(conn)
+    })
+    ws.on('error', (err) => this.deps.log.debug({ err }, 'widget socket error'))
+  }
+
+  private async onFrame(conn: Conn, raw: Buffer, isBinary: boolean): Promise<void> {
+    if (!conn.bucket.take()) {
+      this.error(conn, WidgetErrorCode.tooMany, 'You are sending too fast; please slow down.')
+      conn.ws.close(CloseCode.tooMany, 'too many frames')
+      return
+    }
+    if (raw.byteLength > Limits.widgetFrame) {
+      this.error(conn, WidgetErrorCode.tooLarge, 'That message is too large.')
+      return this.strike(conn)
+    }
+    if (isBinary) {
+      this.error(conn, WidgetErrorCode.badRequest, 'Frames must be JSON text.')
+      return this.strike(conn)
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(raw.toString('utf8'))
+    } catch {
+      this.error(conn, WidgetErrorCode.badRequest, 'Frames must be JSON.')
+      return this.strike(conn)
+    }
+    const type = (json as { type?: unknown } | null)?.type
+    const parsed = fromWidgetSchema.safeParse(json)
+    if (!parsed.success) {
+      const known = typeof type === 'string' && ['hello', 'message', 'page', 'typing', 'read', 'form', 'rating'].includes(type)
+      this.error(conn, known ? WidgetErrorCode.badRequest : WidgetErrorCode.unknownType, known ? describeIssues(parsed.error) : `Unknown frame type.`)
+      return this.strike(conn)
+    }
+    const frame = parsed.data
+    if (frame.type === 'hello') return this.hello(conn, frame)
+    if (!conn.visitorId || !conn.workspace) {
+      this.error(conn, WidgetErrorCode.notHello, 'Say hello first.')
+      conn.ws.close(CloseCode.unauthenticated, 'hello expected')
+      return
+    }
+    switch (frame.type) {
+      case 'message':
+        return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text))
+      case 'page':
+      case 'typing':
+      case 'read':
+      case 'form':
+      case 'rating':
+        // Valid frames whose features (proactive rules, typing and read receipts, forms, surveys) come with the widget issue.
+        return
+    }
+  }
+
+  private strike(conn: Conn): void {
+    if (++conn.bad >= MAX_BAD_FRAMES) conn.ws.close(CloseCode.badRequest, 'too many bad frames')
+  }
+
+  private async hello(
+    conn: Conn,
+    frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string } },
+  ): Promise<void> {
+    if (conn.visitorId) {
+      this.error(conn, WidgetErrorCode.badRequest, 'Already said hello.')
+      return
+    }
+    const ws = await this.deps.accounts.workspace(frame.workspace)
+    if (!ws) {
+      this.error(conn, WidgetErrorCode.unknownWorkspace, 'This chat is not set up.')
+      conn.ws.close(CloseCode.badRequest, 'unknown workspace')
+      return
+    }
+    let visitor: VisitorRecord | null = null
+    if (frame.visitorToken !== null) {
+      const id = verifyVisitorToken(ws.secret, ws.id, frame.visitorToken)
+      if (!id) {
+        this.error(conn, WidgetErrorCode.badToken, 'Your session has expired; starting a new one.')
+        conn.ws.close(CloseCode.unauthenticated, 'bad visitor token')
+        return
+      }
+      visitor = (await this.deps.store.getVisitor(ws.id, id)) ?? {
+        id,
+        workspace: ws.id,
+        name: '',
+        email: '',
+        createdAt: this.deps.now(),
+        currentConversationId: null,
+      }
+    }
+    const isNew = !visitor
+    visitor ??= { id: newId(), workspace: ws.id, name: '', email: '', createdAt: this.deps.now(), currentConversationId: null }
+    const name = frame.user?.name?.trim() || visitor.name
+    const email = frame.user?.email?.trim().toLowerCase() || visitor.email
+    const changed = isNew || name !== visitor.name || email !== visitor.email
+    visitor = { ...visitor, name, email }
+
+    const key = `${ws.id}/${visitor.id}`
+    const firstSocket = !this.sockets.get(key)?.size
+    const commit: Commit = { workspace: ws.id, visitors: changed ? [visitor] : [] }
+    if (firstSocket) commit.events = [{ type: EventType.visitorOnline, at: this.deps.now(), data: { visitorId: visitor.id } }]
+    if (changed || firstSocket) this.deps.published(ws.id, await this.deps.store.commit(commit))
+    if (conn.ws.readyState !== conn.ws.OPEN) return
+
+    conn.workspace = ws.id
+    conn.visitorId = visitor.id
+    let set = this.sockets.get(key)
+    if (!set) this.sockets.set(key, (set = new Set()))
+    set.add(conn.ws)
+
+    this.send(conn.ws, {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      visitorToken: signVisitorToken(ws.secret, ws.id, visitor.id),
+      visitorId: visitor.id,
+      history: await this.history(ws.id, visitor.id),
+    })
+  }
+
+  /** Every message of the visitor's recent conversations, oldest first. Notes live elsewhere and never appear. */
+  private async history(workspace: string, visitorId: string): Promise<WidgetHistoryMessage[]> {
+    const convs = (await this.deps.store.listConversationsOfVisitor(workspace, visitorId)).slice(-HISTORY_CONVERSATIONS)
+    const out: WidgetHistoryMessage[] = []
+    for (const c of convs) {
+      const name = conversationDocName(c.id)
+      const room = await this.deps.rooms.hold(workspace, name, { kind: 'conversation', conversationId: c.id }, async (r) => {
+        r.lastRecord = c
+      })
+      try {
+        for (const m of messagesOf(room.doc).toArray()) if (isChatMessage(m)) out.push(forVisitor(c.id, m))
+      } finally {
+        this.deps.rooms.release(room)
+      }
+    }
+    return out
+  }
+
+  private async message(conn: Conn, clientId: string, text: string): Promise<void> {
+    const workspace = conn.workspace!
+    const visitorId = conn.visitorId!
+    const { store, rooms, conversations, now } = this.deps
+    const done = await store.getWidgetAck(workspace, visitorId, clientId)
+    if (done) {
+      this.send(conn.ws, { type: 'ack', clientId, id: done.messageId, conversationId: done.conversationId })
+      return
+    }
+    const visitor = await store.getVisitor(workspace, visitorId)
+    if (!visitor) throw new Error(`visitor ${visitorId} vanished`)
+    const current = visitor.currentConversationId ? await conversations.get(workspace, visitor.currentConversationId) : null
+    const creating = !current || current.status === 'closed'
+    const conversationId = creating ? newId() : current.id
+    const at = now()
+    const message: ChatMessage = {
+      id: newId(),
+      clientId,
+      kind: 'visitor',
+      authorId: visitorId,
+      authorName: visitor.name || 'Visitor',
+      text,
+      at,
+    }
+    const extra: Omit<Commit, 'workspace'> = {
+      widgetAcks: [{ visitorId, clientId, messageId: message.id, conversationId }],
+    }
+    if (creating) {
+      extra.visitors = [{ ...visitor, currentConversationId: conversationId }]
+      extra.events = [
+        {
+          type: EventType.conversationCreated,
+          at,
+          conversationId,
+          data: { visitorId, visitorName: message.authorName, channel: 'widget', status: 'waiting' },
+        },
+      ]
+    }
+    const room = await rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
+      r.lastRecord = current && !creating ? current : null
+    })
+    try {
+      await room.change((doc) => {
+        if (creating) {
+          const meta = metaOf(doc)
+          meta.set('id', conversationId)
+          meta.set('status', 'waiting')
+          meta.set('channel', 'widget')
+          meta.set('visitorId', visitorId)
+          meta.set('visitorName', message.authorName)
+          meta.set('groupId', null)
+          meta.set('assigneeId', null)
+          meta.set('createdAt', at)
+        }
+        appendMessageOnce(doc, message)
+      }, extra)
+    } finally {
+      rooms.release(room)
+    }
+    this.send(conn.ws, { type: 'ack', clientId, id: message.id, conversationId })
+  }
+
+  /** Pushes messages newly committed to a conversation to every socket of its visitor. */
+  async conversationMessages(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
+    const record = await this.deps.conversations.get(workspace, conversationId)
+    if (!record) return
+    const set = this.sockets.get(`${workspace}/${record.visitorId}`)
+    if (!set) return
+    for (const m of messages) {
+      const frame: ToWidget = { type: 'message', conversationId, message: forVisitor(conversationId, m) }
+      for (const ws of set) this.send(ws, frame)
+    }
+  }
+
+  private serialize(workspace: string, visitorId: string, fn: () => Promise<void>): Promise<void> {
+    const key = `${workspace}/${visitorId}`
+    const next = (this.chains.get(key) ?? Promise.resolve()).then(fn, fn)
+    const tail = next.catch(() => {})
+    this.chains.set(key, tail)
+    void tail.then(() => {
+      if (this.chains.get(key) === tail) this.chains.delete(key)
+    })
+    return next
+  }
+
+  private forget(conn: Conn): void {
+    if (!conn.workspace || !conn.visitorId) return
+    const key = `${conn.workspace}/${conn.visitorId}`
+    const set = this.sockets.get(key)
+    if (!set) return
+    set.delete(conn.ws)
+    if (set.size > 0) return
+    this.sockets.delete(key)
+    // At shutdown the store closes next; the visitor's going offline is implied by the restart.
+    if (this.closing) return
+    const workspace = conn.workspace
+    this.deps.store
+      .commit({ workspace, events: [{ type: EventType.visitorOffline, at: this.deps.now(), data: { visitorId: conn.visitorId } }] })
+      .then((events) => this.deps.published(workspace, events))
+      .catch((err) => this.deps.log.warn({ err }, 'could not record visitor offline'))
+  }
+
+  private error(conn: Conn, code: WidgetErrorCode, message: string): void {
+    this.send(conn.ws, { type: 'error', code, message })
+  }
+
+  private send(ws: WebSocket, frame: ToWidget): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+  }
+
+  closeAll(): void {
+    this.closing = true
+    for (const set of this.sockets.values()) for (const ws of set) ws.close(CloseCode.goingAway, 'server shutting down')
+  }
+}
+
+/** What the visitor sees of a message: the author's display name, not the agent's id. */
+function forVisitor(conversationId: string, m: ChatMessage): WidgetHistoryMessage {
+  return {
+    id: m.id,
+    clientId: m.clientId,
+    kind: m.kind,
+    authorName: m.authorName,
+    text: m.text,
+    at: m.at,
+    conversationId,
+    ...(m.attachments ? { attachments: m.attachments } : {}),
+  }
+}

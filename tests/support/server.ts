@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createParleyServer, type ParleyServer, type ServerOptions } from '../../sync-server/server.ts'
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
+
+export interface TestServer {
+  server: ParleyServer
+  url: string
+  wsUrl: string
+  dataDir: string
+  stop(): Promise<void>
+  /** Stops and removes the data folder. */
+  destroy(): Promise<void>
+}
+
+/** A real server on an ephemeral loopback port with a real SQLite file in a fresh folder. */
+export async function startServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'))
+  const server = createParleyServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: join(import.meta.dirname, '../../dist'),
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...opts,
+  })
+  const { url } = await server.listen()
+  const stop = () => server.close()
+  return {
+    server,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    dataDir,
+    stop,
+    async destroy() {
+      await stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}

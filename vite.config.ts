@@ -1,0 +1,65 @@
+import { defineConfig } from 'vite'
+import solid from 'vite-plugin-solid'
+import { VitePWA } from 'vite-plugin-pwa'
+import { fileURLToPath } from 'node:url'
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+/** Paths the server answers itself: the service worker must never serve the app shell for them. */
+const SERVER_PATHS = [/^\/api\//, /^\/sync\//, /^\/widget/, /^\/demo/, /^\/healthz/, /^\/chat\//]
+
+// Two outputs from one config: `vite build` builds the agent PWA into dist/app,
+// `vite build --mode widget` builds the visitor widget into dist/widget/widget.js.
+export default defineConfig(({ mode }) => {
+  if (mode === 'widget') {
+    return {
+      publicDir: false,
+      build: {
+        outDir: here('dist/widget'),
+        emptyOutDir: true,
+        target: 'es2019',
+        lib: {
+          entry: here('client/widget/widget.ts'),
+          formats: ['iife'],
+          name: 'ParleyWidget',
+          fileName: () => 'widget.js',
+        },
+      },
+    }
+  }
+  return {
+    root: here('client/app'),
+    publicDir: here('client/app/public'),
+    plugins: [
+      solid(),
+      VitePWA({
+        registerType: 'prompt',
+        injectRegister: false,
+        includeAssets: ['icons/*.png', 'icons/*.svg'],
+        manifest: {
+          name: 'Parley',
+          short_name: 'Parley',
+          description: 'Answer your customers, online or not.',
+          start_url: '/',
+          scope: '/',
+          display: 'standalone',
+          background_color: '#ffffff',
+          theme_color: '#3b5bdb',
+          icons: [
+            { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+            { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+            { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          ],
+        },
+        workbox: {
+          globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'],
+          navigateFallback: '/index.html',
+          navigateFallbackDenylist: SERVER_PATHS,
+          cleanupOutdatedCaches: true,
+        },
+      }),
+    ],
+    build: { outDir: here('dist/app'), emptyOutDir: true, target: 'es2022' },
+    server: { port: 5173 },
+  }
+})
