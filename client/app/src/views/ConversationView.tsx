@@ -37,8 +37,8 @@ function MessageItem(props: { message: ChatMessage; conversation: Conversation; 
       <span class="message-meta">
         <time datetime={new Date(props.message.at).toISOString()}>{clockTime(props.message.at)}</time>
         <Show when={props.message.kind === 'agent'}>
-          <span class="message-state" aria-label={state() === 'sent' ? 'Sent' : 'Waiting to send'} title={state() === 'sent' ? 'Sent' : 'Waiting to send'}>
-            {state() === 'sent' ? '✓' : '🕓'}
+          <span class="message-state" title={state() === 'sent' ? 'Delivered to the server' : 'Goes out when the connection is back'}>
+            {state() === 'sent' ? '✓' : 'Pending'}
           </span>
         </Show>
       </span>
@@ -176,7 +176,7 @@ export function ConversationView(props: { id: string }) {
           data-testid="composer"
           rows={1}
           maxLength={Limits.messageText}
-          placeholder={ws.connectivity() === 'offline' ? 'Reply (sent when you are back online)' : 'Reply'}
+          placeholder={ws.connectivity() === 'offline' ? 'Reply (sends when online)' : 'Reply'}
           aria-label="Reply"
           value={draft()}
           onInput={(e) => setDraft(e.currentTarget.value)}

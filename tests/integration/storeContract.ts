@@ -1,0 +1,105 @@
+import { describe, expect, it, beforeEach, afterEach } from 'vitest'
+import * as Y from 'yjs'
+import type { Store } from '../../sync-server/store/Store.ts'
+import { ConflictError } from '../../sync-server/store/Store.ts'
+
+/** The contract every store adapter passes: SQLite now, PostgreSQL with the scale-out work. */
+export function storeContract(name: string, open: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>) {
+  describe(`store contract: ${name}`, () => {
+    let store: Store
+    let reopen: () => Promise<Store>
+    let cleanup: () => Promise<void>
+
+    beforeEach(async () => {
+      ;({ store, reopen, cleanup } = await open())
+      await store.createWorkspace({ id: 'w1', secret: 's', createdAt: 1 })
+    })
+    afterEach(async () => {
+      await store.close()
+      await cleanup()
+    })
+
+    it('numbers events per workspace, in commit order, without gaps', async () => {
+      await store.createWorkspace({ id: 'w2', secret: 's', createdAt: 1 })
+      const [a, b, c] = await Promise.all([
+        store.commit({ workspace: 'w1', events: [{ type: 'message', at: 1, data: { n: 1 } }, { type: 'message', at: 2, data: { n: 2 } }] }),
+        store.commit({ workspace: 'w2', events: [{ type: 'message', at: 3, data: { n: 3 } }] }),
+        store.commit({ workspace: 'w1', events: [{ type: 'message', at: 4, conversationId: 'c1', data: { n: 4 } }] }),
+      ])
+      expect(a!.map((e) => e.seq)).toEqual([1, 2])
+      expect(b!.map((e) => e.seq)).toEqual([1])
+      expect(c!.map((e) => e.seq)).toEqual([3])
+      expect(await store.readEvents('w1', 1, 10)).toEqual([
+        { seq: 2, type: 'message', at: 2, data: { n: 2 } },
+        { seq: 3, type: 'message', at: 4, conversationId: 'c1', data: { n: 4 } },
+      ])
+      expect(await store.readEvents('w1', 0, 1)).toHaveLength(1)
+      expect(await store.lastSeq('w1')).toBe(3)
+    })
+
+    it('keeps document updates in order and compacts them into one snapshot', async () => {
+      const doc = new Y.Doc()
+      const updates: Uint8Array[] = []
+      doc.on('update', (u: Uint8Array) => updates.push(u))
+      for (let i = 0; i < 5; i++) doc.getArray('a').push([i])
+      for (const u of updates) await store.commit({ workspace: 'w1', updates: [{ doc: 'conv/x', update: u }] })
+      expect(await store.countUpdates('w1', 'conv/x')).toBe(5)
+      await store.commit({ workspace: 'w1', compact: [{ doc: 'conv/x', snapshot: Y.encodeStateAsUpdate(doc) }] })
+      doc.getArray('a').push([5])
+      await store.commit({ workspace: 'w1', updates: [{ doc: 'conv/x', update: updates.at(-1)! }] })
+      expect(await store.countUpdates('w1', 'conv/x')).toBe(2)
+      const copy = new Y.Doc()
+      for (const u of await store.loadDocument('w1', 'conv/x')) Y.applyUpdate(copy, u)
+      expect(copy.getArray('a').toJSON()).toEqual([0, 1, 2, 3, 4, 5])
+      expect(await store.loadDocument('w1', 'conv/none')).toEqual([])
+    })
+
+    it('writes a commit whole, and a failing commit fails alone', async () => {
+      const ok = store.commit({
+        workspace: 'w1',
+        visitors: [{ id: 'v1', workspace: 'w1', name: 'V', email: '', createdAt: 1, currentConversationId: 'c1' }],
+        conversations: [{ id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1 }],
+        widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' }],
+        events: [{ type: 'conversation.created', at: 1, conversationId: 'c1', data: {} }],
+      })
+      // A visitor without a name breaks the schema; it must not take the other commit down with it.
+      const bad = store.commit({ workspace: 'w1', visitors: [{ id: 'v2', workspace: 'w1', name: null as unknown as string, email: '', createdAt: 1, currentConversationId: null }] })
+      await expect(ok).resolves.toHaveLength(1)
+      await expect(bad).rejects.toThrow()
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({ currentConversationId: 'c1' })
+      expect(await store.getVisitor('w1', 'v2')).toBeNull()
+      expect(await store.getConversation('w1', 'c1')).toMatchObject({ visitorId: 'v1', status: 'waiting' })
+      expect(await store.listConversationsOfVisitor('w1', 'v1')).toHaveLength(1)
+      expect(await store.getWidgetAck('w1', 'v1', 'k1')).toEqual({ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' })
+      expect(await store.getWidgetAck('w1', 'v1', 'k2')).toBeNull()
+    })
+
+    it('updates a conversation record in place', async () => {
+      const rec = { id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1 }
+      await store.commit({ workspace: 'w1', conversations: [rec] })
+      await store.commit({ workspace: 'w1', conversations: [{ ...rec, status: 'open', assigneeId: 'a1' }] })
+      expect(await store.getConversation('w1', 'c1')).toMatchObject({ status: 'open', assigneeId: 'a1', createdAt: 1 })
+    })
+
+    it('keeps agents unique by email and sessions revocable', async () => {
+      const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1 }
+      await store.createAgent(agent)
+      await expect(store.createAgent({ ...agent, id: 'a2' })).rejects.toBeInstanceOf(ConflictError)
+      expect(await store.getAgentByEmail('w1', 'a@x.io')).toEqual(agent)
+      expect(await store.countAgents('w1')).toBe(1)
+      await store.createSession({ tokenHash: 't', agentId: 'a1', workspace: 'w1', createdAt: 1, expiresAt: 2, revoked: false })
+      expect(await store.getSession('t')).toMatchObject({ revoked: false })
+      await store.revokeSession('t')
+      expect(await store.getSession('t')).toMatchObject({ revoked: true })
+    })
+
+    it('keeps everything across a reopen', async () => {
+      await store.commit({ workspace: 'w1', events: [{ type: 'message', at: 1, data: {} }] })
+      await store.close()
+      store = await reopen()
+      expect(await store.getWorkspace('w1')).toMatchObject({ secret: 's' })
+      expect(await store.lastSeq('w1')).toBe(1)
+      expect((await store.commit({ workspace: 'w1', events: [{ type: 'message', at: 2, data: {} }] }))[0]!.seq).toBe(2)
+    })
+  })
+}

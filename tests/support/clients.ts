@@ -1,0 +1,126 @@
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import type { LoginResponse, ToWidget } from '../../shared/protocol.ts'
+import { ADMIN } from './server.ts'
+
+/** A scripted visitor speaking the widget protocol over a real socket. */
+export class Visitor {
+  ws!: WebSocket
+  frames: ToWidget[] = []
+  token: string | null = null
+  visitorId: string | null = null
+  private waiters: { pred: (f: ToWidget) => boolean; resolve: (f: ToWidget) => void }[] = []
+
+  constructor(
+    private wsUrl: string,
+    private user: { name?: string; email?: string } = {},
+  ) {}
+
+  /** Connects and says hello; resolves with the welcome. */
+  async connect(token: string | null = this.token): Promise<Extract<ToWidget, { type: 'welcome' }>> {
+    this.ws = new WebSocket(`${this.wsUrl}/widget/ws`)
+    this.ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as ToWidget
+      this.frames.push(f)
+      this.waiters = this.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true))
+    })
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once('open', () => resolve())
+      this.ws.once('error', reject)
+    })
+    const welcome = this.next((f) => f.type === 'welcome' || f.type === 'error')
+    this.ws.send(JSON.stringify({ type: 'hello', workspace: 'default', visitorToken: token, page: { url: 'http://shop.test/', title: 'Shop' }, user: this.user }))
+    const w = await welcome
+    if (w.type !== 'welcome') throw new Error(`hello refused: ${JSON.stringify(w)}`)
+    this.token = w.visitorToken
+    this.visitorId = w.visitorId
+    return w
+  }
+
+  /** The next frame (from now on) that satisfies `pred`. */
+  next<T extends ToWidget>(pred: (f: ToWidget) => boolean, timeoutMs = 10_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for a widget frame')), timeoutMs)
+      this.waiters.push({
+        pred,
+        resolve: (f) => {
+          clearTimeout(timer)
+          resolve(f as T)
+        },
+      })
+    })
+  }
+
+  /** Sends a message and resolves with its ack. */
+  async say(text: string, clientId = `c${Math.random().toString(36).slice(2, 14)}`) {
+    const ack = this.next<Extract<ToWidget, { type: 'ack' }>>((f) => f.type === 'ack' && f.clientId === clientId)
+    this.ws.send(JSON.stringify({ type: 'message', clientId, text }))
+    return ack
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return
+    const closed = new Promise((r) => this.ws.once('close', r))
+    this.ws.close()
+    await closed
+  }
+}
+
+export async function login(url: string, creds: { email: string; password: string } = ADMIN): Promise<LoginResponse> {
+  const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creds) })
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`)
+  return (await res.json()) as LoginResponse
+}
+
+export async function createAgent(url: string, adminToken: string, agent: { email: string; name: string; password: string; role?: string; groups?: string[] }) {
+  const res = await fetch(`${url}/api/agents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(agent),
+  })
+  return { status: res.status, body: (await res.json()) as { id?: string; error?: string } }
+}
+
+/** An agent's Yjs document synced through the real y-websocket client provider. */
+export async function openDoc(wsUrl: string, name: string, token: string, doc = new Y.Doc()) {
+  const provider = new WebsocketProvider(`${wsUrl}/sync`, name, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+  })
+  await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  return { doc, provider, close: () => provider.destroy() }
+}
+
+/** Resolves when `check` holds, re-checked on every change of any of `docs`. */
+export function whenDoc(docs: Y.Doc | Y.Doc[], check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const all = Array.isArray(docs) ? docs : [docs]
+  if (check()) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer)
+      for (const d of all) d.off('update', onUpdate)
+    }
+    const timer = setTimeout(() => {
+      stop()
+      reject(new Error('timed out waiting for the document'))
+    }, timeoutMs)
+    const onUpdate = () => {
+      if (!check()) return
+      stop()
+      resolve()
+    }
+    for (const d of all) d.on('update', onUpdate)
+  })
+}
+
+/** Opens a raw socket and resolves with the close code the server gives it. */
+export function closeCodeOf(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    ws.once('close', (code) => resolve(code))
+    ws.once('error', () => {})
+    setTimeout(() => reject(new Error('socket was not closed')), 10_000)
+  })
+}
