@@ -4,6 +4,9 @@ import { createParleyServer } from './server.ts'
 
 const log = pino({ level: process.env.LOG_LEVEL || 'info', base: undefined })
 
+// Defence in depth: a bug that leaves a promise unhandled is logged, not allowed to take every chat down.
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'))
+
 let config
 try {
   config = readConfig()

@@ -170,7 +170,8 @@ export class Room {
             peer.ws.close(CloseCode.tooLarge, 'document too large')
             return
           }
-          void this.apply(peer, (doc) => Y.applyUpdate(doc, update, peer))
+          const { error } = this.run(peer, (doc) => Y.applyUpdate(doc, update, peer))
+          if (error) throw error
         } else {
           throw new Error(`unknown sync message ${sub}`)
         }
@@ -252,20 +253,36 @@ export class Room {
    * `extra` in the same transaction, and resolves once it is durable.
    */
   change(fn: (doc: Y.Doc) => void, extra: Omit<Commit, 'workspace'> = {}, agentId?: string): Promise<LogEvent[]> {
-    return this.apply({ server: true, agentId }, (doc) => Y.transact(doc, () => fn(doc), 'server'), extra)
+    const { committed, error } = this.run({ server: true, agentId }, (doc) => Y.transact(doc, () => fn(doc), 'server'), extra)
+    if (error) return Promise.reject(error)
+    return committed
   }
 
-  private async apply(origin: Origin, fn: (doc: Y.Doc) => void, extra: Omit<Commit, 'workspace'> = {}): Promise<LogEvent[]> {
-    if (this.state !== 'ready') throw new Error(`room ${this.name} is ${this.state}`)
+  /**
+   * Applies a change in memory now and starts committing whatever it produced. A change that
+   * throws half-way (a malformed update) still commits what it did apply, so memory and store
+   * never disagree; the error is returned for the caller to answer.
+   */
+  private run(origin: Origin, fn: (doc: Y.Doc) => void, extra: Omit<Commit, 'workspace'> = {}): { committed: Promise<LogEvent[]>; error?: unknown } {
+    if (this.state !== 'ready') return { committed: Promise.resolve([]), error: new Error(`room ${this.name} is ${this.state}`) }
     const collected: Collected = { updates: [], events: [], messages: [], conversationChanged: false }
+    let error: unknown
     this.collecting = collected
     try {
       fn(this.doc)
+    } catch (err) {
+      error = err
     } finally {
       this.collecting = null
     }
-    const commit = this.toCommit(origin, collected, extra)
-    if (!commit) return []
+    const commit = this.toCommit(origin, collected, error ? {} : extra)
+    const committed = commit ? this.commit(origin, collected, commit) : Promise.resolve([])
+    // A failed commit is handled in commit(); callers that only need the error must not leave a rejection unhandled.
+    committed.catch(() => {})
+    return { committed, error }
+  }
+
+  private async commit(origin: Origin, collected: Collected, commit: Commit): Promise<LogEvent[]> {
     let events: LogEvent[]
     try {
       events = await this.deps.store.commit(commit)

@@ -162,7 +162,7 @@ describe('who may do what', () => {
     const ack = await visitor.say('hello')
     // Unassigned: Cy may see it.
     const c = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, cy.token)
-    const closed = new Promise<number>((r) => c.provider.ws?.once?.('close', (code: number) => r(code)) ?? c.provider.on('connection-close', (e: CloseEvent | null) => r(e?.code ?? 0)))
+    const closed = new Promise<number>((r) => c.provider.once('connection-close', (e: CloseEvent | null) => r(e?.code ?? 0)))
     const a = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, admin.token)
     metaOf(a.doc).set('assigneeId', admin.agent.id)
     expect(await closed).toBe(4403)

@@ -27,8 +27,8 @@ export function UpdateBanner() {
         <button type="button" class="button button-primary" onClick={() => void updateServiceWorker(true)}>
           Reload
         </button>
-        <button type="button" class="button button-quiet" aria-label="Dismiss" onClick={() => setNeedRefresh(false)}>
-          Later
+        <button type="button" class="button button-quiet" aria-label="Not now" title="Not now" onClick={() => setNeedRefresh(false)}>
+          ×
         </button>
       </div>
     </Show>
