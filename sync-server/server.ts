@@ -22,8 +22,10 @@ import { WidgetGateway } from './widget/WidgetGateway.ts'
 
 /** Sockets that have not answered a ping within this are dead (a phone that lost its network does not say goodbye). */
 const PING_INTERVAL_MS = 30_000
-/** Sign-in attempts per address: a burst of 10, then one every 6 s, to slow password guessing. */
+/** Sign-in attempts per address and account: a burst of 10, then one every 6 s, to slow password guessing. */
 const LOGIN_RATE = { burst: 10, perSecond: 1 / 6 }
+/** Memory bound on the sign-in limiter: past this many address/account pairs it starts afresh. */
+const MAX_LOGIN_BUCKETS = 100_000
 const MAX_EVENTS_PAGE = 5000
 
 export interface ServerOptions {
@@ -113,12 +115,16 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
     if (path.startsWith('/api/')) {
       if (path === '/api/login' && method === 'POST') {
-        const ip = req.socket.remoteAddress ?? '?'
-        let bucket = loginBuckets.get(ip)
-        if (!bucket) loginBuckets.set(ip, (bucket = new TokenBucket(LOGIN_RATE.burst, LOGIN_RATE.perSecond, now)))
-        if (!bucket.take()) throw new HttpError(429, 'too many sign-in attempts; wait a minute')
         const body = loginSchema.safeParse(await readJson(req))
         if (!body.success) throw new HttpError(400, describeIssues(body.error))
+        // Per address and account: slows guessing one password without locking out a shared office address.
+        const bucketKey = `${req.socket.remoteAddress ?? '?'}|${body.data.email}`
+        let bucket = loginBuckets.get(bucketKey)
+        if (!bucket) {
+          if (loginBuckets.size > MAX_LOGIN_BUCKETS) loginBuckets.clear()
+          loginBuckets.set(bucketKey, (bucket = new TokenBucket(LOGIN_RATE.burst, LOGIN_RATE.perSecond, now)))
+        }
+        if (!bucket.take()) throw new HttpError(429, 'too many sign-in attempts; wait a minute')
         const session = await accounts.login(DEFAULT_WORKSPACE, body.data.email, body.data.password)
         if (!session) throw new HttpError(401, 'wrong email or password')
         const out: LoginResponse = { token: session.token, agent: publicAgent(session.agent) }
