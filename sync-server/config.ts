@@ -24,6 +24,8 @@ function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number,
 
 /** Reads the configuration; throws with a message naming the variable when one is invalid. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env.DATABASE_URL || env.REDIS_URL)
+    throw new Error('DATABASE_URL / REDIS_URL: the PostgreSQL + Redis store is not in this version yet; unset them to use SQLite in DATA_DIR')
   const sync = env.SQLITE_SYNCHRONOUS ?? 'full'
   if (sync !== 'full' && sync !== 'normal') throw new Error(`SQLITE_SYNCHRONOUS must be "full" or "normal", got "${sync}"`)
   return {
