@@ -353,16 +353,7 @@ function sendFrame(item: OutboxItem): FromWidget {
 }
 
 function fromServer(m: WidgetHistoryMessage): ShownMessage {
-  return {
-    id: m.id,
-    clientId: m.clientId,
-    kind: m.kind,
-    authorName: m.authorName,
-    text: m.text,
-    at: m.at,
-    conversationId: m.conversationId,
-    pending: false,
-  }
+  return { ...m, pending: false }
 }
 
 function fromOutbox(item: OutboxItem): ShownMessage {
@@ -379,15 +370,8 @@ function fromOutbox(item: OutboxItem): ShownMessage {
 }
 
 function toPublic(m: ShownMessage): WidgetHistoryMessage {
-  return {
-    id: m.id,
-    clientId: m.clientId,
-    kind: m.kind,
-    authorName: m.authorName,
-    text: m.text,
-    at: m.at,
-    conversationId: m.conversationId,
-  }
+  const { pending: _pending, ...shown } = m
+  return shown
 }
 
 function tooLongText(length: number): string {
