@@ -56,6 +56,9 @@ export default defineConfig(({ mode }) => {
           navigateFallback: '/index.html',
           navigateFallbackDenylist: SERVER_PATHS,
           cleanupOutdatedCaches: true,
+          // The first worker takes the open page at once (so it works offline from the first visit and
+          // a later update can reload it); updates still wait for the agent's consent (registerType 'prompt').
+          clientsClaim: true,
         },
       }),
     ],

@@ -1,0 +1,201 @@
+/**
+ * Yjs documents, reference-counted per name. A document is loaded from IndexedDB first (so it
+ * opens offline with everything this device has seen), then kept in sync with the server over
+ * the y-websocket protocol while anyone holds it. Concurrent opens of one name share one load.
+ */
+import { createSignal, type Accessor } from 'solid-js'
+import { DexieYProvider } from 'y-dexie'
+import { WebsocketProvider } from 'y-websocket'
+import { Awareness } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import { CloseCode } from '../../shared/protocol.ts'
+import type { DocRow, ParleyDb } from './db.ts'
+import type { Session } from './session.ts'
+import { defaultWsBase } from './wsBase.ts'
+
+/** Why the server refused to sync a document; the local copy stays readable. */
+export type DocumentError = 'forbidden' | 'tooLarge'
+
+export interface DocumentHandle {
+  name: string
+  doc: Y.Doc
+  /** Whether the server's state has been merged since the socket (re)connected. */
+  synced: Accessor<boolean>
+  error: Accessor<DocumentError | null>
+  /** Gives this reference back; the document is unloaded when the last one is released. */
+  release(): void
+}
+
+export interface OpenDocumentOptions {
+  /** Called when the server refuses the token (close code 4401). */
+  onUnauthenticated?: () => void
+  /** Defaults to `ws(s)://<location.host>`. */
+  wsBase?: string
+}
+
+/**
+ * Longest wait between two redials of a document socket. y-websocket's own backoff has no jitter,
+ * so keep the cap moderate: a few seconds after the server is back the thread is live again.
+ */
+const DOC_MAX_BACKOFF_MS = 5_000
+
+/**
+ * Close codes after which redialling cannot help (y-websocket would also give up on 4429, which
+ * only means "slow down": its backoff handles that).
+ */
+const PERMANENT_CLOSES = new Set<number>([CloseCode.badRequest, CloseCode.unauthenticated, CloseCode.forbidden, CloseCode.tooLarge])
+
+type LifecycleState = 'loading' | 'ready' | 'unloading'
+
+interface Entry {
+  state: LifecycleState
+  refs: number
+  loaded: Promise<void>
+  doc: Y.Doc | null
+  synced: Accessor<boolean>
+  error: Accessor<DocumentError | null>
+  unload: () => void
+}
+
+const registries = new WeakMap<ParleyDb, Map<string, Entry>>()
+
+function registry(db: ParleyDb): Map<string, Entry> {
+  let map = registries.get(db)
+  if (!map) registries.set(db, (map = new Map()))
+  return map
+}
+
+/** The y-dexie document of a name, creating its row on first use. */
+async function loadLocal(db: ParleyDb, name: string): Promise<Y.Doc> {
+  await db.transaction('rw', db.docs, async () => {
+    // y-dexie destroys a document whose row disappears, so the row must exist before loading.
+    if (!(await db.docs.get(name))) await db.docs.put({ name } as DocRow)
+  })
+  const row = await db.docs.get(name)
+  if (!row) throw new Error(`document row ${name} vanished`)
+  const doc = row.ydoc
+  const local = DexieYProvider.load(doc)
+  try {
+    await local.whenLoaded
+  } catch (err) {
+    DexieYProvider.release(doc)
+    throw err
+  }
+  return doc
+}
+
+function createEntry(session: Session, db: ParleyDb, name: string, options: OpenDocumentOptions): Entry {
+  const [synced, setSynced] = createSignal(false)
+  const [error, setError] = createSignal<DocumentError | null>(null)
+  const cleanups: (() => void)[] = []
+
+  const entry: Entry = {
+    state: 'loading',
+    refs: 0,
+    doc: null,
+    synced,
+    error,
+    loaded: Promise.resolve(),
+    unload() {
+      if (entry.state === 'unloading') return
+      entry.state = 'unloading'
+      if (registry(db).get(name) === entry) registry(db).delete(name)
+      for (const f of cleanups.splice(0).reverse()) {
+        try {
+          f()
+        } catch (err) {
+          console.error(`[docs] unloading ${name}`, err)
+        }
+      }
+    },
+  }
+
+  entry.loaded = loadLocal(db, name).then((doc) => {
+    entry.doc = doc
+    cleanups.push(() => DexieYProvider.release(doc))
+    if (entry.state === 'unloading') {
+      // Everyone let go while it was loading.
+      DexieYProvider.release(doc)
+      return
+    }
+
+    const awareness = new Awareness(doc)
+    const provider = new WebsocketProvider(`${options.wsBase ?? defaultWsBase()}/sync`, name, doc, {
+      params: { token: session.token },
+      awareness,
+      maxBackoffTime: DOC_MAX_BACKOFF_MS,
+      connect: navigator.onLine !== false,
+      shouldReconnect: (event) => !PERMANENT_CLOSES.has(event.code),
+    })
+    provider.on('sync', (s: boolean) => setSynced(s))
+    provider.on('status', ({ status }) => {
+      if (status !== 'connected') setSynced(false)
+      if (status === 'connected') setError(null)
+    })
+    provider.on('closed', ({ code }) => {
+      if (code === CloseCode.unauthenticated) options.onUnauthenticated?.()
+      else if (code === CloseCode.forbidden) setError('forbidden')
+      else if (code === CloseCode.tooLarge) setError('tooLarge')
+    })
+    // Browsers (and Playwright's setOffline) may keep an open socket alive after going offline:
+    // drop it explicitly so that the app's state matches the network's, and redial on return.
+    const onOffline = () => provider.disconnect()
+    const onOnline = () => provider.connect()
+    window.addEventListener('offline', onOffline)
+    window.addEventListener('online', onOnline)
+    cleanups.push(() => {
+      window.removeEventListener('offline', onOffline)
+      window.removeEventListener('online', onOnline)
+      provider.destroy()
+      awareness.destroy()
+      setSynced(false)
+    })
+    entry.state = 'ready'
+  })
+  return entry
+}
+
+/**
+ * Opens a document by name (`conv/<id>`, …). Resolves once the local copy is loaded, which works
+ * offline; syncing with the server follows in the background (see `synced`).
+ */
+export async function openDocument(
+  session: Session,
+  db: ParleyDb,
+  name: string,
+  options: OpenDocumentOptions = {},
+): Promise<DocumentHandle> {
+  const map = registry(db)
+  let entry = map.get(name)
+  if (!entry || entry.state === 'unloading') {
+    entry = createEntry(session, db, name, options)
+    map.set(name, entry)
+  }
+  const held = entry
+  held.refs++
+  let released = false
+  const release = () => {
+    if (released) return
+    released = true
+    if (--held.refs <= 0) held.unload()
+  }
+  try {
+    await held.loaded
+  } catch (err) {
+    release()
+    throw err
+  }
+  if (held.state !== 'ready' || !held.doc) {
+    release()
+    throw new Error(`document ${name} was unloaded while it was opening`)
+  }
+  return { name, doc: held.doc, synced: held.synced, error: held.error, release }
+}
+
+/** Unloads every document of a database regardless of its references (sign-out). */
+export function closeAllDocuments(db: ParleyDb): void {
+  const map = registries.get(db)
+  if (!map) return
+  for (const entry of [...map.values()]) entry.unload()
+  map.clear()
+}

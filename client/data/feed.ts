@@ -1,0 +1,261 @@
+/**
+ * The event feed: the app's control socket (`/api/live`). It replays the log after the last
+ * applied sequence number, then streams new events, and stores each frame in IndexedDB in one
+ * transaction (see applyEvents). It reconnects forever.
+ */
+import { createSignal, type Accessor } from 'solid-js'
+import { CloseCode, PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
+import { applyEvents, resetEventLog } from './applyEvents.ts'
+import { readLastSeq, type ParleyDb } from './db.ts'
+import type { Session } from './session.ts'
+import { defaultWsBase } from './wsBase.ts'
+
+/** `connecting`: dialling or waiting to redial; `open`: the server said hello; `closed`: stopped (offline, or closed for good). */
+export type FeedState = 'connecting' | 'open' | 'closed'
+
+/** First redial delay: long enough not to hammer a server that just restarted, short enough to feel instant. */
+export const FEED_BACKOFF_BASE_MS = 500
+/** Longest redial delay: after a long outage the agent should be back within half a minute of the server. */
+export const FEED_BACKOFF_MAX_MS = 30_000
+/**
+ * Share of each delay that is random ("equal jitter"): when a server restarts, every agent's app
+ * redials at once; spreading the redials stops them from arriving as one thundering herd.
+ */
+export const FEED_BACKOFF_JITTER = 0.5
+
+/** The delay before redial number `attempt` (0-based), with jitter. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(FEED_BACKOFF_MAX_MS, FEED_BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16))
+  return Math.round(ceiling * (1 - FEED_BACKOFF_JITTER) + ceiling * FEED_BACKOFF_JITTER * random())
+}
+
+export interface EventFeed {
+  state: Accessor<FeedState>
+  /** The highest sequence number stored locally. */
+  lastSeq: Accessor<number>
+  /** Redials now, skipping the backoff wait (e.g. a "retry" button). */
+  reconnect(): void
+  /** Stops for good and removes every listener. */
+  close(): void
+}
+
+export interface EventFeedOptions {
+  /** Called when the server refuses the token (close code 4401). */
+  onUnauthenticated?: () => void
+  /** Defaults to `ws(s)://<location.host>`. */
+  wsBase?: string
+}
+
+function isLogEvent(v: unknown): v is LogEvent {
+  if (typeof v !== 'object' || v === null) return false
+  const e = v as Record<string, unknown>
+  return (
+    typeof e.seq === 'number' &&
+    typeof e.type === 'string' &&
+    typeof e.at === 'number' &&
+    (e.conversationId === undefined || e.conversationId === null || typeof e.conversationId === 'string') &&
+    typeof e.data === 'object' &&
+    e.data !== null
+  )
+}
+
+/** Connects the event feed of one signed-in agent to their database. */
+export function createEventFeed(session: Session, db: ParleyDb, options: EventFeedOptions = {}): EventFeed {
+  const [state, setState] = createSignal<FeedState>('connecting')
+  const [lastSeq, setLastSeq] = createSignal(0)
+  const wsBase = options.wsBase ?? defaultWsBase()
+  const me = session.agent.id
+
+  let socket: WebSocket | null = null
+  let attempt = 0
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let stopped = false
+  let dialing = false
+  /** Bumped by every dial and every drop, so that a dial overtaken by events gives up. */
+  let generation = 0
+  /** Frames are applied strictly in order; a reconnect waits for the frames already received. */
+  let applying: Promise<unknown> = Promise.resolve()
+
+  void readLastSeq(db).then(setLastSeq, () => {})
+
+  function clearRetry() {
+    if (retryTimer !== null) clearTimeout(retryTimer)
+    retryTimer = null
+  }
+
+  function dropSocket(code = 1000) {
+    generation++
+    dialing = false
+    const ws = socket
+    socket = null
+    if (!ws) return
+    ws.onopen = ws.onmessage = ws.onclose = null
+    ws.onerror = () => {}
+    try {
+      ws.close(code)
+    } catch {
+      /* already closing */
+    }
+  }
+
+  function scheduleRetry() {
+    clearRetry()
+    if (stopped) return
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      // Nothing to dial: the `online` event brings us back.
+      setState('closed')
+      return
+    }
+    setState('connecting')
+    const delay = backoffDelay(attempt++)
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      void dial()
+    }, delay)
+  }
+
+  /** Dials the live socket; a no-op while a socket is open or a dial is under way. */
+  async function dial() {
+    clearRetry()
+    if (stopped || socket || dialing) return
+    dialing = true
+    const gen = ++generation
+    setState('connecting')
+    let after = 0
+    try {
+      // Dial with the sequence number of what is stored, not of what is still being stored.
+      await applying
+      after = await readLastSeq(db)
+    } catch {
+      /* the database is closing: the checks below stop us */
+    }
+    dialing = false
+    if (stopped || gen !== generation || socket) return
+    const url = `${wsBase}/api/live?token=${encodeURIComponent(session.token)}&after=${after}`
+    let ws: WebSocket
+    try {
+      ws = new WebSocket(url)
+    } catch {
+      socket = null
+      scheduleRetry()
+      return
+    }
+    socket = ws
+
+    ws.onmessage = (e) => {
+      if (socket !== ws) return
+      let frame: ToLive
+      try {
+        frame = JSON.parse(String(e.data)) as ToLive
+      } catch {
+        console.warn('[feed] ignored a frame that is not JSON')
+        return
+      }
+      switch (frame?.type) {
+        case 'hello':
+          onHello(ws, frame.protocol, frame.last, after)
+          return
+        case 'events': {
+          const events = Array.isArray(frame.events) ? frame.events.filter(isLogEvent) : []
+          // Older servers may skip the hello; a frame of events proves the socket works too.
+          setState('open')
+          const last = typeof frame.last === 'number' ? frame.last : 0
+          if (events.length || last > lastSeq()) enqueue(ws, events, last)
+          return
+        }
+        default:
+          console.warn('[feed] ignored a frame of unknown type', (frame as { type?: unknown })?.type)
+      }
+    }
+    ws.onclose = (e) => {
+      if (socket !== ws) return
+      socket = null
+      if (e.code === CloseCode.unauthenticated) {
+        stopped = true
+        setState('closed')
+        options.onUnauthenticated?.()
+        return
+      }
+      scheduleRetry()
+    }
+    ws.onerror = () => {
+      // An error is always followed by a close event, which schedules the redial.
+    }
+  }
+
+  function onHello(ws: WebSocket, protocol: number, serverLast: number, after: number) {
+    if (socket !== ws) return
+    if (protocol !== PROTOCOL_VERSION) console.warn(`[feed] server speaks protocol ${protocol}, this app ${PROTOCOL_VERSION}`)
+    if (typeof serverLast === 'number' && serverLast < after) {
+      // The server's log is shorter than ours: it was reset or restored from an older backup.
+      // What we derived from the old log is wrong now; start over from its beginning.
+      dropSocket()
+      applying = applying
+        .then(() => resetEventLog(db))
+        .then(() => setLastSeq(0))
+        .catch((err) => console.error('[feed] could not reset the local event log', err))
+        .finally(() => void dial())
+      return
+    }
+    attempt = 0
+    setState('open')
+  }
+
+  function enqueue(ws: WebSocket, events: LogEvent[], last: number) {
+    applying = applying.then(async () => {
+      try {
+        setLastSeq(await applyEvents(db, events, me, last))
+      } catch (err) {
+        console.error('[feed] could not store events', err)
+        // Redial: the server replays everything after what was stored.
+        if (socket === ws) {
+          dropSocket()
+          scheduleRetry()
+        }
+      }
+    })
+  }
+
+  const onOnline = () => {
+    attempt = 0
+    if (!socket) void dial()
+  }
+  const onOffline = () => {
+    // Browsers (and Playwright's setOffline) may keep an open socket alive after going offline.
+    dropSocket()
+    clearRetry()
+    setState('closed')
+  }
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible' && !socket && !stopped) {
+      attempt = 0
+      void dial()
+    }
+  }
+  window.addEventListener('online', onOnline)
+  window.addEventListener('offline', onOffline)
+  document.addEventListener('visibilitychange', onVisibility)
+
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) setState('closed')
+  else void dial()
+
+  return {
+    state,
+    lastSeq,
+    reconnect() {
+      if (stopped) return
+      attempt = 0
+      dropSocket()
+      void dial()
+    },
+    close() {
+      stopped = true
+      clearRetry()
+      dropSocket()
+      setState('closed')
+      window.removeEventListener('online', onOnline)
+      window.removeEventListener('offline', onOffline)
+      document.removeEventListener('visibilitychange', onVisibility)
+    },
+  }
+}
