@@ -20,11 +20,17 @@ export function UpdateBanner() {
       console.error('[sw] registration failed', err)
     },
   })
+  const reloadIntoUpdate = () => {
+    // The plugin reloads only when the page had a controller when it registered; a tab opened on the
+    // first visit had none, so reload on the switch of worker ourselves.
+    navigator.serviceWorker?.addEventListener('controllerchange', () => window.location.reload(), { once: true })
+    void updateServiceWorker(true)
+  }
   return (
     <Show when={needRefresh()}>
       <div class="update-banner" role="status" data-testid="update-banner">
         <span>A new version is available</span>
-        <button type="button" class="button button-primary" onClick={() => void updateServiceWorker(true)}>
+        <button type="button" class="button button-primary" onClick={reloadIntoUpdate}>
           Reload
         </button>
         <button type="button" class="button button-quiet" aria-label="Not now" title="Not now" onClick={() => setNeedRefresh(false)}>
