@@ -8,6 +8,9 @@ import { Limits, Role } from './protocol.ts'
 const clientId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'clientId must be an id')
 const shortText = (max: number) => z.string().max(max)
 
+/** Any `local@domain`: intranet hosts such as `admin@localhost` are real addresses too. */
+const email = z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'enter an email address like name@example.com')
+
 const page = z.object({ url: shortText(2048), title: shortText(512) })
 
 /** Every frame a widget may send; anything else is answered with an error frame. */
@@ -37,12 +40,12 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
 ])
 
 export const loginSchema = z.object({
-  email: z.string().trim().toLowerCase().email().max(320),
+  email,
   password: z.string().min(1).max(512),
 })
 
 export const createAgentSchema = z.object({
-  email: z.string().trim().toLowerCase().email().max(320),
+  email,
   name: z.string().trim().min(1).max(200),
   password: z.string().min(8, 'password must have at least 8 characters').max(512),
   role: z.enum([Role.agent, Role.supervisor, Role.admin]).default(Role.agent),
