@@ -41,6 +41,7 @@ export interface ConversationMeta {
   groupId: string | null
   assigneeId: string | null
   createdAt: number
+  snoozedUntil: number | null
 }
 
 /** The `meta` map of a conversation document. */
@@ -65,6 +66,7 @@ export function readMeta(doc: Y.Doc): ConversationMeta | null {
     groupId: str('groupId'),
     assigneeId: str('assigneeId'),
     createdAt: typeof m.get('createdAt') === 'number' ? (m.get('createdAt') as number) : 0,
+    snoozedUntil: typeof m.get('snoozedUntil') === 'number' ? (m.get('snoozedUntil') as number) : null,
   }
 }
 

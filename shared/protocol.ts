@@ -58,6 +58,8 @@ export interface ChatMessage {
   /** Epoch milliseconds; the author's clock. Metrics use the server's time from the event log. */
   at: number
   attachments?: Attachment[]
+  /** Lines for agents only (e.g. "Snoozed until 9:00"); never sent to the visitor. */
+  internal?: boolean
 }
 
 export const ConversationStatus = {
@@ -211,6 +213,11 @@ export const EventType = {
   message: 'message',
   statusChanged: 'conversation.status',
   assigned: 'conversation.assigned',
+  transferred: 'conversation.transferred',
+  snoozed: 'conversation.snoozed',
+  woke: 'conversation.woke',
+  closed: 'conversation.closed',
+  reopened: 'conversation.reopened',
   visitorOnline: 'visitor.online',
   visitorOffline: 'visitor.offline',
 } as const

@@ -59,3 +59,20 @@ export function describeIssues(error: z.ZodError): string {
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
     .join('; ')
 }
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id')
+
+/** Bodies of `POST /api/conversations/<id>/<command>`, by command. */
+export const commandBodySchemas = {
+  take: z.object({}).passthrough(),
+  transfer: z.object({
+    to: z.union([z.object({ agentId: id }), z.object({ groupId: id })]),
+    note: z.string().max(2000).optional(),
+  }),
+  snooze: z.object({ until: z.number().int().positive() }),
+  close: z.object({ tags: z.array(z.string().trim().min(1).max(64)).max(20).optional(), asTicket: z.boolean().optional() }),
+  reopen: z.object({}).passthrough(),
+} as const
+
+/** An idempotency key: what an outbox sends again with the same command. */
+export const idempotencyKeySchema = z.string().min(8).max(128).regex(/^[A-Za-z0-9_-]+$/)

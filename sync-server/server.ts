@@ -5,8 +5,11 @@ import { join, resolve } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
-import { createAgentSchema, describeIssues, loginSchema } from '../shared/schemas.ts'
+import type { CommandInput, CommandName } from '../shared/commands.ts'
+import { commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
 import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
+import { CommandService } from './commands/CommandService.ts'
+import { SnoozeClock } from './commands/SnoozeClock.ts'
 import { Conversations } from './Conversations.ts'
 import { EventHub } from './events/EventHub.ts'
 import { LiveGateway, visibleEvents } from './events/LiveGateway.ts'
@@ -76,13 +79,18 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       conversationMessages: (ws, id, messages) => {
         void widgets?.conversationMessages(ws, id, messages).catch((err) => log.error({ err }, 'push to widget failed'))
       },
-      conversationChanged: (record) => syncGateway?.revalidate(record),
+      conversationChanged: (record) => {
+        syncGateway?.revalidate(record)
+        snoozes.track(record)
+      },
     },
     opts.roomIdleMs ?? ROOM_IDLE_MS,
   )
   syncGateway = new SyncGateway(rooms, accounts, conversations, log.child({ sub: 'sync' }))
   widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published })
   const live = new LiveGateway(store, hub, conversations, log.child({ sub: 'live' }))
+  const commands = new CommandService(store, rooms, conversations, log.child({ sub: 'commands' }), now)
+  const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
 
   const staticRoot = resolve(opts.staticDir ?? 'dist')
   const appFiles = new StaticFiles(join(staticRoot, 'app'))
@@ -149,6 +157,23 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
           if ((err as Error).name === 'ConflictError') throw new HttpError(409, 'an agent with this email exists')
           throw err
         }
+      }
+      if (path === '/api/agents' && method === 'GET') {
+        const agent = await requireAgent(req)
+        const agents = (await store.listAgents(agent.workspace)).map((a) => ({ id: a.id, name: a.name, role: a.role, groups: a.groups }))
+        return sendJson(res, 200, { agents })
+      }
+      const command = /^\/api\/conversations\/([A-Za-z0-9_-]{1,64})\/(take|transfer|snooze|close|reopen)$/.exec(path)
+      if (command && method === 'POST') {
+        const agent = await requireAgent(req)
+        const key = idempotencyKeySchema.safeParse(req.headers['idempotency-key'])
+        if (!key.success) throw new HttpError(400, 'send an Idempotency-Key header (8–128 letters, digits, - or _)')
+        const name = command[2] as CommandName
+        const body = commandBodySchemas[name].safeParse(await readJson(req))
+        if (!body.success) throw new HttpError(400, describeIssues(body.error))
+        const input = { ...body.data, command: name } as CommandInput
+        const result = await commands.execute(agent, command[1]!, input, key.data)
+        return sendJson(res, result.status, result.body)
       }
       if (path === '/api/events' && method === 'GET') {
         const agent = await requireAgent(req)
@@ -266,6 +291,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     },
     async listen() {
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
+      await snoozes.start(store)
       await new Promise<void>((resolveListen, reject) => {
         http.once('error', reject)
         http.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
@@ -283,6 +309,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       if (closed) return
       closed = true
       clearInterval(pinger)
+      snoozes.close()
       widgets!.closeAll()
       for (const wss of [wssLive, wssWidget]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
       await rooms.closeAll()

@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
+import { SERVER_OWNED_META } from '../../shared/commands.ts'
 import { isChatMessage, messagesOf, metaOf, readMeta, type DocRef } from '../../shared/documents.ts'
 import type { Access } from '../../shared/permissions.ts'
 import { CloseCode, EventType, Limits, type ChatMessage, type LogEvent } from '../../shared/protocol.ts'
@@ -46,9 +47,14 @@ export interface RoomDeps {
 /** Who caused a change: a peer's socket, or the server acting for a visitor or itself. */
 type Origin = Peer | { server: true; agentId?: string }
 
+/** The origin of the server's own writes that undo an agent's write to a server-owned field. */
+const REVERT = Symbol('revert')
+
 /** What one applied change produced, waiting to be committed. */
 interface Collected {
   updates: Uint8Array[]
+  /** Updates that undo part of the author's own change: they go back to the author too. */
+  reverts: Set<Uint8Array>
   events: NewEvent[]
   messages: ChatMessage[]
   conversationChanged: boolean
@@ -81,8 +87,10 @@ export class Room {
     this.log = deps.log.child({ workspace, doc: name })
     // The server's own awareness state is empty: it speaks for nobody.
     this.awareness.setLocalState(null)
-    this.doc.on('update', (update: Uint8Array) => {
-      if (this.collecting) this.collecting.updates.push(update)
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (!this.collecting) return
+      this.collecting.updates.push(update)
+      if (origin === REVERT) this.collecting.reverts.add(update)
     })
     this.awareness.on('update', this.onAwarenessUpdate)
     if (ref.kind === 'conversation') {
@@ -265,13 +273,18 @@ export class Room {
    */
   private run(origin: Origin, fn: (doc: Y.Doc) => void, extra: Omit<Commit, 'workspace'> = {}): { committed: Promise<LogEvent[]>; error?: unknown } {
     if (this.state !== 'ready') return { committed: Promise.resolve([]), error: new Error(`room ${this.name} is ${this.state}`) }
-    const collected: Collected = { updates: [], events: [], messages: [], conversationChanged: false }
+    const collected: Collected = { updates: [], reverts: new Set(), events: [], messages: [], conversationChanged: false }
     let error: unknown
     this.collecting = collected
+    const guarded = 'ws' in origin && this.ref.kind === 'conversation'
+    const before = guarded ? this.ownedFields() : null
     try {
       fn(this.doc)
     } catch (err) {
       error = err
+    }
+    try {
+      if (before && collected.conversationChanged) this.revertOwnedFields(before)
     } finally {
       this.collecting = null
     }
@@ -280,6 +293,31 @@ export class Room {
     // A failed commit is handled in commit(); callers that only need the error must not leave a rejection unhandled.
     committed.catch(() => {})
     return { committed, error }
+  }
+
+  /** The server-owned meta fields as they are now. */
+  private ownedFields(): Map<string, unknown> {
+    const meta = metaOf(this.doc)
+    return new Map(SERVER_OWNED_META.map((k) => [k, meta.get(k)]))
+  }
+
+  /**
+   * Agents change status, assignee and the like through commands, which have one arbiter; a
+   * direct write to those fields is undone here, in the same commit, and the undo is sent back.
+   */
+  private revertOwnedFields(before: Map<string, unknown>): void {
+    const meta = metaOf(this.doc)
+    const changed = [...before].filter(([k, v]) => meta.get(k) !== v)
+    if (!changed.length) return
+    this.log.warn({ fields: changed.map(([k]) => k) }, 'reverted a direct write to server-owned fields')
+    Y.transact(
+      this.doc,
+      () => {
+        for (const [k, v] of changed) if (v === undefined) meta.delete(k)
+        else meta.set(k, v)
+      },
+      REVERT,
+    )
   }
 
   private async commit(origin: Origin, collected: Collected, commit: Commit): Promise<LogEvent[]> {
@@ -298,7 +336,8 @@ export class Room {
       encoding.writeVarUint(enc, MESSAGE_SYNC)
       syncProtocol.writeUpdate(enc, update)
       const frame = encoding.toUint8Array(enc)
-      for (const p of this.peers.values()) if (p !== origin) this.send(p, frame)
+      const toAuthorToo = collected.reverts.has(update)
+      for (const p of this.peers.values()) if (p !== origin || toAuthorToo) this.send(p, frame)
     }
     // The record first: pushing messages to the visitor looks the conversation up.
     if (commit.conversations?.length) for (const r of commit.conversations) this.deps.conversationChanged(r)
@@ -326,6 +365,7 @@ export class Room {
           authorId: m.kind === 'visitor' ? m.authorId : (byAgent ?? m.authorId),
           authorName: m.authorName,
           text: m.text,
+          ...(m.internal ? { internal: true } : {}),
         },
       })
     }
@@ -342,11 +382,11 @@ export class Room {
           groupId: meta.groupId,
           assigneeId: meta.assigneeId,
           createdAt: meta.createdAt,
+          snoozedUntil: meta.snoozedUntil,
         }
+        // Assignments, snoozes and closes are logged by their commands; the plain status change is logged here.
         if (prev && prev.status !== record.status)
           events.push({ type: EventType.statusChanged, at: now, conversationId: meta.id, data: { status: record.status, by: byAgent ?? null } })
-        if (prev && prev.assigneeId !== record.assigneeId)
-          events.push({ type: EventType.assigned, at: now, conversationId: meta.id, data: { assigneeId: record.assigneeId, by: byAgent ?? null } })
         if (!conversations.some((r) => r.id === record.id)) conversations.push(record)
         this.lastRecord = record
       }

@@ -5,6 +5,7 @@ import type { LogEvent } from '../../shared/protocol.ts'
 import {
   ConflictError,
   type AgentRecord,
+  type CommandResult,
   type Commit,
   type ConversationRecord,
   type SessionRecord,
@@ -31,6 +32,10 @@ const MIGRATIONS: string[] = [
    CREATE INDEX conversations_by_visitor ON conversations (workspace, visitor_id, created_at);
    CREATE TABLE widget_acks (workspace TEXT NOT NULL, visitor_id TEXT NOT NULL, client_id TEXT NOT NULL,
      message_id TEXT NOT NULL, conversation_id TEXT NOT NULL, PRIMARY KEY (workspace, visitor_id, client_id)) WITHOUT ROWID;`,
+  `ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER;
+   CREATE INDEX conversations_snoozed ON conversations (snoozed_until) WHERE snoozed_until IS NOT NULL;
+   CREATE TABLE command_results (workspace TEXT NOT NULL, key TEXT NOT NULL, agent_id TEXT NOT NULL, status INTEGER NOT NULL,
+     body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace, key)) WITHOUT ROWID;`,
 ]
 
 export interface SqliteStoreOptions {
@@ -80,12 +85,16 @@ export class SqliteStore implements Store {
       insertEvent: db.prepare('INSERT INTO events (workspace, seq, type, at, conversation_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       readEvents: db.prepare('SELECT seq, type, at, conversation_id, data FROM events WHERE workspace = ? AND seq > ? ORDER BY seq LIMIT ?'),
       upsertConversation: db.prepare(
-        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id`,
+        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id,
+           snoozed_until = excluded.snoozed_until`,
       ),
       upsertVisitor: db.prepare(
         `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, current_conversation_id = excluded.current_conversation_id`,
+      ),
+      insertCommandResult: db.prepare(
+        'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertAck: db.prepare(
         'INSERT OR IGNORE INTO widget_acks (workspace, visitor_id, client_id, message_id, conversation_id) VALUES (?, ?, ?, ?, ?)',
@@ -147,7 +156,8 @@ export class SqliteStore implements Store {
     for (const v of c.visitors ?? [])
       s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId)
     for (const r of c.conversations ?? [])
-      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt)
+      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
+    for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
     for (const a of c.widgetAcks ?? []) s.insertAck.run(c.workspace, a.visitorId, a.clientId, a.messageId, a.conversationId)
     const out: LogEvent[] = []
     if (c.events?.length) {
@@ -279,6 +289,7 @@ export class SqliteStore implements Store {
       groupId: (r.group_id as string | null) ?? null,
       assigneeId: (r.assignee_id as string | null) ?? null,
       createdAt: r.created_at as number,
+      snoozedUntil: (r.snoozed_until as number | null) ?? null,
     }
   }
 
@@ -301,6 +312,21 @@ export class SqliteStore implements Store {
     return r
       ? { visitorId, clientId, messageId: r.message_id as string, conversationId: r.conversation_id as string }
       : null
+  }
+
+  async listSnoozed(): Promise<ConversationRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM conversations WHERE snoozed_until IS NOT NULL').all() as Row[]
+    return rows.map((r) => this.conversationFrom(r))
+  }
+
+  async getCommandResult(workspace: string, key: string): Promise<CommandResult | null> {
+    const r = this.db.prepare('SELECT * FROM command_results WHERE workspace = ? AND key = ?').get(workspace, key) as Row | undefined
+    return r ? { key, agentId: r.agent_id as string, status: r.status as number, body: JSON.parse(r.body as string) as unknown } : null
+  }
+
+  async listAgents(workspace: string): Promise<AgentRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM agents WHERE workspace = ? ORDER BY name').all(workspace) as Row[]
+    return rows.map((r) => this.agentFrom(r)!)
   }
 
   async close(): Promise<void> {

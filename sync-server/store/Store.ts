@@ -47,6 +47,16 @@ export interface ConversationRecord {
   groupId: string | null
   assigneeId: string | null
   createdAt: number
+  /** When a snoozed conversation wakes up; null unless snoozed. */
+  snoozedUntil: number | null
+}
+
+/** The stored answer to a command, so a replay of the same idempotency key gets the same answer. */
+export interface CommandResult {
+  key: string
+  agentId: string
+  status: number
+  body: unknown
 }
 
 export interface WorkspaceRecord {
@@ -80,6 +90,7 @@ export interface Commit {
    * stream of commits: the snapshot holds every update committed before it.
    */
   compact?: { doc: string; snapshot: Uint8Array }[]
+  commandResults?: CommandResult[]
 }
 
 /**
@@ -115,6 +126,10 @@ export interface Store {
   getConversation(workspace: string, id: string): Promise<ConversationRecord | null>
   listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]>
   getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null>
+  /** Snoozed conversations of every workspace, for the wake-up clock after a start. */
+  listSnoozed(): Promise<ConversationRecord[]>
+  getCommandResult(workspace: string, key: string): Promise<CommandResult | null>
+  listAgents(workspace: string): Promise<AgentRecord[]>
 
   close(): Promise<void>
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
-import { appendMessageOnce, conversationDocName, isChatMessage, messagesOf, metaOf } from '../../shared/documents.ts'
+import { decideWake } from '../../shared/commands.ts'
+import { appendMessageOnce, conversationDocName, isChatMessage, messagesOf, metaOf, readMeta } from '../../shared/documents.ts'
 import { newId } from '../../shared/id.ts'
 import {
   CloseCode,
@@ -19,6 +20,7 @@ import { signVisitorToken, verifyVisitorToken } from '../auth.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
+import { appendSystemLine, applyPatch } from '../commands/patch.ts'
 import { TokenBucket } from './TokenBucket.ts'
 
 /** A visitor who has not said hello by then is not a widget. */
@@ -199,7 +201,7 @@ export class WidgetGateway {
         r.lastRecord = c
       })
       try {
-        for (const m of messagesOf(room.doc).toArray()) if (isChatMessage(m)) out.push(forVisitor(c.id, m))
+        for (const m of messagesOf(room.doc).toArray()) if (isChatMessage(m) && !m.internal) out.push(forVisitor(c.id, m))
       } finally {
         this.deps.rooms.release(room)
       }
@@ -249,7 +251,14 @@ export class WidgetGateway {
       r.lastRecord = current && !creating ? current : null
     })
     try {
+      // A snoozed conversation wakes up when the visitor writes.
+      const wake = !creating ? decideWake(readMeta(room.doc) ?? { status: 'open', assigneeId: null, groupId: null, snoozedUntil: null }, 'visitor') : null
+      if (wake) (extra.events ??= []).push({ type: EventType.woke, at, conversationId, data: { reason: 'visitor' } })
       await room.change((doc) => {
+        if (wake) {
+          applyPatch(doc, wake.patch)
+          appendSystemLine(doc, wake.line, at)
+        }
         if (creating) {
           const meta = metaOf(doc)
           meta.set('id', conversationId)
@@ -276,6 +285,7 @@ export class WidgetGateway {
     const set = this.sockets.get(`${workspace}/${record.visitorId}`)
     if (!set) return
     for (const m of messages) {
+      if (m.internal) continue
       const frame: ToWidget = { type: 'message', conversationId, message: forVisitor(conversationId, m) }
       for (const ws of set) this.send(ws, frame)
     }

@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { messagesOf, metaOf } from '../../shared/documents.ts'
 import type { ChatMessage, EventsResponse, ToLive, ToWidget } from '../../shared/protocol.ts'
-import { closeCodeOf, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { closeCodeOf, command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 
 let t: TestServer
@@ -99,9 +99,10 @@ describe('the chat loop', () => {
       messagesOf(a.doc).push([agentMessage(`a-${i}`, `a${i}`)])
       messagesOf(b.doc).push([agentMessage(`b-${i}`, `b${i}`)])
     }
-    metaOf(a.doc).set('status', 'open')
-    metaOf(b.doc).set('assigneeId', ben.agent.id)
-    const converged = () => messagesOf(a.doc).length === 41 && messagesOf(b.doc).length === 41 && metaOf(a.doc).get('assigneeId') === ben.agent.id && metaOf(b.doc).get('status') === 'open'
+    metaOf(a.doc).set('priority', 'high')
+    metaOf(b.doc).set('topic', 'shipping')
+    const converged = () =>
+      messagesOf(a.doc).length === 41 && messagesOf(b.doc).length === 41 && metaOf(a.doc).get('topic') === 'shipping' && metaOf(b.doc).get('priority') === 'high'
     await whenDoc([a.doc, b.doc], converged)
     expect(messagesOf(a.doc).toJSON()).toEqual(messagesOf(b.doc).toJSON())
     a.close()
@@ -164,7 +165,7 @@ describe('who may do what', () => {
     const c = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, cy.token)
     const closed = new Promise<number>((r) => c.provider.once('connection-close', (e: CloseEvent | null) => r(e?.code ?? 0)))
     const a = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, admin.token)
-    metaOf(a.doc).set('assigneeId', admin.agent.id)
+    expect((await command(t.url, admin.token, ack.conversationId, 'take')).status).toBe(200)
     expect(await closed).toBe(4403)
     c.close()
     expect(await closeCodeOf(`${t.wsUrl}/sync/conv/${ack.conversationId}?token=${cy.token}`)).toBe(4403)

@@ -58,7 +58,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       const ok = store.commit({
         workspace: 'w1',
         visitors: [{ id: 'v1', workspace: 'w1', name: 'V', email: '', createdAt: 1, currentConversationId: 'c1' }],
-        conversations: [{ id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1 }],
+        conversations: [{ id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1, snoozedUntil: null }],
         widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' }],
         events: [{ type: 'conversation.created', at: 1, conversationId: 'c1', data: {} }],
       })
@@ -75,7 +75,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     })
 
     it('updates a conversation record in place', async () => {
-      const rec = { id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1 }
+      const rec = { id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1, snoozedUntil: null }
       await store.commit({ workspace: 'w1', conversations: [rec] })
       await store.commit({ workspace: 'w1', conversations: [{ ...rec, status: 'open', assigneeId: 'a1' }] })
       expect(await store.getConversation('w1', 'c1')).toMatchObject({ status: 'open', assigneeId: 'a1', createdAt: 1 })

@@ -124,3 +124,20 @@ export function closeCodeOf(url: string): Promise<number> {
     setTimeout(() => reject(new Error('socket was not closed')), 10_000)
   })
 }
+
+/** Sends a conversation command over REST, as the app's outbox does. */
+export async function command(
+  url: string,
+  token: string,
+  conversationId: string,
+  name: 'take' | 'transfer' | 'snooze' | 'close' | 'reopen',
+  body: Record<string, unknown> = {},
+  key = `key-${Math.random().toString(36).slice(2)}-${Date.now()}`,
+) {
+  const res = await fetch(`${url}/api/conversations/${conversationId}/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
+    body: JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, any> }
+}

@@ -1,0 +1,170 @@
+/**
+ * Conversation commands: state changes that need one arbiter (DESIGN §4). The rules are pure:
+ * given the conversation as it is, who asks and the time, they say what changes or why not.
+ * The server runs them on the loaded document; the app runs them to show the likely outcome
+ * while a command waits in the outbox.
+ */
+import { maySeeConversation, type Principal } from './permissions.ts'
+import { EventType, type ConversationStatus } from './protocol.ts'
+
+export const CommandName = {
+  take: 'take',
+  transfer: 'transfer',
+  snooze: 'snooze',
+  close: 'close',
+  reopen: 'reopen',
+} as const
+export type CommandName = (typeof CommandName)[keyof typeof CommandName]
+
+export type TransferTarget = { agentId: string } | { groupId: string }
+
+/** The body of `POST /api/conversations/<id>/<command>`, besides `idempotencyKey`. */
+export type CommandInput =
+  | { command: 'take' }
+  | { command: 'transfer'; to: TransferTarget; note?: string }
+  | { command: 'snooze'; until: number }
+  | { command: 'close'; tags?: string[]; asTicket?: boolean }
+  | { command: 'reopen' }
+
+/** The meta fields only the server writes; an agent's direct write to them is reverted. */
+export const SERVER_OWNED_META = ['id', 'status', 'assigneeId', 'groupId', 'visitorId', 'channel', 'createdAt', 'snoozedUntil', 'closedAt', 'ticket'] as const
+
+/** What the rules read of a conversation. */
+export interface CommandState {
+  status: ConversationStatus
+  assigneeId: string | null
+  groupId: string | null
+  snoozedUntil: number | null
+}
+
+export interface Actor extends Principal {
+  name: string
+}
+
+export type MetaPatch = Partial<{
+  status: ConversationStatus
+  assigneeId: string | null
+  groupId: string | null
+  snoozedUntil: number | null
+  closedAt: number | null
+  tags: string[]
+  ticket: boolean
+}>
+
+export type Decision =
+  | {
+      ok: true
+      patch: MetaPatch
+      event: { type: (typeof EventType)[keyof typeof EventType]; data: Record<string, unknown> }
+      /** A line in the thread for agents. */
+      line?: string
+    }
+  | { ok: false; status: 400 | 403 | 404 | 409; reason: string; assigneeId?: string | null }
+
+/** The longest snooze: past that it is a ticket, not a snooze. */
+export const MAX_SNOOZE_MS = 90 * 24 * 3600_000
+
+/** Formats a time for a thread line, in the server's words (the app shows local time itself). */
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+
+/**
+ * Decides a command. `nameOf` gives agents' display names, for reasons people can read;
+ * `agentExists` tells whether a transfer target is an agent of the workspace.
+ */
+export function decide(
+  input: CommandInput,
+  conv: CommandState,
+  actor: Actor,
+  now: number,
+  nameOf: (agentId: string) => string | undefined,
+  agentExists: (agentId: string) => boolean,
+): Decision {
+  const takenBy = () => `already taken by ${nameOf(conv.assigneeId!) ?? 'another agent'}`
+  if (!maySeeConversation(actor, conv)) {
+    // Someone who could have taken it, had nobody else, learns who did (the loser of a race);
+    // anyone else learns nothing about it.
+    const couldHaveTaken = conv.assigneeId !== null && maySeeConversation(actor, { assigneeId: null, groupId: conv.groupId })
+    return couldHaveTaken
+      ? { ok: false, status: 409, reason: takenBy(), assigneeId: conv.assigneeId }
+      : { ok: false, status: 404, reason: 'no such conversation' }
+  }
+  const manager = actor.role === 'admin' || actor.role === 'supervisor'
+  const holder = conv.assigneeId === null || conv.assigneeId === actor.id || manager
+
+  switch (input.command) {
+    case 'take': {
+      if (conv.status === 'closed') return { ok: false, status: 409, reason: 'the conversation is closed', assigneeId: conv.assigneeId }
+      if (conv.assigneeId && conv.assigneeId !== actor.id) return { ok: false, status: 409, reason: takenBy(), assigneeId: conv.assigneeId }
+      return {
+        ok: true,
+        patch: { assigneeId: actor.id, status: 'open', snoozedUntil: null },
+        event: { type: EventType.assigned, data: { assigneeId: actor.id, by: actor.id } },
+        line: `${actor.name} took the chat`,
+      }
+    }
+    case 'transfer': {
+      if (!holder) return { ok: false, status: 409, reason: takenBy(), assigneeId: conv.assigneeId }
+      if (conv.status === 'closed') return { ok: false, status: 409, reason: 'the conversation is closed', assigneeId: conv.assigneeId }
+      const note = input.note?.trim() || undefined
+      if ('agentId' in input.to) {
+        const to = input.to.agentId
+        if (!agentExists(to)) return { ok: false, status: 400, reason: 'no such agent' }
+        return {
+          ok: true,
+          // Even to an agent who is away: it waits for them.
+          patch: { assigneeId: to, status: 'open', snoozedUntil: null },
+          event: { type: EventType.transferred, data: { from: conv.assigneeId, toAgentId: to, by: actor.id, note } },
+          line: `${actor.name} transferred the chat to ${nameOf(to) ?? 'another agent'}`,
+        }
+      }
+      const groupId = input.to.groupId
+      return {
+        ok: true,
+        patch: { assigneeId: null, groupId, status: 'waiting', snoozedUntil: null },
+        event: { type: EventType.transferred, data: { from: conv.assigneeId, toGroupId: groupId, by: actor.id, note } },
+        line: `${actor.name} transferred the chat to the ${groupId} queue`,
+      }
+    }
+    case 'snooze': {
+      if (!holder) return { ok: false, status: 409, reason: takenBy(), assigneeId: conv.assigneeId }
+      if (conv.status === 'closed') return { ok: false, status: 409, reason: 'the conversation is closed', assigneeId: conv.assigneeId }
+      if (!Number.isFinite(input.until) || input.until <= now) return { ok: false, status: 400, reason: 'snooze until a time in the future' }
+      if (input.until - now > MAX_SNOOZE_MS) return { ok: false, status: 400, reason: 'snooze for 90 days at most' }
+      return {
+        ok: true,
+        patch: { status: 'snoozed', snoozedUntil: input.until, assigneeId: conv.assigneeId ?? actor.id },
+        event: { type: EventType.snoozed, data: { until: input.until, by: actor.id } },
+        line: `${actor.name} snoozed the chat until ${when(input.until)}`,
+      }
+    }
+    case 'close': {
+      if (!holder) return { ok: false, status: 409, reason: takenBy(), assigneeId: conv.assigneeId }
+      if (conv.status === 'closed') return { ok: false, status: 409, reason: 'the conversation is already closed', assigneeId: conv.assigneeId }
+      const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))]
+      return {
+        ok: true,
+        patch: { status: 'closed', closedAt: now, snoozedUntil: null, tags, ...(input.asTicket ? { ticket: true } : {}) },
+        event: { type: EventType.closed, data: { tags, asTicket: Boolean(input.asTicket), by: actor.id } },
+        line: input.asTicket ? `${actor.name} closed the chat and opened it as a request` : `${actor.name} closed the chat`,
+      }
+    }
+    case 'reopen': {
+      if (conv.status !== 'closed') return { ok: false, status: 409, reason: 'the conversation is not closed', assigneeId: conv.assigneeId }
+      return {
+        ok: true,
+        patch: { status: 'open', assigneeId: conv.assigneeId ?? actor.id, closedAt: null },
+        event: { type: EventType.reopened, data: { by: actor.id } },
+        line: `${actor.name} reopened the chat`,
+      }
+    }
+  }
+}
+
+/** The wake-up of a snoozed conversation: when its time is up, or when the visitor writes. */
+export function decideWake(conv: CommandState, reason: 'time' | 'visitor'): { patch: MetaPatch; line: string } | null {
+  if (conv.status !== 'snoozed') return null
+  return {
+    patch: { status: conv.assigneeId ? 'open' : 'waiting', snoozedUntil: null },
+    line: reason === 'time' ? 'The snooze ended; the chat is back' : 'The visitor wrote, so the chat woke up from its snooze',
+  }
+}

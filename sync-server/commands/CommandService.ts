@@ -1,0 +1,130 @@
+import type { Logger } from 'pino'
+import { decide, decideWake, type CommandInput } from '../../shared/commands.ts'
+import { conversationDocName, readMeta } from '../../shared/documents.ts'
+import { EventType } from '../../shared/protocol.ts'
+import { principalOf } from '../Accounts.ts'
+import type { Conversations } from '../Conversations.ts'
+import type { RoomManager } from '../rooms/RoomManager.ts'
+import type { AgentRecord, Store } from '../store/Store.ts'
+import { appendSystemLine, applyPatch } from './patch.ts'
+
+export interface CommandResponse {
+  status: number
+  body: Record<string, unknown>
+}
+
+/**
+ * Runs conversation commands with one arbiter: the decision and the change happen in one
+ * synchronous step on the loaded document, so of two agents taking a chat at once exactly one
+ * wins. The answer is stored with the change under the idempotency key, so a replayed command
+ * (an outbox sending again after a lost response) gets the same answer and changes nothing.
+ */
+export class CommandService {
+  private inflight = new Map<string, Promise<CommandResponse>>()
+
+  constructor(
+    private store: Store,
+    private rooms: RoomManager,
+    private conversations: Conversations,
+    private log: Logger,
+    private now: () => number,
+  ) {}
+
+  execute(agent: AgentRecord, conversationId: string, input: CommandInput, key: string): Promise<CommandResponse> {
+    const k = `${agent.workspace}/${key}`
+    const running = this.inflight.get(k)
+    if (running) return running
+    const p = this.run(agent, conversationId, input, key).finally(() => this.inflight.delete(k))
+    this.inflight.set(k, p)
+    return p
+  }
+
+  private async run(agent: AgentRecord, conversationId: string, input: CommandInput, key: string): Promise<CommandResponse> {
+    const ws = agent.workspace
+    const prior = await this.store.getCommandResult(ws, key)
+    if (prior) {
+      if (prior.agentId !== agent.id) return { status: 409, body: { error: 'this idempotency key was used by someone else', reason: 'duplicate key' } }
+      return { status: prior.status, body: prior.body as Record<string, unknown> }
+    }
+    const record = await this.conversations.get(ws, conversationId)
+    if (!record) return { status: 404, body: { error: 'no such conversation' } }
+    const agents = await this.store.listAgents(ws)
+    const names = new Map(agents.map((a) => [a.id, a.name]))
+
+    const room = await this.rooms.hold(ws, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
+      r.lastRecord = record
+    })
+    try {
+      const meta = readMeta(room.doc)
+      if (!meta) return { status: 404, body: { error: 'no such conversation' } }
+      const now = this.now()
+      const decision = decide(
+        input,
+        meta,
+        { ...principalOf(agent), name: agent.name },
+        now,
+        (id) => names.get(id),
+        (id) => names.has(id),
+      )
+      if (!decision.ok) {
+        const body = { error: decision.reason, reason: decision.reason, ...(decision.assigneeId !== undefined ? { assigneeId: decision.assigneeId } : {}) }
+        // Refusals that depend on the state (409) are part of the command's history; a 404 is not.
+        if (decision.status === 409)
+          await this.store.commit({ workspace: ws, commandResults: [{ key, agentId: agent.id, status: 409, body }] })
+        return { status: decision.status, body }
+      }
+      const after = { ...meta, ...decision.patch }
+      const body = {
+        conversation: {
+          id: conversationId,
+          status: after.status,
+          assigneeId: after.assigneeId,
+          groupId: after.groupId,
+          snoozedUntil: after.snoozedUntil,
+          tags: decision.patch.tags ?? null,
+          ticket: decision.patch.ticket ?? false,
+        },
+      }
+      await room.change(
+        (doc) => {
+          applyPatch(doc, decision.patch)
+          if (decision.line) appendSystemLine(doc, decision.line, now)
+        },
+        {
+          events: [{ type: decision.event.type, at: now, conversationId, data: decision.event.data }],
+          commandResults: [{ key, agentId: agent.id, status: 200, body }],
+        },
+        agent.id,
+      )
+      this.log.info({ workspace: ws, conversationId, command: input.command, agent: agent.id }, 'command applied')
+      return { status: 200, body }
+    } finally {
+      this.rooms.release(room)
+    }
+  }
+
+  /** Wakes a snoozed conversation whose time is up. */
+  async wake(workspace: string, conversationId: string): Promise<void> {
+    const record = await this.conversations.get(workspace, conversationId)
+    if (!record) return
+    const room = await this.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
+      r.lastRecord = record
+    })
+    try {
+      const meta = readMeta(room.doc)
+      const wake = meta && decideWake(meta, 'time')
+      // Woken earlier (the visitor wrote), or snoozed again for later: nothing to do now.
+      if (!meta || !wake || (meta.snoozedUntil ?? 0) > this.now()) return
+      const now = this.now()
+      await room.change(
+        (doc) => {
+          applyPatch(doc, wake.patch)
+          appendSystemLine(doc, wake.line, now)
+        },
+        { events: [{ type: EventType.woke, at: now, conversationId, data: { reason: 'time' } }] },
+      )
+    } finally {
+      this.rooms.release(room)
+    }
+  }
+}

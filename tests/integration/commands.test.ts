@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { messagesOf, metaOf } from '../../shared/documents.ts'
+import type { EventsResponse } from '../../shared/protocol.ts'
+import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { startServer, type TestServer } from '../support/server.ts'
+
+let t: TestServer
+afterEach(async () => {
+  await t.destroy()
+})
+
+async function setup(opts: Parameters<typeof startServer>[0] = {}) {
+  t = await startServer(opts)
+  const admin = await login(t.url)
+  await createAgent(t.url, admin.token, { email: 'bo@x.io', name: 'Bo', password: 'password-bo' })
+  const bo = await login(t.url, { email: 'bo@x.io', password: 'password-bo' })
+  const visitor = new Visitor(t.wsUrl, { name: 'Vi' })
+  await visitor.connect()
+  const ack = await visitor.say('help please')
+  return { admin, bo, visitor, id: ack.conversationId }
+}
+
+async function events(token: string) {
+  const res = await fetch(`${t.url}/api/events?after=0`, { headers: { authorization: `Bearer ${token}` } })
+  return ((await res.json()) as EventsResponse).events
+}
+
+describe('commands', () => {
+  it('lets exactly one of two agents take a chat at the same instant; the other learns who', async () => {
+    const { admin, bo, id, visitor } = await setup()
+    const [a, b] = await Promise.all([command(t.url, admin.token, id, 'take'), command(t.url, bo.token, id, 'take')])
+    const statuses = [a.status, b.status].sort()
+    expect(statuses).toEqual([200, 409])
+    const [won, lost] = a.status === 200 ? [a, b] : [b, a]
+    const winner = a.status === 200 ? admin.agent : bo.agent
+    expect(won.body.conversation).toMatchObject({ status: 'open', assigneeId: winner.id })
+    expect(lost.body).toMatchObject({ reason: `already taken by ${winner.name}`, assigneeId: winner.id })
+    expect((await events(admin.token)).filter((e) => e.type === 'conversation.assigned')).toHaveLength(1)
+    await visitor.close()
+  })
+
+  it('answers a replayed command with the same answer and changes nothing twice', async () => {
+    const { admin, id, visitor } = await setup()
+    const first = await command(t.url, admin.token, id, 'take', {}, 'replay-key-1')
+    const again = await command(t.url, admin.token, id, 'take', {}, 'replay-key-1')
+    expect(again).toEqual(first)
+    const doc = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
+    expect(messagesOf(doc.doc).toArray().filter((m) => m.kind === 'system')).toHaveLength(1)
+    doc.close()
+    // A refusal is remembered too: the same key keeps its 409 even after the state changes.
+    const { bo } = { bo: await login(t.url, { email: 'bo@x.io', password: 'password-bo' }) }
+    const refused = await command(t.url, bo.token, id, 'take', {}, 'replay-key-2')
+    expect(refused.status).toBe(409)
+    await command(t.url, admin.token, id, 'transfer', { to: { agentId: bo.agent.id } })
+    expect(await command(t.url, bo.token, id, 'take', {}, 'replay-key-2')).toEqual(refused)
+    await visitor.close()
+  })
+
+  it('transfers to an agent (who may be away) and to a group, with a line for agents that the visitor never sees', async () => {
+    const { admin, bo, id, visitor } = await setup()
+    await command(t.url, admin.token, id, 'take')
+    const moved = await command(t.url, admin.token, id, 'transfer', { to: { agentId: bo.agent.id }, note: 'VIP, be nice' })
+    expect(moved).toMatchObject({ status: 200, body: { conversation: { assigneeId: bo.agent.id, status: 'open' } } })
+    const ev = (await events(admin.token)).find((e) => e.type === 'conversation.transferred')!
+    expect(ev.data).toMatchObject({ from: admin.agent.id, toAgentId: bo.agent.id, note: 'VIP, be nice', by: admin.agent.id })
+    const toGroup = await command(t.url, bo.token, id, 'transfer', { to: { groupId: 'billing' } })
+    expect(toGroup.body.conversation).toMatchObject({ assigneeId: null, groupId: 'billing', status: 'waiting' })
+    expect((await command(t.url, bo.token, id, 'transfer', { to: { agentId: 'nobody' } })).status).toBe(400)
+
+    const doc = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
+    expect(messagesOf(doc.doc).toArray().filter((m) => m.internal).map((m) => m.text)).toEqual([
+      'Admin took the chat',
+      'Admin transferred the chat to Bo',
+      'Bo transferred the chat to the billing queue',
+    ])
+    doc.close()
+    expect(JSON.stringify(visitor.frames)).not.toContain('transferred')
+    const back = await new Visitor(t.wsUrl).connect(visitor.token)
+    expect(back.history.map((m) => m.text)).toEqual(['help please'])
+    await visitor.close()
+  })
+
+  it('wakes a snoozed chat when its time is up, and earlier when the visitor writes', async () => {
+    const { admin, id, visitor } = await setup()
+    await command(t.url, admin.token, id, 'take')
+    const snoozed = await command(t.url, admin.token, id, 'snooze', { until: Date.now() + 300 })
+    expect(snoozed.body.conversation).toMatchObject({ status: 'snoozed' })
+    const doc = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
+    await whenDoc(doc.doc, () => metaOf(doc.doc).get('status') === 'open')
+    expect(messagesOf(doc.doc).toArray().at(-1)).toMatchObject({ kind: 'system', internal: true, text: 'The snooze ended; the chat is back' })
+
+    await command(t.url, admin.token, id, 'snooze', { until: Date.now() + 3600_000 })
+    await whenDoc(doc.doc, () => metaOf(doc.doc).get('status') === 'snoozed')
+    await visitor.say('are you there?')
+    await whenDoc(doc.doc, () => metaOf(doc.doc).get('status') === 'open')
+    const reasons = (await events(admin.token)).filter((e) => e.type === 'conversation.woke').map((e) => e.data.reason)
+    expect(reasons).toEqual(['time', 'visitor'])
+    expect((await command(t.url, admin.token, id, 'snooze', { until: Date.now() - 1 })).status).toBe(400)
+    doc.close()
+    await visitor.close()
+  })
+
+  it('wakes a snoozed chat on time across a restart', async () => {
+    const { admin, id, visitor } = await setup()
+    await visitor.close()
+    await command(t.url, admin.token, id, 'take')
+    await command(t.url, admin.token, id, 'snooze', { until: Date.now() + 1500 })
+    await t.stop()
+    t = await startServer({ dataDir: t.dataDir })
+    await expect.poll(async () => (await t.server.store.getConversation('default', id))?.status, { timeout: 10_000 }).toBe('open')
+  })
+
+  it('closes with tags or as a request, opens a new conversation when the visitor writes again, and reopens', async () => {
+    const { admin, bo, id, visitor } = await setup()
+    await command(t.url, admin.token, id, 'take')
+    expect((await command(t.url, bo.token, id, 'close')).body).toMatchObject({ reason: 'already taken by Admin' })
+    const closed = await command(t.url, admin.token, id, 'close', { tags: ['shipping', 'shipping', ' vip '], asTicket: true })
+    expect(closed.body.conversation).toMatchObject({ status: 'closed', tags: ['shipping', 'vip'], ticket: true })
+    expect((await command(t.url, admin.token, id, 'close')).status).toBe(409)
+    const next = await visitor.say('one more thing')
+    expect(next.conversationId).not.toBe(id)
+    expect((await command(t.url, admin.token, id, 'reopen')).body.conversation).toMatchObject({ status: 'open', assigneeId: admin.agent.id })
+    await visitor.close()
+  })
+
+  it('reverts an agent writing status or assignee into the document directly', async () => {
+    const { bo, id, visitor } = await setup()
+    const doc = await openDoc(t.wsUrl, `conv/${id}`, bo.token)
+    metaOf(doc.doc).set('assigneeId', bo.agent.id)
+    metaOf(doc.doc).set('status', 'closed')
+    metaOf(doc.doc).set('priority', 'high')
+    await whenDoc(doc.doc, () => metaOf(doc.doc).get('status') === 'waiting' && metaOf(doc.doc).get('assigneeId') === null)
+    expect(metaOf(doc.doc).get('priority')).toBe('high')
+    expect((await t.server.store.getConversation('default', id))?.status).toBe('waiting')
+    doc.close()
+    await visitor.close()
+  })
+
+  it('refuses bad commands clearly', async () => {
+    const { admin, id, visitor } = await setup()
+    const noKey = await fetch(`${t.url}/api/conversations/${id}/take`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: '{}' })
+    expect(noKey.status).toBe(400)
+    expect((await command(t.url, admin.token, id, 'snooze', { until: 'later' })).status).toBe(400)
+    expect((await command(t.url, admin.token, 'no-such-conversation', 'take')).status).toBe(404)
+    expect((await command(t.url, 'bad-token', id, 'take')).status).toBe(401)
+    await visitor.close()
+  })
+})
