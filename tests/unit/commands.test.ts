@@ -12,7 +12,7 @@ const run = (input: CommandInput, c: CommandState, who: Actor) => decide(input, 
 describe('take', () => {
   it.each([
     ['an unassigned chat', conv(), agent('ana'), { ok: true }],
-    ['one's own chat again', conv({ assigneeId: 'ana', status: 'open' }), agent('ana'), { ok: true }],
+    ["one's own chat again", conv({ assigneeId: 'ana', status: 'open' }), agent('ana'), { ok: true }],
     ['a chat someone took', conv({ assigneeId: 'bo', status: 'open' }), agent('ana'), { ok: false, status: 409, reason: 'already taken by Bo', assigneeId: 'bo' }],
     ['a closed chat', conv({ status: 'closed' }), agent('ana'), { ok: false, status: 409 }],
     ['a chat of a group one is not in, taken', conv({ assigneeId: 'bo', groupId: 'vip' }), agent('ana', { unassignedQueue: false }), { ok: false, status: 404 }],
