@@ -42,3 +42,13 @@ export function documentAccess(who: Principal, doc: DocRef, conv: ConversationSc
       return doc.agentId === who.id ? 'write' : 'none'
   }
 }
+
+/**
+ * Whether an agent may learn of a conversation's lifecycle (taken, transferred, closed): those who
+ * may see it, and those who could have taken it had nobody else, so that their queue drops it.
+ * Message text is never covered by this; it follows `maySeeConversation`.
+ */
+export function mayKnowOfConversation(who: Principal, conv: ConversationScope | null): boolean {
+  if (maySeeConversation(who, conv)) return true
+  return conv !== null && maySeeConversation(who, { assigneeId: null, groupId: conv.groupId })
+}

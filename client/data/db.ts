@@ -3,10 +3,12 @@
  * sharing a browser never see each other's data, and a sign-out keeps what the next sign-in of
  * the same agent can read offline.
  */
-import { Dexie, type EntityTable } from 'dexie'
+import { Dexie, type EntityTable, type IndexableTypeArrayReadonly, type Table } from 'dexie'
 import yDexie from 'y-dexie'
 import type * as Y from 'yjs'
+import type { CommandInput } from '../../shared/commands.ts'
 import type { ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
+import { postingKeysOf } from './searchText.ts'
 
 /** One synced Yjs document; y-dexie keeps the document's updates in a table of its own. */
 export interface DocRow {
@@ -34,6 +36,35 @@ export interface ConversationRow {
   /** Visitor messages since an agent of this device last looked at or answered the conversation. */
   unread: number
   visitorOnline?: boolean
+  visitorEmail?: string | null
+  groupId?: string | null
+  /** Epoch ms the snooze ends; null when not snoozed. */
+  snoozedUntil?: number | null
+  /** Tags given at close. */
+  tags?: string[]
+  /** Closed and opened as a request (ticket). */
+  ticket?: boolean
+  closedAt?: number | null
+  /** Server time of the oldest visitor message no agent has answered yet; null when answered. */
+  waitingSince?: number | null
+}
+
+/**
+ * A conversation command waiting for the server, or refused by it. `key` is the idempotency key:
+ * resending a command with the same key cannot apply it twice.
+ */
+export interface CommandRow {
+  key: string
+  conversationId: string
+  command: CommandInput['command']
+  /** The JSON body, without the command name. */
+  body: Record<string, unknown>
+  createdAt: number
+  state: 'pending' | 'rejected'
+  /** The server's words on why it refused (shown to the agent as they are). */
+  reason?: string
+  /** Sends that failed on the network, for the backoff. */
+  attempts?: number
 }
 
 /** A message the server has committed (the event log holds a `message` event for it). */
@@ -61,12 +92,20 @@ export type ParleyDb = Dexie & {
   sentIds: EntityTable<SentId, 'messageId'>
   pending: EntityTable<PendingMessage, 'messageId'>
   kv: EntityTable<KvRow, 'key'>
+  commands: EntityTable<CommandRow, 'key'>
+  /**
+   * The full-text index: one entry per (token, event), keyed `[token, -seq]` (outbound keys, the
+   * value is a bare 0), so that one token's entries read newest first with a plain `getAllKeys`.
+   */
+  searchPostings: Table<0, [string, number]>
 }
 
 /** Keys of the `kv` table. */
 export const Kv = {
   /** The highest event sequence number applied to this database. */
   lastSeq: 'lastSeq',
+  /** The workspace's agents (`GET /api/agents`), kept for the transfer picker offline. */
+  agents: 'agents',
 } as const
 
 /** The database name of an agent: one per workspace and agent. */
@@ -83,7 +122,36 @@ export function createDb(workspace: string, agentId: string): ParleyDb {
     pending: 'messageId, conversationId',
     kv: 'key',
   })
+  db.version(2)
+    .stores({
+      commands: 'key, conversationId, createdAt',
+      searchPostings: '',
+    })
+    .upgrade(async (tx) => {
+      // Backfill the search index once from the events this device already holds, a page at a
+      // time so that a long log never sits in memory whole.
+      const events = tx.table<StoredEvent, number>('events')
+      const postings = tx.table('searchPostings')
+      let after = -Infinity
+      for (;;) {
+        const page = await events.where('seq').above(after).limit(BACKFILL_PAGE).toArray()
+        if (!page.length) break
+        after = page[page.length - 1]!.seq
+        const keys = page.flatMap((e) => postingKeysOf(e))
+        await putPostings(postings, keys)
+        if (page.length < BACKFILL_PAGE) break
+      }
+    })
   return db
+}
+
+/** Events read per step while backfilling the search index: bounded memory on a long log. */
+const BACKFILL_PAGE = 2000
+
+/** Adds search index entries (`[token, -seq]` keys, no values). */
+export async function putPostings(table: Table, keys: readonly [string, number][]): Promise<void> {
+  // Dexie's types do not know compound outbound keys; IndexedDB takes arrays as keys.
+  if (keys.length) await table.bulkPut(new Array<0>(keys.length).fill(0), keys as unknown as IndexableTypeArrayReadonly)
 }
 
 /** Reads the last applied sequence number (0 when nothing was applied yet). */

@@ -91,7 +91,9 @@ export class CommandService {
           if (decision.line) appendSystemLine(doc, decision.line, now)
         },
         {
-          events: [{ type: decision.event.type, at: now, conversationId, data: decision.event.data }],
+          // The visitor's name travels with the event: an agent who gains the chat by a transfer
+          // may never have received its creation.
+          events: [{ type: decision.event.type, at: now, conversationId, data: { ...decision.event.data, visitorName: meta.visitorName } }],
           commandResults: [{ key, agentId: agent.id, status: 200, body }],
         },
         agent.id,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
-import { maySeeConversation } from '../../shared/permissions.ts'
-import { PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
+import { mayKnowOfConversation, maySeeConversation } from '../../shared/permissions.ts'
+import { EventType, PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
 import { principalOf } from '../Accounts.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { AgentRecord, Store } from '../store/Store.ts'
@@ -10,7 +10,10 @@ import type { EventHub } from './EventHub.ts'
 /** Events read from the store per page while a socket catches up. */
 const BACKLOG_PAGE = 1000
 
-/** The events an agent may see: workspace-wide ones, and those of conversations they may see. */
+/**
+ * The events an agent may see: workspace-wide ones; messages of conversations they may see; and
+ * the lifecycle of conversations they may know of (so a chat someone else took leaves their queue).
+ */
 export async function visibleEvents(agent: AgentRecord, events: LogEvent[], conversations: Conversations): Promise<LogEvent[]> {
   const who = principalOf(agent)
   if (who.role !== 'agent') return events
@@ -20,7 +23,9 @@ export async function visibleEvents(agent: AgentRecord, events: LogEvent[], conv
       out.push(e)
       continue
     }
-    if (maySeeConversation(who, await conversations.get(agent.workspace, e.conversationId))) out.push(e)
+    const conv = await conversations.get(agent.workspace, e.conversationId)
+    const visible = e.type === EventType.message ? maySeeConversation(who, conv) : mayKnowOfConversation(who, conv)
+    if (visible) out.push(e)
   }
   return out
 }

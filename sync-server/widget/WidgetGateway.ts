@@ -243,7 +243,7 @@ export class WidgetGateway {
           type: EventType.conversationCreated,
           at,
           conversationId,
-          data: { visitorId, visitorName: message.authorName, channel: 'widget', status: 'waiting' },
+          data: { visitorId, visitorName: message.authorName, visitorEmail: visitor.email || undefined, channel: 'widget', status: 'waiting' },
         },
       ]
     }

@@ -75,10 +75,12 @@ export async function measureParley(o: RoundtripOptions): Promise<number[]> {
           await think(o)
           const clientId = `bench-${i}-${r}`
           // Visitor → agent: from send until the agent's document holds it.
-          const seen = new Promise<number>((resolve) => {
+          const seen = new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`visitor ${i} round ${r}: the agent never saw the message`)), 30_000)
             const check = () => {
               if (arr.toArray().some((m) => m.clientId === clientId)) {
                 arr.unobserve(check)
+                clearTimeout(timer)
                 resolve(performance.now())
               }
             }

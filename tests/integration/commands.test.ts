@@ -136,6 +136,16 @@ describe('commands', () => {
     await visitor.close()
   })
 
+  it('tells agents who could have taken a chat that it was taken, without showing them its messages', async () => {
+    const { admin, bo, id, visitor } = await setup()
+    await command(t.url, admin.token, id, 'take')
+    await visitor.say('my card number is 4111…')
+    const seen = await events(bo.token)
+    expect(seen.find((e) => e.type === 'conversation.assigned')?.data).toMatchObject({ assigneeId: admin.agent.id, visitorName: 'Vi' })
+    expect(seen.filter((e) => e.type === 'message').map((e) => e.data.text)).toEqual(['help please'])
+    await visitor.close()
+  })
+
   it('refuses bad commands clearly', async () => {
     const { admin, id, visitor } = await setup()
     const noKey = await fetch(`${t.url}/api/conversations/${id}/take`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: '{}' })

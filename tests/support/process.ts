@@ -16,6 +16,8 @@ export async function spawnServer(dataDir: string): Promise<{ child: ChildProces
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000)
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
+      // Keep only the tail: the pipe is read for the child's whole life, or a full pipe would block it.
+      if (out.length > 64 * 1024) out = out.slice(-32 * 1024)
       const m = /Parley is running at (http:\/\/[^\s]+) /.exec(out)
       if (m) {
         clearTimeout(timer)
@@ -25,12 +27,15 @@ export async function spawnServer(dataDir: string): Promise<{ child: ChildProces
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)))
   })
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && code !== 0) process.stderr.write(`server exited (${code ?? signal}):\n${out.slice(-4000)}\n`)
+  })
   return { child, url, wsUrl: url.replace(/^http/, 'ws') }
 }
 
 export function kill9(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once('exit', () => resolve())
     child.kill('SIGKILL')
   })

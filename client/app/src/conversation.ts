@@ -6,7 +6,7 @@
 import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { conversationDocName, isChatMessage, messagesOf, metaOf, readMeta, type ConversationMeta } from '../../../shared/documents.ts'
-import type { ChatMessage } from '../../../shared/protocol.ts'
+import { MessageKind, type ChatMessage, type LogEvent } from '../../../shared/protocol.ts'
 import { markRead, type ConversationRow } from '../../data/db.ts'
 import type { DocumentError, DocumentHandle } from '../../data/docs.ts'
 import { sendReply } from '../../data/outbox.ts'
@@ -25,6 +25,11 @@ export interface ConversationState {
 export interface Conversation {
   id: string
   state: ConversationState
+  /**
+   * The thread to show: the document's messages; while this device holds fewer of them than the
+   * event log does (a conversation never opened here, offline), the log's copies fill in.
+   */
+  messages: Accessor<ChatMessage[]>
   /** The inbox row of this conversation, when the event log has one. */
   row: Accessor<ConversationRow | undefined>
   synced: Accessor<boolean>
@@ -46,6 +51,24 @@ function readMessages(values: unknown[]): ChatMessage[] {
     out.push({ ...v })
   }
   return out
+}
+
+const KINDS = new Set<string>(Object.values(MessageKind))
+
+/** A message as the event log recorded it (server time), for when the document is not here. */
+export function messageFromEvent(e: LogEvent): ChatMessage | null {
+  const d = e.data
+  if (e.type !== 'message' || typeof d.messageId !== 'string' || typeof d.text !== 'string' || !KINDS.has(String(d.kind))) return null
+  return {
+    id: d.messageId,
+    clientId: typeof d.clientId === 'string' ? d.clientId : d.messageId,
+    kind: d.kind as MessageKind,
+    authorId: typeof d.authorId === 'string' ? d.authorId : '',
+    authorName: typeof d.authorName === 'string' ? d.authorName : '',
+    text: d.text,
+    at: e.at,
+    ...(d.kind === MessageKind.system ? { internal: true } : {}),
+  }
 }
 
 /** Opens a conversation for a view; must run inside a component. */
@@ -91,6 +114,20 @@ export function createConversation(id: string): Conversation {
   })
 
   const row = createLiveQuery(() => ws.db.conversations.get(id))
+  const logged = createLiveQuery(async () =>
+    (await ws.db.events.where('conversationId').equals(id).filter((e) => e.type === 'message').toArray())
+      .map(messageFromEvent)
+      .filter((m): m is ChatMessage => m !== null),
+  )
+  const [fromLog, setFromLog] = createStore<ChatMessage[]>([])
+  createEffect(() => setFromLog(reconcile(logged() ?? [], { key: 'id' })))
+  const messages = createMemo(() => {
+    if (state.messages.length >= fromLog.length) return state.messages
+    // The log's copies, then replies written here that the log does not have yet.
+    const logIds = new Set(fromLog.map((m) => m.id))
+    const byId = new Map(state.messages.map((m) => [m.id, m]))
+    return [...fromLog.map((m) => byId.get(m.id) ?? m), ...state.messages.filter((m) => !logIds.has(m.id))]
+  })
   const sentIds = createLiveQuery(async () => new Set((await ws.db.sentIds.where('conversationId').equals(id).primaryKeys()).map(String)))
 
   // Looking at a conversation reads it, including what arrives while it is open.
@@ -104,6 +141,7 @@ export function createConversation(id: string): Conversation {
   return {
     id,
     state,
+    messages,
     row,
     synced,
     error,

@@ -42,3 +42,22 @@ const STATUS_LABELS: Record<ConversationStatus, string> = {
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status as ConversationStatus] ?? status
 }
+
+/** When a snooze ends, as short as is clear: "15:30" today, "Tue 09:00" this week, a date after. */
+export function snoozeEnd(until: number, now: number): string {
+  const d = new Date(until)
+  const time = clockTime(until)
+  const sameDay = new Date(now).toDateString() === d.toDateString()
+  if (sameDay) return time
+  if (until - now < 6 * DAY) return `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${time}`
+  return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time}`
+}
+
+/** The status badge of a conversation: "Waiting", "Open", "Snoozed until 15:30", "Closed". */
+export function statusText(status: string, snoozedUntil: number | null | undefined, now: number): string {
+  if (status === 'snoozed' && typeof snoozedUntil === 'number') return `Snoozed until ${snoozeEnd(snoozedUntil, now)}`
+  return statusLabel(status)
+}
+
+/** The first letter in upper case (the server words reasons as sentence fragments). */
+export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)

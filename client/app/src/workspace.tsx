@@ -1,22 +1,68 @@
 /**
  * Everything that exists while an agent is signed in: their local database, the event feed,
- * the outbox keeper and the connection state. Created on sign-in, torn down on sign-out.
+ * the outboxes (replies and commands), their drafts, the agents directory and the connection
+ * state. Created on sign-in, torn down on sign-out.
  */
-import { createContext, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js'
+import { createContext, createEffect, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js'
+import { agentDocName } from '../../../shared/documents.ts'
+import { readCachedAgents, refreshAgents, type AgentInfo } from '../../data/agents.ts'
+import { createCommandSender, type CommandSender } from '../../data/commands.ts'
 import { createConnectivity, type Connectivity } from '../../data/connectivity.ts'
 import { createDb, type ParleyDb } from '../../data/db.ts'
 import { closeAllDocuments, openDocument, type DocumentHandle } from '../../data/docs.ts'
+import { createDrafts, type Drafts } from '../../data/drafts.ts'
 import { createEventFeed, type EventFeed } from '../../data/feed.ts'
+import { isSortId, isTabId, type SortId, type TabId } from '../../data/lists.ts'
 import { createOutboxKeeper } from '../../data/outbox.ts'
 import type { Session } from '../../data/session.ts'
+import { createLiveQuery } from './liveQuery.ts'
 
 export interface Workspace {
   session: Session
   db: ParleyDb
   feed: EventFeed
   connectivity: Accessor<Connectivity>
+  commands: CommandSender
+  drafts: Drafts
+  /** The workspace's agents, as last fetched (cached for offline use). */
+  agents: Accessor<AgentInfo[]>
+  /** Fetches the agents again when online. */
+  refreshAgents(): Promise<void>
+  /** An agent's display name, when this device knows it. */
+  nameOf(agentId: string): string | undefined
+  /** The inbox list and sort order, kept while the inbox is off screen (phones) and across reloads. */
+  inboxTab: Accessor<TabId>
+  setInboxTab(tab: TabId): void
+  inboxSort: Accessor<SortId>
+  setInboxSort(sort: SortId): void
+  /** What is typed in the inbox search box (kept while a result is open on a phone). */
+  inboxSearch: Accessor<string>
+  setInboxSearch(query: string): void
   /** Opens a document of this agent; release the handle when done. */
   openDocument(name: string): Promise<DocumentHandle>
+}
+
+/** A small per-agent preference in localStorage (the agent document is for what should roam). */
+function createPreference<T extends string>(key: string, fallback: T, valid: (v: unknown) => v is T): [Accessor<T>, (v: T) => void] {
+  let initial = fallback
+  try {
+    const stored = localStorage.getItem(key)
+    if (valid(stored)) initial = stored
+  } catch {
+    /* storage blocked: the default will do */
+  }
+  const [value, setValue] = createSignal<T>(initial)
+  return [
+    value,
+    (v: T) => {
+      setValue(() => v)
+      try {
+        localStorage.setItem(key, v)
+      } catch {
+        /* as above */
+      }
+    },
+  ]
 }
 
 /** The signed-in workspace of one session; must run inside a reactive owner. */
@@ -24,8 +70,33 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const db = createDb(session.agent.workspace, session.agent.id)
   const feed = createEventFeed(session, db, { onUnauthenticated })
   const outbox = createOutboxKeeper(session, db, { onUnauthenticated })
+  const commands = createCommandSender(session, db, { onUnauthenticated })
+  const open = (name: string) => openDocument(session, db, name, { onUnauthenticated })
+  // The agent's own document, opened once for the whole session.
+  const drafts = createDrafts(session.agent.id, () => open(agentDocName(session.agent.id)))
   const connectivity = createConnectivity(feed.state)
+
+  const cached = createLiveQuery(() => readCachedAgents(db))
+  const agents = () => cached() ?? []
+  const refresh = async () => {
+    await refreshAgents(session, db, { onUnauthenticated })
+  }
+  createEffect(() => {
+    // Each time the feed (re)connects the network works: send what waits, refresh the directory.
+    if (feed.state() === 'open') {
+      commands.kick()
+      void refresh()
+    }
+  })
+
+  const prefix = `parley.${session.agent.workspace}.${session.agent.id}`
+  const [inboxTab, setInboxTab] = createPreference<TabId>(`${prefix}.tab`, 'all', isTabId)
+  const [inboxSort, setInboxSort] = createPreference<SortId>(`${prefix}.sort`, 'activity', isSortId)
+  const [inboxSearch, setInboxSearch] = createSignal('')
+
   onCleanup(() => {
+    drafts.close()
+    commands.close()
     outbox.close()
     feed.close()
     closeAllDocuments(db)
@@ -37,7 +108,18 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     db,
     feed,
     connectivity,
-    openDocument: (name) => openDocument(session, db, name, { onUnauthenticated }),
+    commands,
+    drafts,
+    agents,
+    refreshAgents: refresh,
+    nameOf: (id) => (id === session.agent.id ? session.agent.name : agents().find((a) => a.id === id)?.name),
+    inboxTab,
+    setInboxTab,
+    inboxSort,
+    setInboxSort,
+    inboxSearch,
+    setInboxSearch: (q) => setInboxSearch(q),
+    openDocument: open,
   }
 }
 

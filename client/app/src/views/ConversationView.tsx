@@ -1,24 +1,33 @@
 /**
  * One conversation: the thread from the local Yjs document (readable offline once this device
- * has it), and a composer whose replies appear at once as pending and go out when the
- * document syncs.
+ * has it), its status and assignee from the local index, the actions (commands), and a composer
+ * whose replies appear at once as pending and go out when the document syncs. The draft lives
+ * in the agent's own document, so it survives reloads and follows the agent between devices.
  */
-import { createEffect, createSignal, For, Match, on, onMount, Show, Switch } from 'solid-js'
+import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js'
 import type { ChatMessage } from '../../../../shared/protocol.ts'
 import { Limits } from '../../../../shared/protocol.ts'
 import { createConversation, type Conversation } from '../conversation.ts'
-import { clockTime, statusLabel } from '../format.ts'
+import { clockTime, createNow, statusText } from '../format.ts'
 import { Link } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
+import { ConversationActions } from './ConversationActions.tsx'
 
 /** How close to the bottom (px) still counts as "reading the newest": new messages then scroll into view. */
 const STICK_TO_BOTTOM_PX = 80
 
-function draftKey(agentId: string, conversationId: string) {
-  return `parley.draft.${agentId}.${conversationId}`
+/** A line of the app's own ("Ana took the chat"): centred and muted, never a bubble. */
+function SystemLine(props: { message: ChatMessage }) {
+  return (
+    <li class="system-line" data-testid="message" data-id={props.message.id} data-kind="system" data-internal={props.message.internal ? 'true' : 'false'}>
+      <span class="system-text">{props.message.text}</span>
+      <time datetime={new Date(props.message.at).toISOString()}>{clockTime(props.message.at)}</time>
+    </li>
+  )
 }
 
 function MessageItem(props: { message: ChatMessage; conversation: Conversation; me: string }) {
+  if (props.message.kind === 'system') return <SystemLine message={props.message} />
   const state = () => props.conversation.messageState(props.message)
   const mine = () => props.message.kind === 'agent' && props.message.authorId === props.me
   return (
@@ -30,7 +39,7 @@ function MessageItem(props: { message: ChatMessage; conversation: Conversation; 
       data-kind={props.message.kind}
       data-state={state()}
     >
-      <Show when={!mine() && props.message.kind !== 'system'}>
+      <Show when={!mine()}>
         <span class="message-author">{props.message.authorName}</span>
       </Show>
       <p class="message-text">{props.message.text}</p>
@@ -52,8 +61,19 @@ export function ConversationView(props: { id: string }) {
   const conversation = createConversation(props.id)
   const { state } = conversation
 
+  const now = createNow()
   const title = () => state.meta?.visitorName || conversation.row()?.visitorName || 'Visitor'
-  const status = () => state.meta?.status ?? conversation.row()?.status ?? null
+  // The index (built from the server's events) is the truth for status and assignee; the
+  // document stands in only until the index has the conversation.
+  const status = () => conversation.row()?.status ?? state.meta?.status ?? null
+  const snoozedUntil = () => (conversation.row() ? conversation.row()!.snoozedUntil : state.meta?.snoozedUntil) ?? null
+  const assigneeId = () => (conversation.row() ? conversation.row()!.assigneeId : (state.meta?.assigneeId ?? null))
+  const assigneeText = () => {
+    const id = assigneeId()
+    if (!id) return 'Unassigned'
+    if (id === me) return 'Assigned to you'
+    return `Assigned to ${ws.nameOf(id) ?? 'another agent'}`
+  }
 
   // ---- thread scrolling ----
   let threadEl: HTMLOListElement | undefined
@@ -67,21 +87,23 @@ export function ConversationView(props: { id: string }) {
   }
   createEffect(
     on(
-      () => state.messages.length,
+      () => conversation.messages().length,
       () => {
-        const last = state.messages[state.messages.length - 1]
+        const msgs = conversation.messages()
+        const last = msgs[msgs.length - 1]
         if (stickToBottom || (last?.kind === 'agent' && last.authorId === me)) requestAnimationFrame(scrollToBottom)
       },
     ),
   )
 
   // ---- composer ----
-  const [draft, setDraft] = createSignal(localStorage.getItem(draftKey(me, props.id)) ?? '')
-  createEffect(() => {
-    const text = draft()
-    if (text) localStorage.setItem(draftKey(me, props.id), text)
-    else localStorage.removeItem(draftKey(me, props.id))
-  })
+  const [draft, setDraftText] = createSignal(ws.drafts.get(props.id))
+  // The saved draft arrives when the agent's document has loaded, or changes on another device.
+  onCleanup(ws.drafts.watch(props.id, (text) => setDraftText(text)))
+  const setDraft = (text: string) => {
+    setDraftText(text)
+    ws.drafts.set(props.id, text)
+  }
   let composerEl: HTMLTextAreaElement | undefined
   const canSend = () => state.status !== 'failed' && draft().trim().length > 0 && conversation.error() !== 'forbidden'
 
@@ -120,15 +142,26 @@ export function ConversationView(props: { id: string }) {
         </Link>
         <div class="conversation-title">
           <h2 data-testid="visitor-name">{title()}</h2>
-          <Show when={status()}>
-            {(s) => (
-              <span class={`status status-${s()}`} data-testid="conversation-status">
-                {statusLabel(s())}
+          <span class="conversation-facts">
+            <Show when={status()}>
+              {(s) => (
+                <span class={`status status-${s()}`} data-testid="conversation-status" data-status={s()}>
+                  {statusText(s(), snoozedUntil(), now())}
+                </span>
+              )}
+            </Show>
+            <Show when={conversation.row()?.ticket}>
+              <span class="chip chip-ticket" data-testid="ticket-chip">
+                Request
               </span>
-            )}
-          </Show>
+            </Show>
+            <span class="assignee" data-testid="conversation-assignee" data-assignee={assigneeId() ?? ''}>
+              {assigneeText()}
+            </span>
+          </span>
         </div>
       </div>
+      <ConversationActions conversationId={props.id} row={conversation.row} />
 
       <Switch>
         <Match when={conversation.error() === 'forbidden'}>
@@ -151,7 +184,7 @@ export function ConversationView(props: { id: string }) {
           <Match when={state.status === 'loading'}>
             <li class="empty">Loading…</li>
           </Match>
-          <Match when={state.messages.length === 0}>
+          <Match when={conversation.messages().length === 0}>
             <li class="empty">
               {ws.connectivity() === 'offline'
                 ? 'This conversation is not on this device yet. It will appear when you are back online.'
@@ -161,7 +194,7 @@ export function ConversationView(props: { id: string }) {
             </li>
           </Match>
         </Switch>
-        <For each={state.messages}>{(m) => <MessageItem message={m} conversation={conversation} me={me} />}</For>
+        <For each={conversation.messages()}>{(m) => <MessageItem message={m} conversation={conversation} me={me} />}</For>
       </ol>
 
       <form

@@ -1,0 +1,47 @@
+/** Close a conversation: tag it, and optionally keep it as a request (ticket). */
+import { createSignal, For } from 'solid-js'
+import { Modal } from './Modal.tsx'
+
+/**
+ * The tags offered at close. A fixed starter list for now: the workspace's own tags will come
+ * from the `settings` document (DESIGN §3.1) once it exists; replace this list then.
+ */
+export const STARTER_TAGS = ['sales', 'support', 'billing', 'bug', 'feedback'] as const
+
+export function CloseDialog(props: { initialTags: readonly string[]; onClose: () => void; onConfirm: (tags: string[], asTicket: boolean) => void }) {
+  const [tags, setTags] = createSignal<string[]>([...props.initialTags])
+  const [asTicket, setAsTicket] = createSignal(false)
+  const toggle = (tag: string) => setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]))
+  const offered = () => [...new Set([...STARTER_TAGS, ...props.initialTags])]
+
+  return (
+    <Modal
+      title="Close the chat"
+      testId="close-dialog"
+      onClose={props.onClose}
+      onSubmit={() => props.onConfirm(tags(), asTicket())}
+      footer={
+        <button type="submit" class="button button-primary" data-testid="close-confirm">
+          {asTicket() ? 'Close as request' : 'Close'}
+        </button>
+      }
+    >
+      <fieldset class="modal-section">
+        <legend>Tags</legend>
+        <div class="tag-list">
+          <For each={offered()}>
+            {(tag) => (
+              <button type="button" class="tag-chip" aria-pressed={tags().includes(tag)} data-testid="close-tag" data-tag={tag} onClick={() => toggle(tag)}>
+                {tag}
+              </button>
+            )}
+          </For>
+        </div>
+      </fieldset>
+      <label class="checkbox">
+        <input type="checkbox" data-testid="close-as-ticket" checked={asTicket()} onChange={(e) => setAsTicket(e.currentTarget.checked)} />
+        Close and open as a request
+      </label>
+    </Modal>
+  )
+}

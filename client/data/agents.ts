@@ -1,0 +1,60 @@
+/**
+ * The workspace's agents, for the transfer picker and for names ("Assigned to Ana"). Fetched from
+ * `GET /api/agents` when online and kept in the `kv` table, so both work offline.
+ */
+import type { Role } from '../../shared/protocol.ts'
+import { Kv, type ParleyDb } from './db.ts'
+import type { Session } from './session.ts'
+
+export interface AgentInfo {
+  id: string
+  name: string
+  role: Role
+  groups: string[]
+}
+
+function isAgentInfo(v: unknown): v is AgentInfo {
+  if (typeof v !== 'object' || v === null) return false
+  const a = v as Record<string, unknown>
+  return typeof a.id === 'string' && typeof a.name === 'string' && typeof a.role === 'string' && Array.isArray(a.groups)
+}
+
+/** The agents as last fetched (empty before the first fetch). */
+export async function readCachedAgents(db: ParleyDb): Promise<AgentInfo[]> {
+  const row = await db.kv.get(Kv.agents)
+  return Array.isArray(row?.value) ? row.value.filter(isAgentInfo) : []
+}
+
+/**
+ * Fetches the agents and caches them. Resolves with the fresh list, or null when offline or the
+ * server failed (the cached list stays as it was).
+ */
+export async function refreshAgents(
+  session: Session,
+  db: ParleyDb,
+  options: { onUnauthenticated?: () => void; fetchImpl?: typeof fetch } = {},
+): Promise<AgentInfo[] | null> {
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) return null
+  const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
+  let res: Response
+  try {
+    res = await fetchImpl('/api/agents', { headers: { authorization: `Bearer ${session.token}` } })
+  } catch {
+    return null
+  }
+  if (res.status === 401) {
+    options.onUnauthenticated?.()
+    return null
+  }
+  if (!res.ok) return null
+  try {
+    const body = (await res.json()) as { agents?: unknown }
+    const agents = Array.isArray(body.agents) ? body.agents.filter(isAgentInfo).map(({ id, name, role, groups }) => ({ id, name, role, groups })) : null
+    if (!agents) return null
+    agents.sort((a, b) => a.name.localeCompare(b.name))
+    await db.kv.put({ key: Kv.agents, value: agents })
+    return agents
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The command outbox. Take, transfer, snooze, close and reopen need one arbiter (the server), so
+ * they are requests, not document edits. Each is stored first (offline too) with an idempotency
+ * key, then a sender posts them one at a time in the order they were given; a network failure
+ * keeps the command and retries with capped backoff and jitter; the server's refusal keeps it as
+ * `rejected` with the server's reason until the agent dismisses it.
+ */
+import { liveQuery } from 'dexie'
+import { decide, type Actor, type CommandInput, type CommandName, type CommandState } from '../../shared/commands.ts'
+import { newId } from '../../shared/id.ts'
+import type { CommandRow, ConversationRow, ParleyDb } from './db.ts'
+import type { Session } from './session.ts'
+
+/** First retry delay after a network failure: the network often comes back within a second. */
+export const COMMAND_BACKOFF_BASE_MS = 1_000
+/** Longest retry delay: a command should go out within half a minute of the server returning. */
+export const COMMAND_BACKOFF_MAX_MS = 30_000
+/** Share of each delay that is random, so that a restarted server is not hit by every app at once. */
+export const COMMAND_BACKOFF_JITTER = 0.5
+
+/** What the agent reads for each command ("Take — waiting for the network"). */
+export const COMMAND_LABELS: Record<CommandName, string> = {
+  take: 'Take',
+  transfer: 'Transfer',
+  snooze: 'Snooze',
+  close: 'Close',
+  reopen: 'Reopen',
+}
+
+/** The delay before retry number `attempt` (0-based), with jitter. */
+export function commandBackoff(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(COMMAND_BACKOFF_MAX_MS, COMMAND_BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16))
+  return Math.round(ceiling * (1 - COMMAND_BACKOFF_JITTER) + ceiling * COMMAND_BACKOFF_JITTER * random())
+}
+
+/** What to do after the server answered a command. */
+export type CommandOutcome = { kind: 'done' } | { kind: 'rejected'; reason: string } | { kind: 'retry' } | { kind: 'unauthenticated' }
+
+/** Reads a response: success, a refusal to keep and show, a transient failure to retry, or a dead session. */
+export function outcomeOf(status: number, body: unknown): CommandOutcome {
+  if (status >= 200 && status < 300) return { kind: 'done' }
+  if (status === 401) return { kind: 'unauthenticated' }
+  // Timeouts, rate limits and server errors say nothing about the command itself: try again.
+  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry' }
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { reason?: unknown; error?: unknown }
+  const reason = typeof b.reason === 'string' && b.reason ? b.reason : typeof b.error === 'string' && b.error ? b.error : `refused (${status})`
+  return { kind: 'rejected', reason }
+}
+
+/** The request body of a command. */
+export function bodyOf(input: CommandInput): Record<string, unknown> {
+  const { command: _command, ...body } = input
+  return body
+}
+
+/** The conversation as the rules see it, from its inbox row. */
+export function commandStateOf(row: ConversationRow): CommandState {
+  return { status: row.status, assigneeId: row.assigneeId, groupId: row.groupId ?? null, snoozedUntil: row.snoozedUntil ?? null }
+}
+
+/**
+ * Checks what the agent asked for against the shared rules before it goes into the outbox: a
+ * mistake in the input (a snooze in the past) is said at once, offline too. Races (someone else
+ * took it) are left to the server, which knows better than this device's index. Returns the
+ * reason to show, or null when the command may go.
+ */
+export function precheck(input: CommandInput, row: ConversationRow | undefined, actor: Actor, now: number): string | null {
+  if (!row) return null
+  const d = decide(input, commandStateOf(row), actor, now, () => undefined, () => true)
+  return !d.ok && d.status === 400 ? d.reason : null
+}
+
+let lastCreatedAt = 0
+
+/** Puts a command into the outbox; the sender picks it up (now when online, later when not). */
+export async function enqueueCommand(db: ParleyDb, conversationId: string, input: CommandInput): Promise<CommandRow> {
+  // Strictly increasing in this tab, so that two commands given in one millisecond keep their order.
+  const createdAt = (lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1))
+  const row: CommandRow = { key: newId(), conversationId, command: input.command, body: bodyOf(input), createdAt, state: 'pending', attempts: 0 }
+  await db.commands.add(row)
+  return row
+}
+
+/** Forgets a refused command once the agent has read why. */
+export async function dismissCommand(db: ParleyDb, key: string): Promise<void> {
+  await db.commands.delete(key)
+}
+
+export interface CommandSender {
+  /** Sends what is pending now, skipping any backoff wait (the network or the feed came back). */
+  kick(): void
+  close(): void
+}
+
+export interface CommandSenderOptions {
+  onUnauthenticated?: () => void
+  fetchImpl?: typeof fetch
+  random?: () => number
+}
+
+/** Drains the command outbox of one signed-in agent, in order, for as long as it runs. */
+export function createCommandSender(session: Session, db: ParleyDb, options: CommandSenderOptions = {}): CommandSender {
+  const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
+  let stopped = false
+  let running = false
+  let again = false
+  let attempt = 0
+  let timer: ReturnType<typeof setTimeout> | null = null
+
+  const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false
+
+  function clearTimer() {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+  }
+
+  function retryLater() {
+    clearTimer()
+    if (stopped) return
+    timer = setTimeout(() => {
+      timer = null
+      void drain()
+    }, commandBackoff(attempt++, options.random))
+  }
+
+  /** Sends one command; false when draining must stop for now. */
+  async function sendOne(row: CommandRow): Promise<boolean> {
+    let res: Response
+    try {
+      res = await fetchImpl(`/api/conversations/${encodeURIComponent(row.conversationId)}/${row.command}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${session.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': row.key,
+        },
+        body: JSON.stringify(row.body),
+      })
+    } catch {
+      // The network failed: keep the command (and its key) and retry later.
+      await db.commands.update(row.key, { attempts: (row.attempts ?? 0) + 1 }).catch(() => {})
+      retryLater()
+      return false
+    }
+    let body: unknown = null
+    try {
+      body = await res.json()
+    } catch {
+      /* the status says enough */
+    }
+    const outcome = outcomeOf(res.status, body)
+    switch (outcome.kind) {
+      case 'done':
+        attempt = 0
+        await db.commands.delete(row.key)
+        return true
+      case 'rejected':
+        attempt = 0
+        await db.commands.update(row.key, { state: 'rejected', reason: outcome.reason })
+        return true
+      case 'retry':
+        retryLater()
+        return false
+      case 'unauthenticated':
+        stopped = true
+        options.onUnauthenticated?.()
+        return false
+    }
+  }
+
+  async function drain(): Promise<void> {
+    if (running) {
+      again = true
+      return
+    }
+    running = true
+    try {
+      do {
+        again = false
+        for (;;) {
+          if (stopped || offline() || timer !== null) break
+          const next = await db.commands
+            .orderBy('createdAt')
+            .filter((r) => r.state === 'pending')
+            .first()
+          if (!next || !(await sendOne(next))) break
+        }
+      } while (again && !stopped && timer === null)
+    } catch (err) {
+      console.error('[commands] could not drain the outbox', err)
+      retryLater()
+    } finally {
+      running = false
+    }
+  }
+
+  function kick() {
+    if (stopped) return
+    attempt = 0
+    clearTimer()
+    void drain()
+  }
+
+  // New commands (from this tab or another) start a drain.
+  const subscription = liveQuery(() => db.commands.where('createdAt').above(0).count()).subscribe({
+    next: () => {
+      if (timer === null) void drain()
+    },
+    error: (err) => console.error('[commands] outbox query failed', err),
+  })
+  const onOnline = () => kick()
+  window.addEventListener('online', onOnline)
+
+  return {
+    kick,
+    close() {
+      stopped = true
+      clearTimer()
+      subscription.unsubscribe()
+      window.removeEventListener('online', onOnline)
+    },
+  }
+}

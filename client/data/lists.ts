@@ -1,0 +1,112 @@
+/**
+ * The inbox lists (tabs), their counts and their sort orders: pure functions of the local index
+ * rows and the signed-in agent.
+ */
+import type { ConversationRow } from './db.ts'
+
+export const FIXED_TABS = ['unassigned', 'mine', 'all', 'snoozed', 'closed'] as const
+export type FixedTab = (typeof FIXED_TABS)[number]
+/** A fixed list, or the open conversations of one channel (`channel:telegram`). */
+export type TabId = FixedTab | `channel:${string}`
+
+export const SORTS = ['activity', 'waiting', 'created'] as const
+export type SortId = (typeof SORTS)[number]
+
+export const TAB_LABELS: Record<FixedTab, string> = {
+  unassigned: 'Unassigned',
+  mine: 'Mine',
+  all: 'All',
+  snoozed: 'Snoozed',
+  closed: 'Closed',
+}
+
+/** Short, for a phone's width; the select says "Sort by" to screen readers. */
+export const SORT_LABELS: Record<SortId, string> = {
+  activity: 'Recent',
+  waiting: 'Waiting longest',
+  created: 'Newest',
+}
+
+const CHANNEL_PREFIX = 'channel:'
+
+export const channelTab = (channel: string): TabId => `${CHANNEL_PREFIX}${channel}`
+
+export function isTabId(v: unknown): v is TabId {
+  return typeof v === 'string' && ((FIXED_TABS as readonly string[]).includes(v) || (v.startsWith(CHANNEL_PREFIX) && v.length > CHANNEL_PREFIX.length))
+}
+
+export const isSortId = (v: unknown): v is SortId => typeof v === 'string' && (SORTS as readonly string[]).includes(v)
+
+/** The label of a tab ("Unassigned", or the channel's name). */
+export function tabLabel(tab: TabId): string {
+  if (tab.startsWith(CHANNEL_PREFIX)) {
+    const name = tab.slice(CHANNEL_PREFIX.length)
+    return name.charAt(0).toUpperCase() + name.slice(1)
+  }
+  return TAB_LABELS[tab as FixedTab]
+}
+
+/** Whether a conversation belongs in a list. */
+export function inTab(row: ConversationRow, tab: TabId, me: string): boolean {
+  switch (tab) {
+    case 'unassigned':
+      return !row.assigneeId && (row.status === 'waiting' || row.status === 'open')
+    case 'mine':
+      return row.assigneeId === me && (row.status === 'open' || row.status === 'waiting')
+    case 'all':
+      return row.status !== 'closed'
+    case 'snoozed':
+      return row.status === 'snoozed'
+    case 'closed':
+      return row.status === 'closed'
+    default:
+      return row.channel === tab.slice(CHANNEL_PREFIX.length) && row.status !== 'closed'
+  }
+}
+
+/** The tabs to show: the fixed ones, then one per channel present in the index. */
+export function tabsOf(rows: readonly ConversationRow[]): TabId[] {
+  const channels = [...new Set(rows.map((r) => r.channel).filter(Boolean))].sort()
+  return [...FIXED_TABS, ...channels.map(channelTab)]
+}
+
+/** How many conversations each tab holds. */
+export function countTabs(rows: readonly ConversationRow[], tabs: readonly TabId[], me: string): Map<TabId, number> {
+  const counts = new Map<TabId, number>(tabs.map((t) => [t, 0]))
+  for (const row of rows) for (const t of tabs) if (inTab(row, t, me)) counts.set(t, counts.get(t)! + 1)
+  return counts
+}
+
+/** Newest activity first; ties by id, so that the order never flickers. */
+const byActivity = (a: ConversationRow, b: ConversationRow) => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/**
+ * Sorts a list. `waiting` puts first the conversation whose oldest unanswered visitor message is
+ * the oldest; answered ones follow, by activity.
+ */
+export function sortRows(rows: readonly ConversationRow[], sort: SortId): ConversationRow[] {
+  const out = [...rows]
+  switch (sort) {
+    case 'activity':
+      return out.sort(byActivity)
+    case 'created':
+      return out.sort((a, b) => b.createdAt - a.createdAt || byActivity(a, b))
+    case 'waiting':
+      return out.sort((a, b) => {
+        const wa = a.waitingSince ?? null
+        const wb = b.waitingSince ?? null
+        if (wa !== null && wb !== null) return wa - wb || byActivity(a, b)
+        if (wa !== null) return -1
+        if (wb !== null) return 1
+        return byActivity(a, b)
+      })
+  }
+}
+
+/** The conversations of one list, sorted. */
+export function listRows(rows: readonly ConversationRow[], tab: TabId, sort: SortId, me: string): ConversationRow[] {
+  return sortRows(
+    rows.filter((r) => inTab(r, tab, me)),
+    sort,
+  )
+}
