@@ -27,7 +27,20 @@ export type CommandInput =
   | { command: 'reopen' }
 
 /** The meta fields only the server writes; an agent's direct write to them is reverted. */
-export const SERVER_OWNED_META = ['id', 'status', 'assigneeId', 'groupId', 'visitorId', 'channel', 'createdAt', 'snoozedUntil', 'closedAt', 'ticket'] as const
+export const SERVER_OWNED_META = [
+  'id',
+  'status',
+  'assigneeId',
+  'groupId',
+  'visitorId',
+  'channel',
+  'createdAt',
+  'snoozedUntil',
+  'closedAt',
+  'ticket',
+  'visitorReadUpTo',
+  'visitorReadAt',
+] as const
 
 /** What the rules read of a conversation. */
 export interface CommandState {

@@ -21,6 +21,7 @@ import { SyncGateway } from './rooms/SyncGateway.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
 import type { AgentRecord, Store } from './store/Store.ts'
 import { TokenBucket } from './widget/TokenBucket.ts'
+import { VisitorPresence } from './widget/VisitorPresence.ts'
 import { WidgetGateway } from './widget/WidgetGateway.ts'
 
 /** Sockets that have not answered a ping within this are dead (a phone that lost its network does not say goodbye). */
@@ -70,6 +71,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
   let widgets: WidgetGateway | null = null
   let syncGateway: SyncGateway | null = null
+  let presence: VisitorPresence | null = null
   const rooms = new RoomManager(
     {
       store,
@@ -83,11 +85,13 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         syncGateway?.revalidate(record)
         snoozes.track(record)
       },
+      visitorPresence: (ws, id) => presence?.get(ws, id) ?? null,
     },
     opts.roomIdleMs ?? ROOM_IDLE_MS,
   )
   syncGateway = new SyncGateway(rooms, accounts, conversations, log.child({ sub: 'sync' }))
-  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published })
+  presence = new VisitorPresence(rooms)
+  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published, presence })
   const live = new LiveGateway(store, hub, conversations, log.child({ sub: 'live' }))
   const commands = new CommandService(store, rooms, conversations, log.child({ sub: 'commands' }), now)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))

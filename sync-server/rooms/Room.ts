@@ -42,6 +42,8 @@ export interface RoomDeps {
   conversationMessages: (workspace: string, conversationId: string, messages: ChatMessage[]) => void
   /** A conversation's record changed (assignee, group, status): access may have changed. */
   conversationChanged: (record: ConversationRecord) => void
+  /** The visitor's presence in a conversation, published in its awareness when it loads. */
+  visitorPresence?: (workspace: string, conversationId: string) => { online: boolean; typing: boolean } | null
 }
 
 /** Who caused a change: a peer's socket, or the server acting for a visitor or itself. */
@@ -119,8 +121,15 @@ export class Room {
     this.approxBytes = updates.reduce((n, u) => n + u.byteLength, 0)
     if (this.ref.kind === 'conversation') {
       for (const m of messagesOf(this.doc).toArray()) if (isChatMessage(m)) this.knownMessageIds.add(m.id)
+      const presence = this.deps.visitorPresence?.(this.workspace, this.ref.conversationId)
+      if (presence) this.setVisitorPresence(presence)
     }
     this.state = 'ready'
+  }
+
+  /** Publishes the visitor's presence as the server's own awareness state (the server speaks for the visitor). */
+  setVisitorPresence(state: { online: boolean; typing: boolean }): void {
+    this.awareness.setLocalState({ visitor: { online: state.online, typing: state.typing } })
   }
 
   /** Whether nobody uses the room any more, so it can be unloaded. */
@@ -214,6 +223,8 @@ export class Room {
       const clock = decoding.readVarUint(dec)
       const raw = decoding.readVarString(dec)
       if (raw.length > 16 * 1024) continue
+      // Nobody speaks for the server (it carries the visitor's presence), nor for another socket.
+      if (clientId === this.doc.clientID) continue
       const owner = this.ownerOf(clientId)
       if (owner && owner !== peer) continue
       let state = JSON.parse(raw) as unknown

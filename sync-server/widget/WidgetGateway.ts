@@ -22,6 +22,7 @@ import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from '../commands/patch.ts'
 import { TokenBucket } from './TokenBucket.ts'
+import type { VisitorPresence } from './VisitorPresence.ts'
 
 /** A visitor who has not said hello by then is not a widget. */
 export const HELLO_TIMEOUT_MS = 10_000
@@ -29,6 +30,8 @@ export const HELLO_TIMEOUT_MS = 10_000
 const MAX_BAD_FRAMES = 50
 /** Conversations whose history a returning visitor receives. */
 const HISTORY_CONVERSATIONS = 20
+/** A visitor who stopped typing this long ago is no longer shown as typing (the widget repeats while typing). */
+const TYPING_TTL_MS = 6_000
 /** Frames a second one socket may sustain (typing and page events included), and the burst above it. */
 const FRAME_RATE = { perSecond: 10, burst: 40 }
 
@@ -48,6 +51,7 @@ export interface WidgetGatewayDeps {
   log: Logger
   now: () => number
   published: (workspace: string, events: LogEvent[]) => void
+  presence: VisitorPresence
 }
 
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
@@ -56,6 +60,9 @@ export class WidgetGateway {
   /** One chain per visitor, so two quick first messages cannot open two conversations. */
   private chains = new Map<string, Promise<unknown>>()
   private closing = false
+  /** Each visitor's open conversation, for presence and read receipts. */
+  private current = new Map<string, string>()
+  private typingTimers = new Map<string, NodeJS.Timeout>()
 
   constructor(private deps: WidgetGatewayDeps) {}
 
@@ -117,12 +124,14 @@ export class WidgetGateway {
     switch (frame.type) {
       case 'message':
         return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text))
-      case 'page':
       case 'typing':
+        return this.typing(conn.workspace, conn.visitorId)
       case 'read':
+        return this.serialize(conn.workspace, conn.visitorId, () => this.read(conn.workspace!, conn.visitorId!, frame.upTo))
+      case 'page':
       case 'form':
       case 'rating':
-        // Valid frames whose features (proactive rules, typing and read receipts, forms, surveys) come with the widget issue.
+        // Valid frames whose features (proactive rules, forms, surveys) come with the widget issue.
         return
     }
   }
@@ -181,6 +190,10 @@ export class WidgetGateway {
     let set = this.sockets.get(key)
     if (!set) this.sockets.set(key, (set = new Set()))
     set.add(conn.ws)
+    if (visitor.currentConversationId) {
+      this.current.set(key, visitor.currentConversationId)
+      this.deps.presence.set(ws.id, visitor.currentConversationId, { online: true, typing: false })
+    }
 
     this.send(conn.ws, {
       type: 'welcome',
@@ -276,6 +289,52 @@ export class WidgetGateway {
       rooms.release(room)
     }
     this.send(conn.ws, { type: 'ack', clientId, id: message.id, conversationId })
+    const key = `${workspace}/${visitorId}`
+    clearTimeout(this.typingTimers.get(key))
+    this.current.set(key, conversationId)
+    this.deps.presence.set(workspace, conversationId, { online: true, typing: false })
+  }
+
+  /** Shows the visitor as typing in their conversation until they stop (or send). */
+  private typing(workspace: string, visitorId: string): void {
+    const key = `${workspace}/${visitorId}`
+    const conversationId = this.current.get(key)
+    if (!conversationId) return
+    this.deps.presence.set(workspace, conversationId, { online: true, typing: true })
+    clearTimeout(this.typingTimers.get(key))
+    const timer = setTimeout(() => {
+      this.typingTimers.delete(key)
+      if (this.current.get(key) === conversationId)
+        this.deps.presence.set(workspace, conversationId, { online: this.sockets.has(key), typing: false })
+    }, TYPING_TTL_MS)
+    timer.unref()
+    this.typingTimers.set(key, timer)
+  }
+
+  /** A read receipt: the visitor has seen their conversation up to a message, which agents then see as read. */
+  private async read(workspace: string, visitorId: string, upTo: string): Promise<void> {
+    const conversationId = this.current.get(`${workspace}/${visitorId}`)
+    if (!conversationId) return
+    const record = await this.deps.conversations.get(workspace, conversationId)
+    if (!record || record.visitorId !== visitorId) return
+    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
+      r.lastRecord = record
+    })
+    try {
+      const meta = metaOf(room.doc)
+      if (meta.get('visitorReadUpTo') === upTo) return
+      // Only a message of this conversation, and never backwards: a stale tab must not undo a newer receipt.
+      const ids = messagesOf(room.doc).toArray().map((m) => m.id)
+      const at = ids.indexOf(upTo)
+      const before = ids.indexOf(meta.get('visitorReadUpTo') as string)
+      if (at < 0 || at <= before) return
+      await room.change((doc) => {
+        metaOf(doc).set('visitorReadUpTo', upTo)
+        metaOf(doc).set('visitorReadAt', this.deps.now())
+      })
+    } finally {
+      this.deps.rooms.release(room)
+    }
   }
 
   /** Pushes messages newly committed to a conversation to every socket of its visitor. */
@@ -312,6 +371,10 @@ export class WidgetGateway {
     this.sockets.delete(key)
     // At shutdown the store closes next; the visitor's going offline is implied by the restart.
     if (this.closing) return
+    clearTimeout(this.typingTimers.get(key))
+    const conversationId = this.current.get(key)
+    this.current.delete(key)
+    if (conversationId) this.deps.presence.set(conn.workspace, conversationId, { online: false, typing: false })
     const workspace = conn.workspace
     this.deps.store
       .commit({ workspace, events: [{ type: EventType.visitorOffline, at: this.deps.now(), data: { visitorId: conn.visitorId } }] })
@@ -329,6 +392,7 @@ export class WidgetGateway {
 
   closeAll(): void {
     this.closing = true
+    for (const t of this.typingTimers.values()) clearTimeout(t)
     for (const set of this.sockets.values()) for (const ws of set) ws.close(CloseCode.goingAway, 'server shutting down')
   }
 }
