@@ -13,6 +13,8 @@ export const CommandName = {
   snooze: 'snooze',
   close: 'close',
   reopen: 'reopen',
+  block: 'block',
+  unblock: 'unblock',
 } as const
 export type CommandName = (typeof CommandName)[keyof typeof CommandName]
 
@@ -25,6 +27,8 @@ export type CommandInput =
   | { command: 'snooze'; until: number }
   | { command: 'close'; tags?: string[]; asTicket?: boolean }
   | { command: 'reopen' }
+  | { command: 'block' }
+  | { command: 'unblock' }
 
 /** The meta fields only the server writes; an agent's direct write to them is reverted. */
 export const SERVER_OWNED_META = [
@@ -40,6 +44,7 @@ export const SERVER_OWNED_META = [
   'ticket',
   'visitorReadUpTo',
   'visitorReadAt',
+  'visitorBlocked',
 ] as const
 
 /** What the rules read of a conversation. */
@@ -48,6 +53,7 @@ export interface CommandState {
   assigneeId: string | null
   groupId: string | null
   snoozedUntil: number | null
+  visitorBlocked?: boolean
 }
 
 export interface Actor extends Principal {
@@ -62,6 +68,7 @@ export type MetaPatch = Partial<{
   closedAt: number | null
   tags: string[]
   ticket: boolean
+  visitorBlocked: boolean
 }>
 
 export type Decision =
@@ -159,6 +166,19 @@ export function decide(
         patch: { status: 'closed', closedAt: now, snoozedUntil: null, tags, ...(input.asTicket ? { ticket: true } : {}) },
         event: { type: EventType.closed, data: { tags, asTicket: Boolean(input.asTicket), by: actor.id } },
         line: input.asTicket ? `${actor.name} closed the chat and opened it as a request` : `${actor.name} closed the chat`,
+      }
+    }
+    case 'block':
+    case 'unblock': {
+      const block = input.command === 'block'
+      if (!holder) return { ok: false, status: 409, reason: takenBy(), assigneeId: conv.assigneeId }
+      if (Boolean(conv.visitorBlocked) === block)
+        return { ok: false, status: 409, reason: block ? 'the visitor is already blocked' : 'the visitor is not blocked' }
+      return {
+        ok: true,
+        patch: { visitorBlocked: block },
+        event: { type: block ? EventType.visitorBlocked : EventType.visitorUnblocked, data: { by: actor.id } },
+        line: block ? `${actor.name} blocked the visitor` : `${actor.name} unblocked the visitor`,
       }
     }
     case 'reopen': {

@@ -42,6 +42,7 @@ export interface ConversationMeta {
   assigneeId: string | null
   createdAt: number
   snoozedUntil: number | null
+  visitorBlocked: boolean
 }
 
 /** The `meta` map of a conversation document. */
@@ -67,6 +68,7 @@ export function readMeta(doc: Y.Doc): ConversationMeta | null {
     assigneeId: str('assigneeId'),
     createdAt: typeof m.get('createdAt') === 'number' ? (m.get('createdAt') as number) : 0,
     snoozedUntil: typeof m.get('snoozedUntil') === 'number' ? (m.get('snoozedUntil') as number) : null,
+    visitorBlocked: m.get('visitorBlocked') === true,
   }
 }
 

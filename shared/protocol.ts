@@ -166,6 +166,8 @@ export interface WidgetError {
   type: 'error'
   code: WidgetErrorCode
   message: string
+  /** The message the error is about, when it is about one. */
+  clientId?: string
 }
 export type ToWidget = WidgetWelcome | WidgetAck | WidgetIncoming | WidgetQueue | WidgetError
 
@@ -180,6 +182,8 @@ export const WidgetErrorCode = {
   badToken: 'bad_token',
   tooLarge: 'too_large',
   tooMany: 'too_many',
+  /** The business blocked this visitor: their messages are refused. */
+  blocked: 'blocked',
   internal: 'internal',
 } as const
 export type WidgetErrorCode = (typeof WidgetErrorCode)[keyof typeof WidgetErrorCode]
@@ -218,6 +222,8 @@ export const EventType = {
   woke: 'conversation.woke',
   closed: 'conversation.closed',
   reopened: 'conversation.reopened',
+  visitorBlocked: 'visitor.blocked',
+  visitorUnblocked: 'visitor.unblocked',
   visitorOnline: 'visitor.online',
   visitorOffline: 'visitor.offline',
 } as const

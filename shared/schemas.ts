@@ -72,6 +72,8 @@ export const commandBodySchemas = {
   snooze: z.object({ until: z.number().int().positive() }),
   close: z.object({ tags: z.array(z.string().trim().min(1).max(64)).max(20).optional(), asTicket: z.boolean().optional() }),
   reopen: z.object({}).passthrough(),
+  block: z.object({}).passthrough(),
+  unblock: z.object({}).passthrough(),
 } as const
 
 /** An idempotency key: what an outbox sends again with the same command. */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
-import type { CommandInput, CommandName } from '../shared/commands.ts'
+import { CommandName, type CommandInput } from '../shared/commands.ts'
 import { commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
 import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
 import { CommandService } from './commands/CommandService.ts'
@@ -31,6 +31,7 @@ const LOGIN_RATE = { burst: 10, perSecond: 1 / 6 }
 /** Memory bound on the sign-in limiter: past this many address/account pairs it starts afresh. */
 const MAX_LOGIN_BUCKETS = 100_000
 const MAX_EVENTS_PAGE = 5000
+const COMMAND_ROUTE = new RegExp(`^/api/conversations/([A-Za-z0-9_-]{1,64})/(${Object.values(CommandName).join('|')})$`)
 
 export interface ServerOptions {
   dataDir: string
@@ -167,7 +168,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         const agents = (await store.listAgents(agent.workspace)).map((a) => ({ id: a.id, name: a.name, role: a.role, groups: a.groups }))
         return sendJson(res, 200, { agents })
       }
-      const command = /^\/api\/conversations\/([A-Za-z0-9_-]{1,64})\/(take|transfer|snooze|close|reopen)$/.exec(path)
+      const command = COMMAND_ROUTE.exec(path)
       if (command && method === 'POST') {
         const agent = await requireAgent(req)
         const key = idempotencyKeySchema.safeParse(req.headers['idempotency-key'])

@@ -25,6 +25,8 @@ export const COMMAND_LABELS: Record<CommandName, string> = {
   snooze: 'Snooze',
   close: 'Close',
   reopen: 'Reopen',
+  block: 'Block',
+  unblock: 'Unblock',
 }
 
 /** The delay before retry number `attempt` (0-based), with jitter. */

@@ -146,6 +146,12 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
       next.closedAt = null
       return next
     }
+    case EventType.visitorBlocked:
+    case EventType.visitorUnblocked: {
+      const next = start()
+      next.visitorBlocked = event.type === EventType.visitorBlocked
+      return next
+    }
     case EventType.visitorOnline:
     case EventType.visitorOffline: {
       if (!row) return undefined

@@ -36,6 +36,8 @@ export interface ConversationRow {
   /** Visitor messages since an agent of this device last looked at or answered the conversation. */
   unread: number
   visitorOnline?: boolean
+  /** The visitor's new messages are refused (`visitor.blocked`). */
+  visitorBlocked?: boolean
   visitorEmail?: string | null
   groupId?: string | null
   /** Epoch ms the snooze ends; null when not snoozed. */

@@ -73,6 +73,7 @@ export function decodeFrame(data: unknown): ToWidget | null {
         // A code this build does not know still shows the server's message (see friendlyError).
         code: (typeof f.code === 'string' ? f.code : 'internal') as WidgetErrorCode,
         message: typeof f.message === 'string' ? f.message : '',
+        ...(typeof f.clientId === 'string' ? { clientId: f.clientId } : {}),
       }
     default:
       return null

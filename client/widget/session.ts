@@ -249,6 +249,16 @@ export class ChatSession {
       return
     }
     this.view.setError(friendlyError(e))
+    if (e.code === WidgetErrorCode.blocked && e.clientId) {
+      // Refused for good: keep it on screen, marked, but stop offering it to the server.
+      this.storage.removeFromOutbox([e.clientId])
+      const m = this.byClientId.get(e.clientId)
+      if (m) {
+        m.pending = false
+        m.failed = true
+        this.view.updateMessage(m)
+      }
+    }
     // Neither refusal is about the message itself, so the outbox gets another chance soon
     // rather than only at the next reconnect.
     if (e.code === WidgetErrorCode.tooMany || e.code === WidgetErrorCode.internal) {

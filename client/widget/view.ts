@@ -13,6 +13,8 @@ export interface ShownMessage {
   at: number
   conversationId: string
   pending: boolean
+  /** Refused for good (the visitor is blocked): shown, never sent. */
+  failed?: boolean
 }
 
 export interface ViewHandlers {
@@ -220,7 +222,7 @@ export class WidgetView {
     const el = this.elements.get(m)
     if (!el) return
     el.setAttribute('data-id', m.id)
-    el.setAttribute('data-state', m.pending ? 'pending' : 'sent')
+    el.setAttribute('data-state', stateOf(m))
   }
 
   private build(m: ShownMessage): HTMLElement {
@@ -229,7 +231,7 @@ export class WidgetView {
     el.setAttribute('data-testid', 'parley-message')
     el.setAttribute('data-kind', m.kind)
     el.setAttribute('data-id', m.id)
-    el.setAttribute('data-state', m.pending ? 'pending' : 'sent')
+    el.setAttribute('data-state', stateOf(m))
     if (m.kind === 'agent' || m.kind === 'bot') {
       const author = document.createElement('span')
       author.className = 'author'
@@ -290,4 +292,8 @@ function formatWait(seconds: number): string {
   if (seconds < 60) return 'less than a minute'
   const minutes = Math.round(seconds / 60)
   return minutes === 1 ? '1 minute' : `${minutes} minutes`
+}
+
+function stateOf(m: ShownMessage): 'pending' | 'sent' | 'failed' {
+  return m.failed ? 'failed' : m.pending ? 'pending' : 'sent'
 }

@@ -83,14 +83,17 @@ export class CommandService {
           snoozedUntil: after.snoozedUntil,
           tags: decision.patch.tags ?? null,
           ticket: decision.patch.ticket ?? false,
+          visitorBlocked: after.visitorBlocked,
         },
       }
+      const visitor = decision.patch.visitorBlocked !== undefined ? await this.store.getVisitor(ws, meta.visitorId) : null
       await room.change(
         (doc) => {
           applyPatch(doc, decision.patch)
           if (decision.line) appendSystemLine(doc, decision.line, now)
         },
         {
+          ...(visitor ? { visitors: [{ ...visitor, blocked: decision.patch.visitorBlocked! }] } : {}),
           // The visitor's name travels with the event: an agent who gains the chat by a transfer
           // may never have received its creation.
           events: [{ type: decision.event.type, at: now, conversationId, data: { ...decision.event.data, visitorName: meta.visitorName } }],

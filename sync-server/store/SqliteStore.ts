@@ -36,6 +36,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX conversations_snoozed ON conversations (snoozed_until) WHERE snoozed_until IS NOT NULL;
    CREATE TABLE command_results (workspace TEXT NOT NULL, key TEXT NOT NULL, agent_id TEXT NOT NULL, status INTEGER NOT NULL,
      body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace, key)) WITHOUT ROWID;`,
+  `ALTER TABLE visitors ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;`,
 ]
 
 export interface SqliteStoreOptions {
@@ -90,8 +91,9 @@ export class SqliteStore implements Store {
            snoozed_until = excluded.snoozed_until`,
       ),
       upsertVisitor: db.prepare(
-        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, current_conversation_id = excluded.current_conversation_id`,
+        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
+           current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked`,
       ),
       insertCommandResult: db.prepare(
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -154,7 +156,7 @@ export class SqliteStore implements Store {
       s.insertUpdate.run(c.workspace, k.doc, k.snapshot)
     }
     for (const v of c.visitors ?? [])
-      s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId)
+      s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId, v.blocked ? 1 : 0)
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
     for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
@@ -277,6 +279,7 @@ export class SqliteStore implements Store {
       email: r.email as string,
       createdAt: r.created_at as number,
       currentConversationId: (r.current_conversation_id as string | null) ?? null,
+      blocked: r.blocked === 1,
     }
   }
 

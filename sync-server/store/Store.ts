@@ -36,6 +36,8 @@ export interface VisitorRecord {
   createdAt: number
   /** The conversation new messages go to, until it is closed. */
   currentConversationId: string | null
+  /** Blocked visitors' messages are refused. */
+  blocked: boolean
 }
 
 /** The server's own index of conversations: what permission checks and lists need without loading documents. */

@@ -169,10 +169,11 @@ export class WidgetGateway {
         email: '',
         createdAt: this.deps.now(),
         currentConversationId: null,
+        blocked: false,
       }
     }
     const isNew = !visitor
-    visitor ??= { id: newId(), workspace: ws.id, name: '', email: '', createdAt: this.deps.now(), currentConversationId: null }
+    visitor ??= { id: newId(), workspace: ws.id, name: '', email: '', createdAt: this.deps.now(), currentConversationId: null, blocked: false }
     const name = frame.user?.name?.trim() || visitor.name
     const email = frame.user?.email?.trim().toLowerCase() || visitor.email
     const changed = isNew || name !== visitor.name || email !== visitor.email
@@ -233,6 +234,10 @@ export class WidgetGateway {
     }
     const visitor = await store.getVisitor(workspace, visitorId)
     if (!visitor) throw new Error(`visitor ${visitorId} vanished`)
+    if (visitor.blocked) {
+      this.send(conn.ws, { type: 'error', code: WidgetErrorCode.blocked, message: 'Sorry, you can no longer send messages in this chat.', clientId })
+      return
+    }
     const current = visitor.currentConversationId ? await conversations.get(workspace, visitor.currentConversationId) : null
     const creating = !current || current.status === 'closed'
     const conversationId = creating ? newId() : current.id

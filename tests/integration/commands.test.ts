@@ -147,6 +147,24 @@ describe('commands', () => {
     await visitor.close()
   })
 
+  it('blocks a visitor: their new messages are refused politely and stored nowhere; unblocking lets them write again', async () => {
+    const { admin, id, visitor } = await setup()
+    const blocked = await command(t.url, admin.token, id, 'block')
+    expect(blocked.body.conversation).toMatchObject({ visitorBlocked: true })
+    expect((await command(t.url, admin.token, id, 'block')).status).toBe(409)
+    const refusal = visitor.next((f) => f.type === 'error')
+    visitor.ws.send(JSON.stringify({ type: 'message', clientId: 'blocked-1', text: 'let me in' }))
+    expect(await refusal).toMatchObject({ code: 'blocked', clientId: 'blocked-1', message: expect.stringMatching(/^Sorry/) })
+    const doc = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
+    expect(messagesOf(doc.doc).toArray().some((m) => m.text === 'let me in')).toBe(false)
+    expect(metaOf(doc.doc).get('visitorBlocked')).toBe(true)
+    doc.close()
+    expect((await events(admin.token)).some((e) => e.type === 'visitor.blocked')).toBe(true)
+    await command(t.url, admin.token, id, 'unblock')
+    expect((await visitor.say('thanks')).conversationId).toBe(id)
+    await visitor.close()
+  })
+
   it('refuses bad commands clearly', async () => {
     const { admin, id, visitor } = await setup()
     const noKey = await fetch(`${t.url}/api/conversations/${id}/take`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: '{}' })

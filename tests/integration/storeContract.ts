@@ -57,13 +57,13 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     it('writes a commit whole, and a failing commit fails alone', async () => {
       const ok = store.commit({
         workspace: 'w1',
-        visitors: [{ id: 'v1', workspace: 'w1', name: 'V', email: '', createdAt: 1, currentConversationId: 'c1' }],
+        visitors: [{ id: 'v1', workspace: 'w1', name: 'V', email: '', createdAt: 1, currentConversationId: 'c1', blocked: false }],
         conversations: [{ id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1, snoozedUntil: null }],
         widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' }],
         events: [{ type: 'conversation.created', at: 1, conversationId: 'c1', data: {} }],
       })
       // A visitor without a name breaks the schema; it must not take the other commit down with it.
-      const bad = store.commit({ workspace: 'w1', visitors: [{ id: 'v2', workspace: 'w1', name: null as unknown as string, email: '', createdAt: 1, currentConversationId: null }] })
+      const bad = store.commit({ workspace: 'w1', visitors: [{ id: 'v2', workspace: 'w1', name: null as unknown as string, email: '', createdAt: 1, currentConversationId: null, blocked: false }] })
       await expect(ok).resolves.toHaveLength(1)
       await expect(bad).rejects.toThrow()
       expect(await store.getVisitor('w1', 'v1')).toMatchObject({ currentConversationId: 'c1' })

@@ -163,6 +163,32 @@ export function ConversationActions(props: { conversationId: string; row: Access
             Reopen
           </button>
         </Show>
+        <Show when={known()}>
+          <Show
+            when={props.row()?.visitorBlocked}
+            fallback={
+              <button
+                type="button"
+                class="button button-quiet"
+                data-testid="action-block"
+                disabled={commands.isPending('block')}
+                onClick={() => {
+                  // Blocking is hard to notice from the visitor's side, so ask once.
+                  if (window.confirm('Block this visitor? Their new messages will be refused.')) void issue({ command: 'block' })
+                }}
+              >
+                Block visitor
+              </button>
+            }
+          >
+            <span class="chip" data-testid="visitor-blocked">
+              Blocked
+            </span>
+            <button type="button" class="button button-quiet" data-testid="action-unblock" disabled={commands.isPending('unblock')} onClick={() => void issue({ command: 'unblock' })}>
+              Unblock
+            </button>
+          </Show>
+        </Show>
         <For each={commands.pending()}>
           {(c) => (
             <span class="chip chip-pending" data-testid="command-pending" data-command={c.command} role="status">
