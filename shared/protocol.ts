@@ -222,6 +222,7 @@ export const EventType = {
   woke: 'conversation.woke',
   closed: 'conversation.closed',
   reopened: 'conversation.reopened',
+  agentStatus: 'agent.status',
   visitorBlocked: 'visitor.blocked',
   visitorUnblocked: 'visitor.unblocked',
   visitorOnline: 'visitor.online',
@@ -234,6 +235,9 @@ export type EventType = (typeof EventType)[keyof typeof EventType]
 export const Role = { agent: 'agent', supervisor: 'supervisor', admin: 'admin' } as const
 export type Role = (typeof Role)[keyof typeof Role]
 
+export const AgentStatus = { online: 'online', away: 'away', offline: 'offline' } as const
+export type AgentStatus = (typeof AgentStatus)[keyof typeof AgentStatus]
+
 export interface PublicAgent {
   id: string
   email: string
@@ -241,6 +245,7 @@ export interface PublicAgent {
   role: Role
   groups: string[]
   workspace: string
+  status: AgentStatus
 }
 
 export interface LoginResponse {

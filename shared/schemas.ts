@@ -76,5 +76,7 @@ export const commandBodySchemas = {
   unblock: z.object({}).passthrough(),
 } as const
 
+export const agentStatusSchema = z.object({ status: z.enum(['online', 'away', 'offline']) })
+
 /** An idempotency key: what an outbox sends again with the same command. */
 export const idempotencyKeySchema = z.string().min(8).max(128).regex(/^[A-Za-z0-9_-]+$/)

@@ -60,6 +60,7 @@ export class Accounts {
       groups: input.groups,
       passwordHash: await hashPassword(input.password),
       createdAt: this.now(),
+      status: 'offline',
     }
     await this.store.createAgent(agent)
     return agent
@@ -95,7 +96,7 @@ export class Accounts {
 
 /** What other parts may know of an agent. */
 export function publicAgent(a: AgentRecord): PublicAgent {
-  return { id: a.id, email: a.email, name: a.name, role: a.role, groups: a.groups, workspace: a.workspace }
+  return { id: a.id, email: a.email, name: a.name, role: a.role, groups: a.groups, workspace: a.workspace, status: a.status }
 }
 
 /** The permission view of an agent. Every agent sees the unassigned queue until group access rights exist. */

@@ -6,8 +6,9 @@ import { pino, type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
 import { CommandName, type CommandInput } from '../shared/commands.ts'
-import { commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
+import { agentStatusSchema, commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
 import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
+import { setAgentStatus } from './AgentStatuses.ts'
 import { CommandService } from './commands/CommandService.ts'
 import { SnoozeClock } from './commands/SnoozeClock.ts'
 import { Conversations } from './Conversations.ts'
@@ -150,6 +151,13 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         return
       }
       if (path === '/api/me' && method === 'GET') return sendJson(res, 200, publicAgent(await requireAgent(req)))
+      if (path === '/api/me/status' && method === 'POST') {
+        const agent = await requireAgent(req)
+        const body = agentStatusSchema.safeParse(await readJson(req))
+        if (!body.success) throw new HttpError(400, describeIssues(body.error))
+        const result = await setAgentStatus({ store, rooms, now, published }, agent, body.data.status)
+        return sendJson(res, result.status, result.body)
+      }
       if (path === '/api/agents' && method === 'POST') {
         const admin = await requireAgent(req)
         if (admin.role !== 'admin') throw new HttpError(403, 'only admins add agents')
@@ -165,7 +173,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       }
       if (path === '/api/agents' && method === 'GET') {
         const agent = await requireAgent(req)
-        const agents = (await store.listAgents(agent.workspace)).map((a) => ({ id: a.id, name: a.name, role: a.role, groups: a.groups }))
+        const agents = (await store.listAgents(agent.workspace)).map((a) => ({ id: a.id, name: a.name, role: a.role, groups: a.groups, status: a.status }))
         return sendJson(res, 200, { agents })
       }
       const command = COMMAND_ROUTE.exec(path)

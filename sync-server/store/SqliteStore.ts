@@ -37,6 +37,7 @@ const MIGRATIONS: string[] = [
    CREATE TABLE command_results (workspace TEXT NOT NULL, key TEXT NOT NULL, agent_id TEXT NOT NULL, status INTEGER NOT NULL,
      body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace, key)) WITHOUT ROWID;`,
   `ALTER TABLE visitors ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'offline';`,
 ]
 
 export interface SqliteStoreOptions {
@@ -159,6 +160,7 @@ export class SqliteStore implements Store {
       s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId, v.blocked ? 1 : 0)
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
+    for (const a of c.agentStatuses ?? []) this.db.prepare('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?').run(a.status, c.workspace, a.agentId)
     for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
     for (const a of c.widgetAcks ?? []) s.insertAck.run(c.workspace, a.visitorId, a.clientId, a.messageId, a.conversationId)
     const out: LogEvent[] = []
@@ -229,6 +231,7 @@ export class SqliteStore implements Store {
       groups: JSON.parse(r.groups as string) as string[],
       passwordHash: r.password_hash as string,
       createdAt: r.created_at as number,
+      status: (r.status as AgentRecord['status'] | undefined) ?? 'offline',
     }
   }
 
@@ -325,6 +328,13 @@ export class SqliteStore implements Store {
   async getCommandResult(workspace: string, key: string): Promise<CommandResult | null> {
     const r = this.db.prepare('SELECT * FROM command_results WHERE workspace = ? AND key = ?').get(workspace, key) as Row | undefined
     return r ? { key, agentId: r.agent_id as string, status: r.status as number, body: JSON.parse(r.body as string) as unknown } : null
+  }
+
+  async listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM conversations WHERE workspace = ? AND assignee_id = ? AND status != 'closed' ORDER BY created_at")
+      .all(workspace, agentId) as Row[]
+    return rows.map((r) => this.conversationFrom(r))
   }
 
   async listAgents(workspace: string): Promise<AgentRecord[]> {

@@ -1,4 +1,4 @@
-import type { LogEvent, Role } from '../../shared/protocol.ts'
+import type { AgentStatus, LogEvent, Role } from '../../shared/protocol.ts'
 
 /** An event before the store gives it its sequence number. */
 export interface NewEvent {
@@ -17,6 +17,8 @@ export interface AgentRecord {
   groups: string[]
   passwordHash: string
   createdAt: number
+  /** Online, away or offline, as the agent set it; the dispatcher reads it. */
+  status: AgentStatus
 }
 
 export interface SessionRecord {
@@ -93,6 +95,7 @@ export interface Commit {
    */
   compact?: { doc: string; snapshot: Uint8Array }[]
   commandResults?: CommandResult[]
+  agentStatuses?: { agentId: string; status: AgentStatus }[]
 }
 
 /**
@@ -132,6 +135,8 @@ export interface Store {
   listSnoozed(): Promise<ConversationRecord[]>
   getCommandResult(workspace: string, key: string): Promise<CommandResult | null>
   listAgents(workspace: string): Promise<AgentRecord[]>
+  /** Conversations assigned to an agent that are not closed. */
+  listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]>
 
   close(): Promise<void>
 }

@@ -175,3 +175,35 @@ describe('commands', () => {
     await visitor.close()
   })
 })
+
+describe('agent status', () => {
+  const setStatus = async (token: string, status: string) => {
+    const res = await fetch(`${t.url}/api/me/status`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ status }) })
+    return { status: res.status, body: (await res.json()) as Record<string, any> }
+  }
+
+  it('sets online, away and offline, logs it, and refuses going offline with open chats when the workspace says so', async () => {
+    const { admin, bo, id, visitor } = await setup()
+    expect(await setStatus(bo.token, 'online')).toEqual({ status: 200, body: { status: 'online' } })
+    expect((await setStatus(bo.token, 'busy')).status).toBe(400)
+    const list = await (await fetch(`${t.url}/api/agents`, { headers: { authorization: `Bearer ${bo.token}` } })).json()
+    expect(list.agents.find((a: { id: string }) => a.id === bo.agent.id).status).toBe('online')
+    expect((await events(admin.token)).filter((e) => e.type === 'agent.status').map((e) => e.data)).toEqual([{ agentId: bo.agent.id, status: 'online' }])
+
+    await command(t.url, bo.token, id, 'take')
+    // Allowed while the workspace does not forbid it…
+    expect((await setStatus(bo.token, 'offline')).status).toBe(200)
+    await setStatus(bo.token, 'online')
+    // …refused once the admin turns the option on in the settings document.
+    const settings = await openDoc(t.wsUrl, 'settings', admin.token)
+    settings.doc.getMap('workspace').set('restrictOffline', true)
+    await expect.poll(async () => (await setStatus(bo.token, 'offline')).status).toBe(409)
+    const refused = await setStatus(bo.token, 'offline')
+    expect(refused.body).toMatchObject({ reason: expect.stringContaining('you still hold 1 open chat'), conversations: [id] })
+    expect((await setStatus(bo.token, 'away')).status).toBe(200)
+    await command(t.url, bo.token, id, 'close')
+    expect((await setStatus(bo.token, 'offline')).status).toBe(200)
+    settings.close()
+    await visitor.close()
+  })
+})

@@ -82,7 +82,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     })
 
     it('keeps agents unique by email and sessions revocable', async () => {
-      const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1 }
+      const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1, status: 'offline' as const }
       await store.createAgent(agent)
       await expect(store.createAgent({ ...agent, id: 'a2' })).rejects.toBeInstanceOf(ConflictError)
       expect(await store.getAgentByEmail('w1', 'a@x.io')).toEqual(agent)

@@ -1,6 +1,7 @@
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import type { CommandName } from '../../shared/commands.ts'
 import type { LoginResponse, ToWidget } from '../../shared/protocol.ts'
 import { ADMIN } from './server.ts'
 
@@ -130,7 +131,7 @@ export async function command(
   url: string,
   token: string,
   conversationId: string,
-  name: 'take' | 'transfer' | 'snooze' | 'close' | 'reopen',
+  name: CommandName,
   body: Record<string, unknown> = {},
   key = `key-${Math.random().toString(36).slice(2)}-${Date.now()}`,
 ) {

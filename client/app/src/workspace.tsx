@@ -7,6 +7,7 @@ import { createContext, createEffect, createSignal, onCleanup, useContext, type 
 import { agentDocName } from '../../../shared/documents.ts'
 import { readCachedAgents, refreshAgents, type AgentInfo } from '../../data/agents.ts'
 import { createCommandSender, type CommandSender } from '../../data/commands.ts'
+import { createAgentStatus, type AgentStatusControl } from '../../data/agentStatus.ts'
 import { createConnectivity, type Connectivity } from '../../data/connectivity.ts'
 import { createDb, type ParleyDb } from '../../data/db.ts'
 import { closeAllDocuments, openDocument, type DocumentHandle } from '../../data/docs.ts'
@@ -23,6 +24,8 @@ export interface Workspace {
   feed: EventFeed
   connectivity: Accessor<Connectivity>
   commands: CommandSender
+  /** The agent's own status, and a change waiting for the network. */
+  agentStatus: AgentStatusControl
   drafts: Drafts
   /** The workspace's agents, as last fetched (cached for offline use). */
   agents: Accessor<AgentInfo[]>
@@ -75,6 +78,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   // The agent's own document, opened once for the whole session.
   const drafts = createDrafts(session.agent.id, () => open(agentDocName(session.agent.id)))
   const connectivity = createConnectivity(feed.state)
+  const agentStatus = createAgentStatus(session, db, { onUnauthenticated })
 
   const cached = createLiveQuery(() => readCachedAgents(db))
   const agents = () => cached() ?? []
@@ -85,6 +89,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     // Each time the feed (re)connects the network works: send what waits, refresh the directory.
     if (feed.state() === 'open') {
       commands.kick()
+      agentStatus.kick()
       void refresh()
     }
   })
@@ -109,6 +114,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     feed,
     connectivity,
     commands,
+    agentStatus,
     drafts,
     agents,
     refreshAgents: refresh,

@@ -1,0 +1,95 @@
+/**
+ * The agent's own status (online / away / offline). The server is the arbiter (the workspace may
+ * forbid going offline while holding open chats), so a change is a request: stored first, so it
+ * survives going offline and reloads, sent when the network works, and either confirmed by the
+ * `agent.status` event or refused with the server's reason.
+ */
+import { liveQuery } from 'dexie'
+import { createSignal, onCleanup, type Accessor } from 'solid-js'
+import { EventType, type AgentStatus } from '../../shared/protocol.ts'
+import type { ParleyDb } from './db.ts'
+import type { Session } from './session.ts'
+
+const PENDING_KEY = 'pendingStatus'
+
+export interface AgentStatusControl {
+  /** The status the server last confirmed for this agent. */
+  status: Accessor<AgentStatus>
+  /** A change that waits for the network, if any. */
+  pending: Accessor<AgentStatus | null>
+  /** Why the server refused the last change, until the next one. */
+  error: Accessor<string | null>
+  set(status: AgentStatus): Promise<void>
+  dismissError(): void
+  /** Sends a waiting change now (the network is back). */
+  kick(): void
+}
+
+const isStatus = (v: unknown): v is AgentStatus => v === 'online' || v === 'away' || v === 'offline'
+
+export function createAgentStatus(session: Session, db: ParleyDb, options: { onUnauthenticated?: () => void } = {}): AgentStatusControl {
+  const me = session.agent.id
+  const [status, setStatus] = createSignal<AgentStatus>(isStatus(session.agent.status) ? session.agent.status : 'offline')
+  const [pending, setPending] = createSignal<AgentStatus | null>(null)
+  const [error, setError] = createSignal<string | null>(null)
+
+  // The newest `agent.status` event about me is the truth; the feed writes events in order.
+  const confirmed = liveQuery(() =>
+    db.events
+      .where('type')
+      .equals(EventType.agentStatus)
+      .reverse()
+      .filter((e) => e.data.agentId === me)
+      .first(),
+  ).subscribe({ next: (e) => isStatus(e?.data.status) && setStatus(e.data.status), error: () => {} })
+  const waiting = liveQuery(() => db.kv.get(PENDING_KEY)).subscribe({
+    next: (row) => setPending(isStatus(row?.value) ? row.value : null),
+    error: () => {},
+  })
+  onCleanup(() => {
+    confirmed.unsubscribe()
+    waiting.unsubscribe()
+  })
+
+  let sending = false
+  async function send(): Promise<void> {
+    if (sending || navigator.onLine === false) return
+    const row = await db.kv.get(PENDING_KEY)
+    if (!isStatus(row?.value)) return
+    sending = true
+    try {
+      const res = await fetch('/api/me/status', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+        body: JSON.stringify({ status: row.value }),
+      })
+      if (res.status === 401) return options.onUnauthenticated?.()
+      // A transient failure keeps the request for the next time the network is back.
+      if (res.status >= 500 || res.status === 429) return
+      const body = (await res.json().catch(() => ({}))) as { status?: unknown; reason?: unknown; error?: unknown }
+      if (res.ok && isStatus(body.status)) setStatus(body.status)
+      else setError(typeof body.reason === 'string' ? body.reason : typeof body.error === 'string' ? body.error : `refused (${res.status})`)
+      // Answered either way: this request is done, unless a newer one replaced it meanwhile.
+      await db.transaction('rw', db.kv, async () => {
+        if ((await db.kv.get(PENDING_KEY))?.value === row.value) await db.kv.delete(PENDING_KEY)
+      })
+    } catch {
+      /* offline or the server is away: kept for later */
+    } finally {
+      sending = false
+    }
+  }
+
+  return {
+    status,
+    pending,
+    error,
+    async set(next) {
+      setError(null)
+      await db.kv.put({ key: PENDING_KEY, value: next })
+      await send()
+    },
+    kick: () => void send(),
+    dismissError: () => setError(null),
+  }
+}

@@ -1,0 +1,48 @@
+import { EventType, type AgentStatus, type LogEvent } from '../shared/protocol.ts'
+import type { RoomManager } from './rooms/RoomManager.ts'
+import type { AgentRecord, Store } from './store/Store.ts'
+
+export interface StatusDeps {
+  store: Store
+  rooms: RoomManager
+  now: () => number
+  published: (workspace: string, events: LogEvent[]) => void
+}
+
+/** Whether the workspace forbids going offline while holding open chats (`settings` › `workspace` › `restrictOffline`). */
+async function restrictsOffline(rooms: RoomManager, workspace: string): Promise<boolean> {
+  const room = await rooms.hold(workspace, 'settings', { kind: 'settings' })
+  try {
+    return room.doc.getMap('workspace').get('restrictOffline') === true
+  } finally {
+    rooms.release(room)
+  }
+}
+
+/** Sets an agent's own status; refused (409) when they would go offline holding open chats and the workspace forbids it. */
+export async function setAgentStatus(deps: StatusDeps, agent: AgentRecord, status: AgentStatus): Promise<{ status: number; body: Record<string, unknown> }> {
+  const ws = agent.workspace
+  if (status === 'offline' && (await restrictsOffline(deps.rooms, ws))) {
+    const held = await deps.store.listHeldConversations(ws, agent.id)
+    if (held.length) {
+      const n = held.length
+      return {
+        status: 409,
+        body: {
+          error: `you still hold ${n} open chat${n === 1 ? '' : 's'}; close or transfer ${n === 1 ? 'it' : 'them'} before going offline`,
+          reason: `you still hold ${n} open chat${n === 1 ? '' : 's'}; close or transfer ${n === 1 ? 'it' : 'them'} before going offline`,
+          conversations: held.map((c) => c.id),
+        },
+      }
+    }
+  }
+  if (agent.status !== status) {
+    const events = await deps.store.commit({
+      workspace: ws,
+      agentStatuses: [{ agentId: agent.id, status }],
+      events: [{ type: EventType.agentStatus, at: deps.now(), data: { agentId: agent.id, status } }],
+    })
+    deps.published(ws, events)
+  }
+  return { status: 200, body: { status } }
+}
