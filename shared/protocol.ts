@@ -60,6 +60,8 @@ export interface ChatMessage {
   attachments?: Attachment[]
   /** Lines for agents only (e.g. "Snoozed until 9:00"); never sent to the visitor. */
   internal?: boolean
+  /** In notes: the agents mentioned with @, by id; each is notified. */
+  mentions?: string[]
 }
 
 export const ConversationStatus = {
@@ -223,6 +225,8 @@ export const EventType = {
   closed: 'conversation.closed',
   reopened: 'conversation.reopened',
   agentStatus: 'agent.status',
+  /** An internal note was added; `data.mentions` lists the agents it mentions. */
+  note: 'note',
   visitorBlocked: 'visitor.blocked',
   visitorUnblocked: 'visitor.unblocked',
   visitorOnline: 'visitor.online',

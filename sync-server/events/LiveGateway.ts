@@ -24,7 +24,13 @@ export async function visibleEvents(agent: AgentRecord, events: LogEvent[], conv
       continue
     }
     const conv = await conversations.get(agent.workspace, e.conversationId)
-    const visible = e.type === EventType.message ? maySeeConversation(who, conv) : mayKnowOfConversation(who, conv)
+    const visible =
+      e.type === EventType.message
+        ? maySeeConversation(who, conv)
+        : e.type === EventType.note
+          ? // A mention reaches the colleague it names, to bring them in.
+            maySeeConversation(who, conv) || (Array.isArray(e.data.mentions) && e.data.mentions.includes(agent.id))
+          : mayKnowOfConversation(who, conv)
     if (visible) out.push(e)
   }
   return out

@@ -6,7 +6,7 @@ import * as decoding from 'lib0/decoding'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { SERVER_OWNED_META } from '../../shared/commands.ts'
-import { isChatMessage, messagesOf, metaOf, readMeta, type DocRef } from '../../shared/documents.ts'
+import { isChatMessage, messagesOf, metaOf, notesOf, readMeta, type DocRef } from '../../shared/documents.ts'
 import type { Access } from '../../shared/permissions.ts'
 import { CloseCode, EventType, Limits, type ChatMessage, type LogEvent } from '../../shared/protocol.ts'
 import type { Commit, ConversationRecord, NewEvent, Store } from '../store/Store.ts'
@@ -59,6 +59,7 @@ interface Collected {
   reverts: Set<Uint8Array>
   events: NewEvent[]
   messages: ChatMessage[]
+  notes: ChatMessage[]
   conversationChanged: boolean
 }
 
@@ -110,6 +111,17 @@ export class Room {
         if (this.collecting) this.collecting.conversationChanged = true
       })
     }
+    if (ref.kind === 'notes') {
+      notesOf(this.doc).observe((e) => {
+        if (!this.collecting) return
+        for (const item of e.changes.added)
+          for (const n of item.content.getContent()) {
+            if (!isChatMessage(n) || this.knownMessageIds.has(n.id)) continue
+            this.knownMessageIds.add(n.id)
+            this.collecting.notes.push(n)
+          }
+      })
+    }
   }
 
   async load(): Promise<void> {
@@ -119,6 +131,7 @@ export class Room {
     })
     this.storedUpdates = updates.length
     this.approxBytes = updates.reduce((n, u) => n + u.byteLength, 0)
+    if (this.ref.kind === 'notes') for (const n of notesOf(this.doc).toArray()) if (isChatMessage(n)) this.knownMessageIds.add(n.id)
     if (this.ref.kind === 'conversation') {
       for (const m of messagesOf(this.doc).toArray()) if (isChatMessage(m)) this.knownMessageIds.add(m.id)
       const presence = this.deps.visitorPresence?.(this.workspace, this.ref.conversationId)
@@ -284,7 +297,7 @@ export class Room {
    */
   private run(origin: Origin, fn: (doc: Y.Doc) => void, extra: Omit<Commit, 'workspace'> = {}): { committed: Promise<LogEvent[]>; error?: unknown } {
     if (this.state !== 'ready') return { committed: Promise.resolve([]), error: new Error(`room ${this.name} is ${this.state}`) }
-    const collected: Collected = { updates: [], reverts: new Set(), events: [], messages: [], conversationChanged: false }
+    const collected: Collected = { updates: [], reverts: new Set(), events: [], messages: [], notes: [], conversationChanged: false }
     let error: unknown
     this.collecting = collected
     const guarded = 'ws' in origin && this.ref.kind === 'conversation'
@@ -378,6 +391,15 @@ export class Room {
           text: m.text,
           ...(m.internal ? { internal: true } : {}),
         },
+      })
+    }
+    for (const n of c.notes) {
+      const mentions = Array.isArray(n.mentions) ? [...new Set(n.mentions.filter((id) => typeof id === 'string'))].slice(0, 20) : []
+      events.push({
+        type: EventType.note,
+        at: now,
+        conversationId: this.ref.kind === 'notes' ? this.ref.conversationId : undefined,
+        data: { noteId: n.id, authorId: byAgent ?? n.authorId, authorName: n.authorName, text: n.text, mentions },
       })
     }
     const conversations = [...(extra.conversations ?? [])]

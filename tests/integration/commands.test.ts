@@ -165,6 +165,25 @@ describe('commands', () => {
     await visitor.close()
   })
 
+  it('logs internal notes with their mentions; the mentioned colleague is told even without access, the visitor never', async () => {
+    const { admin, id, visitor } = await setup()
+    await createAgent(t.url, admin.token, { email: 'cid@x.io', name: 'Cid', password: 'password-cid', groups: [] })
+    const cid = await login(t.url, { email: 'cid@x.io', password: 'password-cid' })
+    await command(t.url, admin.token, id, 'take')
+    const notes = await openDoc(t.wsUrl, `conv/${id}/notes`, admin.token)
+    notes.doc.getArray('notes').push([
+      { id: 'note-1', clientId: 'note-1', kind: 'agent', authorId: admin.agent.id, authorName: 'Admin', text: '@Cid can you check the refund?', at: Date.now(), mentions: [cid.agent.id] },
+    ])
+    await expect.poll(async () => (await events(admin.token)).filter((e) => e.type === 'note').length).toBe(1)
+    const forCid = (await events(cid.token)).filter((e) => e.type === 'note')
+    expect(forCid.map((e) => e.data)).toEqual([{ noteId: 'note-1', authorId: admin.agent.id, authorName: 'Admin', text: '@Cid can you check the refund?', mentions: [cid.agent.id] }])
+    const bo = await login(t.url, { email: 'bo@x.io', password: 'password-bo' })
+    expect((await events(bo.token)).filter((e) => e.type === 'note')).toEqual([])
+    expect(JSON.stringify(visitor.frames)).not.toContain('refund')
+    notes.close()
+    await visitor.close()
+  })
+
   it('refuses bad commands clearly', async () => {
     const { admin, id, visitor } = await setup()
     const noKey = await fetch(`${t.url}/api/conversations/${id}/take`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: '{}' })
