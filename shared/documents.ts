@@ -91,7 +91,11 @@ export function isChatMessage(v: unknown): v is ChatMessage {
  * offline outbox twice cannot duplicate it. Returns whether it was appended.
  */
 export function appendMessageOnce(doc: Y.Doc, message: ChatMessage): boolean {
-  const arr = messagesOf(doc)
+  return appendOnce(messagesOf(doc), message)
+}
+
+/** Appends to a messages or notes array unless an entry with the same id is there. */
+export function appendOnce(arr: Y.Array<ChatMessage>, message: ChatMessage): boolean {
   // Scan from the end: a replayed message is almost always among the newest.
   for (let i = arr.length - 1; i >= 0; i--) if (arr.get(i)?.id === message.id) return false
   arr.push([message])
