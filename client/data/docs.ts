@@ -22,6 +22,11 @@ export interface DocumentHandle {
   /** Whether the server's state has been merged since the socket (re)connected. */
   synced: Accessor<boolean>
   error: Accessor<DocumentError | null>
+  /**
+   * Who else is here, shared over the document's socket (y-protocols awareness): agents viewing or
+   * typing, and the visitor's presence as the server publishes it. Local to this device while offline.
+   */
+  awareness: Awareness
   /** Gives this reference back; the document is unloaded when the last one is released. */
   release(): void
 }
@@ -52,6 +57,7 @@ interface Entry {
   refs: number
   loaded: Promise<void>
   doc: Y.Doc | null
+  awareness: Awareness | null
   synced: Accessor<boolean>
   error: Accessor<DocumentError | null>
   unload: () => void
@@ -93,6 +99,7 @@ function createEntry(session: Session, db: ParleyDb, name: string, options: Open
     state: 'loading',
     refs: 0,
     doc: null,
+    awareness: null,
     synced,
     error,
     loaded: Promise.resolve(),
@@ -120,10 +127,15 @@ function createEntry(session: Session, db: ParleyDb, name: string, options: Open
     }
 
     const awareness = new Awareness(doc)
+    entry.awareness = awareness
     const provider = new WebsocketProvider(`${options.wsBase ?? defaultWsBase()}/sync`, name, doc, {
       params: { token: session.token },
       awareness,
       maxBackoffTime: DOC_MAX_BACKOFF_MS,
+      // y-dexie already carries updates between this agent's tabs through IndexedDB; y-websocket's
+      // BroadcastChannel would also encode and post the whole document each time one is opened,
+      // tens of milliseconds of main-thread work for a long conversation before its thread paints.
+      disableBc: true,
       connect: navigator.onLine !== false,
       shouldReconnect: (event) => !PERMANENT_CLOSES.has(event.code),
     })
@@ -185,11 +197,11 @@ export async function openDocument(
     release()
     throw err
   }
-  if (held.state !== 'ready' || !held.doc) {
+  if (held.state !== 'ready' || !held.doc || !held.awareness) {
     release()
     throw new Error(`document ${name} was unloaded while it was opening`)
   }
-  return { name, doc: held.doc, synced: held.synced, error: held.error, release }
+  return { name, doc: held.doc, awareness: held.awareness, synced: held.synced, error: held.error, release }
 }
 
 /** Unloads every document of a database regardless of its references (sign-out). */

@@ -243,7 +243,9 @@ export class Room {
       let state = JSON.parse(raw) as unknown
       if (state !== null) {
         if (typeof state !== 'object' || Array.isArray(state)) continue
-        state = { ...(state as object), user: { id: peer.agentId, name: peer.agentName } }
+        // `user` is who the token says; `visitor` is the server's word alone (it speaks for the visitor).
+        const { visitor: _visitor, ...own } = state as Record<string, unknown>
+        state = { ...own, user: { id: peer.agentId, name: peer.agentName } }
       }
       entries.push([clientId, clock, JSON.stringify(state)])
     }

@@ -49,7 +49,10 @@ describe('visitor presence and read receipts', () => {
     encoding.writeVarUint(frame, 1)
     encoding.writeVarUint8Array(frame, encoding.toUint8Array(inner))
     a.provider.ws!.send(encoding.toUint8Array(frame))
+    // Nor by claiming it in their own state.
+    a.provider.awareness.setLocalStateField('visitor', { online: false, typing: true })
     const b = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, token)
+    await expect.poll(() => [...b.provider.awareness.getStates().values()].filter((s) => s.visitor).length).toBe(1)
     expect(visitorState(b.provider)).toEqual({ online: true, typing: false })
     b.close()
 

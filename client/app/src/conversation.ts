@@ -4,7 +4,9 @@
  * server has committed and the inbox row for what the document does not know yet.
  */
 import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js'
+import { liveQuery } from 'dexie'
 import { createStore, reconcile } from 'solid-js/store'
+import type { Awareness } from 'y-protocols/awareness'
 import { conversationDocName, isChatMessage, messagesOf, metaOf, readMeta, type ConversationMeta } from '../../../shared/documents.ts'
 import { MessageKind, type ChatMessage, type LogEvent } from '../../../shared/protocol.ts'
 import { markRead, type ConversationRow } from '../../data/db.ts'
@@ -34,6 +36,8 @@ export interface Conversation {
   row: Accessor<ConversationRow | undefined>
   synced: Accessor<boolean>
   error: Accessor<DocumentError | null>
+  /** The document's awareness (presence), once the local copy is open. */
+  awareness: Accessor<Awareness | null>
   /** The delivery state of a message: replies are pending until the server logged them. */
   messageState(message: ChatMessage): MessageState
   /** Appends a reply (works offline); false when nothing was sent. */
@@ -87,7 +91,11 @@ export function createConversation(id: string): Conversation {
       }
       const messages = messagesOf(h.doc)
       const meta = metaOf(h.doc)
-      const syncMessages = () => setState('messages', reconcile(readMessages(messages.toArray()), { key: 'id' }))
+      const syncMessages = () => {
+        const next = readMessages(messages.toArray())
+        // The first fill has nothing to reconcile with, and reconciling thousands of messages is not free.
+        setState('messages', state.messages.length ? reconcile(next, { key: 'id' }) : next)
+      }
       const syncMeta = () => setState('meta', reconcile(readMeta(h.doc)))
       messages.observeDeep(syncMessages)
       meta.observe(syncMeta)
@@ -114,13 +122,27 @@ export function createConversation(id: string): Conversation {
   })
 
   const row = createLiveQuery(() => ws.db.conversations.get(id))
-  const logged = createLiveQuery(async () =>
-    (await ws.db.events.where('conversationId').equals(id).filter((e) => e.type === 'message').toArray())
-      .map(messageFromEvent)
-      .filter((m): m is ChatMessage => m !== null),
-  )
+  const synced = createMemo(() => handle()?.synced() ?? false)
+  const error = createMemo(() => handle()?.error() ?? null)
+
+  // The log's copies are read only while they can add something: the local copy is open (reading
+  // thousands of events while it loads would slow the opening down), the server's is not merged
+  // yet (offline, or a conversation never opened here), and the log counts more messages. A synced
+  // document is the whole thread; re-reading a long thread's events at every new message is not free.
+  const logMayAdd = createMemo(() => state.status !== 'loading' && !synced() && (row()?.messageCount ?? 0) > state.messages.length)
   const [fromLog, setFromLog] = createStore<ChatMessage[]>([])
-  createEffect(() => setFromLog(reconcile(logged() ?? [], { key: 'id' })))
+  createEffect(() => {
+    if (!logMayAdd()) return setFromLog([])
+    const subscription = liveQuery(async () =>
+      (await ws.db.events.where('conversationId').equals(id).filter((e) => e.type === 'message').toArray())
+        .map(messageFromEvent)
+        .filter((m): m is ChatMessage => m !== null),
+    ).subscribe({
+      next: (logged) => setFromLog(reconcile(logged, { key: 'id' })),
+      error: (err) => console.error('[conversation] reading the log failed', err),
+    })
+    onCleanup(() => subscription.unsubscribe())
+  })
   const messages = createMemo(() => {
     if (state.messages.length >= fromLog.length) return state.messages
     // The log's copies, then replies written here that the log does not have yet.
@@ -135,9 +157,6 @@ export function createConversation(id: string): Conversation {
     if ((row()?.unread ?? 0) > 0) void markRead(ws.db, id)
   })
 
-  const synced = createMemo(() => handle()?.synced() ?? false)
-  const error = createMemo(() => handle()?.error() ?? null)
-
   return {
     id,
     state,
@@ -145,6 +164,7 @@ export function createConversation(id: string): Conversation {
     row,
     synced,
     error,
+    awareness: () => handle()?.awareness ?? null,
     messageState(message) {
       if (message.kind !== 'agent') return 'sent'
       return sentIds()?.has(message.id) ? 'sent' : 'pending'
