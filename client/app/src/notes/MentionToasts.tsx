@@ -17,14 +17,15 @@ export function MentionToasts() {
   const ws = useWorkspace()
   const router = useRouter()
   const me = ws.session.agent.id
-  const [since, setSince] = createSignal<number | null>(null)
   const [toasts, setToasts] = createSignal<LogEvent[]>([])
-  void readLastSeq(ws.db).then(setSince)
+  // Where the log stood when the app opened (a plain variable: Dexie's live query re-runs on table
+  // changes, not on Solid signals). Only what arrives after it is announced.
+  let since: number | null = null
+  const announced = new Set<number>()
 
   const mentions = createLiveQuery(async () => {
-    const from = since()
-    if (from === null) return []
-    const evs = await ws.db.events.where('seq').above(from).filter((e) => e.type === EventType.note).toArray()
+    since ??= await readLastSeq(ws.db)
+    const evs = await ws.db.events.where('seq').above(since).filter((e) => e.type === EventType.note).toArray()
     return evs.filter((e) => Array.isArray(e.data.mentions) && e.data.mentions.includes(me) && e.data.authorId !== me)
   })
 
@@ -34,18 +35,16 @@ export function MentionToasts() {
 
   createEffect(
     on(mentions, (list) => {
-      const shown = new Set(toasts().map((t) => t.seq))
       for (const e of list ?? []) {
-        if (shown.has(e.seq)) continue
+        // Each mention is announced once, however often the list is read again.
+        if (announced.has(e.seq)) continue
+        announced.add(e.seq)
         setToasts((t) => [...t, e])
         const timer = setTimeout(() => dismiss(e.seq), TOAST_MS)
         timers.add(timer)
         if (typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.visibilityState !== 'visible')
           new Notification(`${String(e.data.authorName)} mentioned you`, { body: String(e.data.text), tag: `note-${e.data.noteId}` })
       }
-      // Each mention is announced once, even if the list is read again.
-      const last = list?.at(-1)?.seq
-      if (last !== undefined) setSince(last)
     }),
   )
 

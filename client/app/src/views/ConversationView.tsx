@@ -4,7 +4,8 @@
  * (commands), and a composer whose replies appear at once as pending and go out when the
  * document syncs. The thread and the composer live in ../thread/.
  */
-import { Match, Show, Switch } from 'solid-js'
+import { createSignal, Match, Show, Switch } from 'solid-js'
+import { NotesPanel } from '../notes/NotesPanel.tsx'
 import { createConversation } from '../conversation.ts'
 import { createNow, statusText } from '../format.ts'
 import { Link } from '../router.tsx'
@@ -27,6 +28,7 @@ export function ConversationView(props: { id: string }) {
   const status = () => conversation.row()?.status ?? state.meta?.status ?? null
   const snoozedUntil = () => (conversation.row() ? conversation.row()!.snoozedUntil : state.meta?.snoozedUntil) ?? null
   const assigneeId = () => (conversation.row() ? conversation.row()!.assigneeId : (state.meta?.assigneeId ?? null))
+  const [notesOpen, setNotesOpen] = createSignal(false)
   const assigneeText = () => {
     const id = assigneeId()
     if (!id) return 'Unassigned'
@@ -63,6 +65,20 @@ export function ConversationView(props: { id: string }) {
         </div>
       </div>
       <ConversationActions conversationId={props.id} row={conversation.row} />
+      <div class="notes-bar">
+        <button
+          type="button"
+          class="button button-quiet"
+          data-testid="notes-toggle"
+          aria-expanded={notesOpen()}
+          onClick={() => setNotesOpen((open) => !open)}
+        >
+          {notesOpen() ? 'Hide notes' : 'Internal notes'}
+        </button>
+      </div>
+      <Show when={notesOpen()}>
+        <NotesPanel conversationId={props.id} />
+      </Show>
 
       <Switch>
         <Match when={conversation.error() === 'forbidden'}>
