@@ -33,6 +33,8 @@ export interface EventFeed {
   state: Accessor<FeedState>
   /** The highest sequence number stored locally. */
   lastSeq: Accessor<number>
+  /** Where the server's log stood at the first hello of this session: what came before is history. */
+  serverLastAtOpen: Accessor<number | null>
   /** Redials now, skipping the backoff wait (e.g. a "retry" button). */
   reconnect(): void
   /** Stops for good and removes every listener. */
@@ -63,6 +65,7 @@ function isLogEvent(v: unknown): v is LogEvent {
 export function createEventFeed(session: Session, db: ParleyDb, options: EventFeedOptions = {}): EventFeed {
   const [state, setState] = createSignal<FeedState>('connecting')
   const [lastSeq, setLastSeq] = createSignal(0)
+  const [serverLastAtOpen, setServerLastAtOpen] = createSignal<number | null>(null)
   const wsBase = options.wsBase ?? defaultWsBase()
   const me = session.agent.id
 
@@ -185,6 +188,7 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
 
   function onHello(ws: WebSocket, protocol: number, serverLast: number, after: number) {
     if (socket !== ws) return
+    if (serverLastAtOpen() === null && typeof serverLast === 'number') setServerLastAtOpen(serverLast)
     if (protocol !== PROTOCOL_VERSION) console.warn(`[feed] server speaks protocol ${protocol}, this app ${PROTOCOL_VERSION}`)
     if (typeof serverLast === 'number' && serverLast < after) {
       // The server's log is shorter than ours: it was reset or restored from an older backup.
@@ -242,6 +246,7 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
   return {
     state,
     lastSeq,
+    serverLastAtOpen,
     reconnect() {
       if (stopped) return
       attempt = 0

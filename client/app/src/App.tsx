@@ -5,7 +5,6 @@ import { RouterProvider, useRouter } from './router.tsx'
 import { SessionProvider, useSession } from './session.tsx'
 import { AppHeader } from './views/AppHeader.tsx'
 import { ConversationView } from './views/ConversationView.tsx'
-import { MentionToasts } from './notes/MentionToasts.tsx'
 import { InboxView } from './views/InboxView.tsx'
 import { LoginView } from './views/LoginView.tsx'
 import { UpdateBanner } from './views/UpdateBanner.tsx'
@@ -27,7 +26,6 @@ function SignedIn(props: { onSignOut: () => void }) {
   return (
     <div class="shell">
       <AppHeader onSignOut={props.onSignOut} />
-      <MentionToasts />
       <div class="panes" classList={{ split: wide() && conversationId() !== undefined }}>
         <Show when={!conversationId() || wide()}>
           <InboxView selectedId={conversationId()} />

@@ -3,6 +3,7 @@ import { Show } from 'solid-js'
 import './AppHeader.css'
 import type { AgentStatus } from '../../../../shared/protocol.ts'
 import { useWorkspace } from '../workspace.tsx'
+import { Alerts } from './Alerts.tsx'
 import type { Connectivity } from '../../../data/connectivity.ts'
 
 const LABELS: Record<Connectivity, string> = {
@@ -51,6 +52,7 @@ export function AppHeader(props: { onSignOut: () => void }) {
           </div>
         )}
       </Show>
+      <Alerts />
       <button type="button" class="button button-quiet" data-testid="sign-out" onClick={() => props.onSignOut()}>
         Sign out
       </button>
