@@ -7,7 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
 import { CommandName, type CommandInput } from '../shared/commands.ts'
 import { agentStatusSchema, commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
-import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
+import { maySeeConversation } from '../shared/permissions.ts'
+import { Accounts, DEFAULT_WORKSPACE, principalOf, publicAgent } from './Accounts.ts'
 import { setAgentStatus } from './AgentStatuses.ts'
 import { CommandService } from './commands/CommandService.ts'
 import { SnoozeClock } from './commands/SnoozeClock.ts'
@@ -120,6 +121,42 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     return agent
   }
 
+  /** The client card of a conversation: who the visitor is, where they came from, their requests. */
+  async function contactCard(agent: AgentRecord, conversationId: string) {
+    const who = principalOf(agent)
+    const conv = await conversations.get(agent.workspace, conversationId)
+    if (!conv || !maySeeConversation(who, conv)) throw new HttpError(404, 'no such conversation')
+    const visitor = await store.getVisitor(agent.workspace, conv.visitorId)
+    if (!visitor) throw new HttpError(404, 'no such visitor')
+    const all = await store.listConversationsOfVisitor(agent.workspace, visitor.id)
+    const requests = await Promise.all(
+      all
+        .filter((c) => maySeeConversation(who, c))
+        .map(async (c) => ({
+          id: c.id,
+          number: await store.conversationNumber(agent.workspace, c.id),
+          status: c.status,
+          createdAt: c.createdAt,
+          assigneeId: c.assigneeId,
+        })),
+    )
+    return {
+      visitor: {
+        id: visitor.id,
+        name: visitor.name,
+        email: visitor.email,
+        pageUrl: visitor.pageUrl ?? null,
+        pageTitle: visitor.pageTitle ?? null,
+        firstSeenAt: visitor.createdAt,
+        blocked: visitor.blocked,
+      },
+      number: await store.conversationNumber(agent.workspace, conversationId),
+      channel: 'widget',
+      totalRequests: all.length,
+      requests: requests.sort((a, b) => b.createdAt - a.createdAt),
+    }
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const path = url.pathname
@@ -175,6 +212,11 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         const agent = await requireAgent(req)
         const agents = (await store.listAgents(agent.workspace)).map((a) => ({ id: a.id, name: a.name, role: a.role, groups: a.groups, status: a.status }))
         return sendJson(res, 200, { agents })
+      }
+      const contact = /^\/api\/conversations\/([A-Za-z0-9_-]{1,64})\/contact$/.exec(path)
+      if (contact && method === 'GET') {
+        const agent = await requireAgent(req)
+        return sendJson(res, 200, await contactCard(agent, contact[1]!))
       }
       const command = COMMAND_ROUTE.exec(path)
       if (command && method === 'POST') {

@@ -38,6 +38,8 @@ const MIGRATIONS: string[] = [
      body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace, key)) WITHOUT ROWID;`,
   `ALTER TABLE visitors ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;`,
   `ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'offline';`,
+  `ALTER TABLE visitors ADD COLUMN page_url TEXT NOT NULL DEFAULT '';
+   ALTER TABLE visitors ADD COLUMN page_title TEXT NOT NULL DEFAULT '';`,
 ]
 
 export interface SqliteStoreOptions {
@@ -92,9 +94,10 @@ export class SqliteStore implements Store {
            snoozed_until = excluded.snoozed_until`,
       ),
       upsertVisitor: db.prepare(
-        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
-           current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked`,
+           current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked,
+           page_url = excluded.page_url, page_title = excluded.page_title`,
       ),
       insertCommandResult: db.prepare(
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -157,7 +160,7 @@ export class SqliteStore implements Store {
       s.insertUpdate.run(c.workspace, k.doc, k.snapshot)
     }
     for (const v of c.visitors ?? [])
-      s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId, v.blocked ? 1 : 0)
+      s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId, v.blocked ? 1 : 0, v.pageUrl ?? '', v.pageTitle ?? '')
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
     for (const a of c.agentStatuses ?? []) this.db.prepare('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?').run(a.status, c.workspace, a.agentId)
@@ -283,6 +286,8 @@ export class SqliteStore implements Store {
       createdAt: r.created_at as number,
       currentConversationId: (r.current_conversation_id as string | null) ?? null,
       blocked: r.blocked === 1,
+      pageUrl: (r.page_url as string) || undefined,
+      pageTitle: (r.page_title as string) || undefined,
     }
   }
 
@@ -328,6 +333,13 @@ export class SqliteStore implements Store {
   async getCommandResult(workspace: string, key: string): Promise<CommandResult | null> {
     const r = this.db.prepare('SELECT * FROM command_results WHERE workspace = ? AND key = ?').get(workspace, key) as Row | undefined
     return r ? { key, agentId: r.agent_id as string, status: r.status as number, body: JSON.parse(r.body as string) as unknown } : null
+  }
+
+  async conversationNumber(workspace: string, id: string): Promise<number | null> {
+    const r = this.db
+      .prepare("SELECT seq FROM events WHERE workspace = ? AND conversation_id = ? AND type = 'conversation.created' ORDER BY seq LIMIT 1")
+      .get(workspace, id) as { seq: number } | undefined
+    return r?.seq ?? null
   }
 
   async listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]> {

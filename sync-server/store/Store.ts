@@ -40,6 +40,9 @@ export interface VisitorRecord {
   currentConversationId: string | null
   /** Blocked visitors' messages are refused. */
   blocked: boolean
+  /** The page the visitor was last seen on, from the widget. */
+  pageUrl?: string
+  pageTitle?: string
 }
 
 /** The server's own index of conversations: what permission checks and lists need without loading documents. */
@@ -135,6 +138,8 @@ export interface Store {
   listSnoozed(): Promise<ConversationRecord[]>
   getCommandResult(workspace: string, key: string): Promise<CommandResult | null>
   listAgents(workspace: string): Promise<AgentRecord[]>
+  /** A conversation's request number: the sequence number of its creation in the event log. */
+  conversationNumber(workspace: string, id: string): Promise<number | null>
   /** Conversations assigned to an agent that are not closed. */
   listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]>
 

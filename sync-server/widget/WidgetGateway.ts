@@ -129,6 +129,7 @@ export class WidgetGateway {
       case 'read':
         return this.serialize(conn.workspace, conn.visitorId, () => this.read(conn.workspace!, conn.visitorId!, frame.upTo))
       case 'page':
+        return this.serialize(conn.workspace, conn.visitorId, () => this.page(conn.workspace!, conn.visitorId!, frame.url, frame.title))
       case 'form':
       case 'rating':
         // Valid frames whose features (proactive rules, forms, surveys) come with the widget issue.
@@ -142,7 +143,7 @@ export class WidgetGateway {
 
   private async hello(
     conn: Conn,
-    frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string } },
+    frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string }; page?: { url: string; title: string } },
   ): Promise<void> {
     if (conn.visitorId) {
       this.error(conn, WidgetErrorCode.badRequest, 'Already said hello.')
@@ -176,8 +177,10 @@ export class WidgetGateway {
     visitor ??= { id: newId(), workspace: ws.id, name: '', email: '', createdAt: this.deps.now(), currentConversationId: null, blocked: false }
     const name = frame.user?.name?.trim() || visitor.name
     const email = frame.user?.email?.trim().toLowerCase() || visitor.email
-    const changed = isNew || name !== visitor.name || email !== visitor.email
-    visitor = { ...visitor, name, email }
+    const pageUrl = frame.page?.url ?? visitor.pageUrl
+    const pageTitle = frame.page?.title ?? visitor.pageTitle
+    const changed = isNew || name !== visitor.name || email !== visitor.email || pageUrl !== visitor.pageUrl
+    visitor = { ...visitor, name, email, pageUrl, pageTitle }
 
     const key = `${ws.id}/${visitor.id}`
     const firstSocket = !this.sockets.get(key)?.size
@@ -298,6 +301,13 @@ export class WidgetGateway {
     clearTimeout(this.typingTimers.get(key))
     this.current.set(key, conversationId)
     this.deps.presence.set(workspace, conversationId, { online: true, typing: false })
+  }
+
+  /** Remembers the page the visitor is on, for the agent's client card. */
+  private async page(workspace: string, visitorId: string, url: string, title: string): Promise<void> {
+    const visitor = await this.deps.store.getVisitor(workspace, visitorId)
+    if (!visitor || visitor.pageUrl === url) return
+    await this.deps.store.commit({ workspace, visitors: [{ ...visitor, pageUrl: url, pageTitle: title }] })
   }
 
   /** Shows the visitor as typing in their conversation until they stop (or send). */

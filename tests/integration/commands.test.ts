@@ -184,6 +184,23 @@ describe('commands', () => {
     await visitor.close()
   })
 
+  it('gives the client card: who, from which page, request numbers and earlier requests', async () => {
+    const { admin, id, visitor } = await setup()
+    await command(t.url, admin.token, id, 'take')
+    await command(t.url, admin.token, id, 'close')
+    visitor.ws.send(JSON.stringify({ type: 'page', url: 'http://shop.test/checkout', title: 'Checkout' }))
+    const second = await visitor.say('another question')
+    const res = await fetch(`${t.url}/api/conversations/${second.conversationId}/contact`, { headers: { authorization: `Bearer ${admin.token}` } })
+    const card = (await res.json()) as Record<string, any>
+    expect(card.visitor).toMatchObject({ name: 'Vi', pageUrl: 'http://shop.test/checkout', pageTitle: 'Checkout', blocked: false })
+    expect(card.totalRequests).toBe(2)
+    expect(card.requests.map((r: { id: string }) => r.id)).toEqual([second.conversationId, id])
+    expect(card.number).toBeGreaterThan(card.requests[1].number)
+    const outsider = await fetch(`${t.url}/api/conversations/nope/contact`, { headers: { authorization: `Bearer ${admin.token}` } })
+    expect(outsider.status).toBe(404)
+    await visitor.close()
+  })
+
   it('refuses bad commands clearly', async () => {
     const { admin, id, visitor } = await setup()
     const noKey = await fetch(`${t.url}/api/conversations/${id}/take`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: '{}' })
