@@ -5,6 +5,7 @@
  * document syncs. The thread and the composer live in ../thread/.
  */
 import { createSignal, Match, Show, Switch } from 'solid-js'
+import { ClientCard } from '../client/ClientCard.tsx'
 import { NotesPanel } from '../notes/NotesPanel.tsx'
 import { createConversation } from '../conversation.ts'
 import { createNow, statusText } from '../format.ts'
@@ -29,6 +30,7 @@ export function ConversationView(props: { id: string }) {
   const snoozedUntil = () => (conversation.row() ? conversation.row()!.snoozedUntil : state.meta?.snoozedUntil) ?? null
   const assigneeId = () => (conversation.row() ? conversation.row()!.assigneeId : (state.meta?.assigneeId ?? null))
   const [notesOpen, setNotesOpen] = createSignal(false)
+  const [clientOpen, setClientOpen] = createSignal(false)
   const assigneeText = () => {
     const id = assigneeId()
     if (!id) return 'Unassigned'
@@ -69,6 +71,15 @@ export function ConversationView(props: { id: string }) {
         <button
           type="button"
           class="button button-quiet"
+          data-testid="client-toggle"
+          aria-expanded={clientOpen()}
+          onClick={() => setClientOpen((open) => !open)}
+        >
+          {clientOpen() ? 'Hide client' : 'Client'}
+        </button>
+        <button
+          type="button"
+          class="button button-quiet"
           data-testid="notes-toggle"
           aria-expanded={notesOpen()}
           onClick={() => setNotesOpen((open) => !open)}
@@ -76,6 +87,9 @@ export function ConversationView(props: { id: string }) {
           {notesOpen() ? 'Hide notes' : 'Internal notes'}
         </button>
       </div>
+      <Show when={clientOpen()}>
+        <ClientCard conversationId={props.id} />
+      </Show>
       <Show when={notesOpen()}>
         <NotesPanel conversationId={props.id} />
       </Show>

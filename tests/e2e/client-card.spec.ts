@@ -1,0 +1,44 @@
+import { command, login, Visitor } from '../support/clients.ts'
+import { ADMIN } from '../support/server.ts'
+import { expect, signIn, test } from './fixtures.ts'
+
+test('the client card shows who the visitor is, where they came from, and their earlier requests, offline too', async ({ browser, parley }) => {
+  // A returning visitor: one closed request, then a new one from the checkout page.
+  const admin = await login(parley.url, ADMIN)
+  const visitor = new Visitor(parley.wsUrl, { name: 'Vera Lind', email: 'vera@shop.test' })
+  await visitor.connect()
+  const first = await visitor.say('Where is my order?')
+  await command(parley.url, admin.token, first.conversationId, 'take')
+  await command(parley.url, admin.token, first.conversationId, 'close')
+  visitor.ws.send(JSON.stringify({ type: 'page', url: 'http://shop.test/checkout', title: 'Checkout' }))
+  const second = await visitor.say('Can I pay by invoice?')
+
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 740 } })
+  const page = await ctx.newPage()
+  await signIn(page, parley.url)
+  await page.goto(`${parley.url}/c/${second.conversationId}`)
+  await page.getByTestId('client-toggle').click()
+  const card = page.getByTestId('client-card')
+  await expect(card.getByTestId('client-name')).toHaveText('Vera Lind')
+  await expect(card.getByTestId('client-email')).toHaveText('vera@shop.test')
+  await expect(card.getByTestId('client-page')).toHaveText('Checkout')
+  await expect(card.getByTestId('client-total')).toHaveText('2')
+  await expect(card.getByTestId('client-number')).toHaveText(/^#\d+$/)
+  await expect(card.getByTestId('previous-request')).toHaveCount(1)
+
+  // Offline, the card still shows what this device saw last.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
+  await ctx.setOffline(true)
+  await page.reload()
+  await page.getByTestId('client-toggle').click()
+  await expect(page.getByTestId('client-name')).toHaveText('Vera Lind')
+  await ctx.setOffline(false)
+
+  // An earlier request opens from the card.
+  await page.getByTestId('previous-request').getByRole('link').click()
+  await expect(page).toHaveURL(new RegExp(`/c/${first.conversationId}$`))
+  await expect(page.getByTestId('message').filter({ hasText: 'Where is my order?' })).toHaveCount(1)
+
+  await visitor.close()
+  await ctx.close()
+})
