@@ -43,6 +43,8 @@ export interface ConversationMeta {
   createdAt: number
   snoozedUntil: number | null
   visitorBlocked: boolean
+  /** The last message the visitor has read (their widget's read receipt). */
+  visitorReadUpTo: string | null
 }
 
 /** The `meta` map of a conversation document. */
@@ -69,6 +71,7 @@ export function readMeta(doc: Y.Doc): ConversationMeta | null {
     createdAt: typeof m.get('createdAt') === 'number' ? (m.get('createdAt') as number) : 0,
     snoozedUntil: typeof m.get('snoozedUntil') === 'number' ? (m.get('snoozedUntil') as number) : null,
     visitorBlocked: m.get('visitorBlocked') === true,
+    visitorReadUpTo: str('visitorReadUpTo'),
   }
 }
 

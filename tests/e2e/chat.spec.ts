@@ -23,6 +23,8 @@ test('a visitor on /demo and an agent in the app chat live', async ({ browser, p
   const answer = visitor.getByTestId('parley-message').filter({ hasText: 'We do — two left in M.' })
   await expect(answer).toHaveCount(1)
   await expect(answer).toHaveAttribute('data-kind', 'agent')
+  // The visitor has the chat open, so their widget sends a read receipt: the agent sees it as read.
+  await expect(agent.getByTestId('message').filter({ hasText: 'We do — two left in M.' })).toHaveAttribute('data-read', 'true')
 
   // The visitor writes again while the agent watches: it appears without a reload.
   await visitorSays(visitor, 'Great, I will order now.')

@@ -40,6 +40,8 @@ export interface Conversation {
   awareness: Accessor<Awareness | null>
   /** The delivery state of a message: replies are pending until the server logged them. */
   messageState(message: ChatMessage): MessageState
+  /** Whether the visitor has read up to (or past) this message, by their widget's read receipt. */
+  isRead(message: ChatMessage): boolean
   /** Appends a reply (works offline); false when nothing was sent. */
   send(text: string): Promise<boolean>
 }
@@ -79,6 +81,14 @@ export function messageFromEvent(e: LogEvent): ChatMessage | null {
 export function createConversation(id: string): Conversation {
   const ws = useWorkspace()
   const [state, setState] = createStore<ConversationState>({ status: 'loading', meta: null, messages: [] })
+  // Positions only while there is a receipt: most conversations never need the map.
+  const readPositions = createMemo(() => {
+    const upTo = state.meta?.visitorReadUpTo
+    if (!upTo) return null
+    const index = new Map(state.messages.map((m, i) => [m.id, i]))
+    const readIndex = index.get(upTo)
+    return readIndex === undefined ? null : { index, readIndex }
+  })
   const [handle, setHandle] = createSignal<DocumentHandle | null>(null)
   let disposed = false
   let stop = () => {}
@@ -165,6 +175,12 @@ export function createConversation(id: string): Conversation {
     synced,
     error,
     awareness: () => handle()?.awareness ?? null,
+    isRead(message) {
+      const positions = readPositions()
+      if (!positions) return false
+      const at = positions.index.get(message.id)
+      return at !== undefined && at <= positions.readIndex
+    },
     messageState(message) {
       if (message.kind !== 'agent') return 'sent'
       return sentIds()?.has(message.id) ? 'sent' : 'pending'

@@ -1,9 +1,7 @@
 /**
- * How far an agent's reply has got. Today the app knows two states: `pending` (in the local
- * document and the outbox, waiting for the network) and `sent` (the server committed it and
- * logged its event). `delivered` and `read` are reserved for the read receipts the server will
- * send (the widget already reports `{type: 'read', upTo}`): when it does, derive them in
- * `Conversation.messageState` and they show here, in `data-state` and as marks. Never shown before.
+ * How far an agent's reply has got: `pending` (in the local document, waiting for the network),
+ * `sent` (the server committed it and logged its event), `read` (the visitor's widget sent a read
+ * receipt up to it; see `Conversation.isRead`). `delivered` has no source yet and is never shown.
  */
 import type { JSX } from 'solid-js'
 import type { MessageState } from '../conversation.ts'

@@ -33,6 +33,8 @@ function SystemLine(props: { message: ChatMessage }) {
 
 function MessageBubble(props: { message: ChatMessage; conversation: Conversation; me: string }) {
   const state = () => props.conversation.messageState(props.message)
+  // `data-state` stays pending/sent; the read receipt is its own attribute and mark.
+  const read = () => props.message.kind === 'agent' && state() === 'sent' && props.conversation.isRead(props.message)
   const mine = () => props.message.kind === 'agent' && props.message.authorId === props.me
   return (
     <div
@@ -42,6 +44,7 @@ function MessageBubble(props: { message: ChatMessage; conversation: Conversation
       data-id={props.message.id}
       data-kind={props.message.kind}
       data-state={state()}
+      data-read={read() ? 'true' : undefined}
     >
       <Show when={!mine()}>
         <span class="message-author">{props.message.authorName}</span>
@@ -50,7 +53,7 @@ function MessageBubble(props: { message: ChatMessage; conversation: Conversation
       <span class="message-meta">
         <time datetime={isoTime(props.message.at)}>{clockTime(props.message.at)}</time>
         <Show when={props.message.kind === 'agent'}>
-          <DeliveryMark state={state()} />
+          <DeliveryMark state={read() ? 'read' : state()} />
         </Show>
       </span>
     </div>
