@@ -59,7 +59,9 @@ export function verifyVisitorToken(secret: string, workspace: string, token: str
   if (parts.length !== 4) return null
   const [version, ws, visitorId, sig] = parts as [string, string, string, string]
   if (version !== VISITOR_TOKEN_VERSION || ws !== workspace || !/^[A-Za-z0-9_-]{1,64}$/.test(visitorId)) return null
-  const expected = createHmac('sha256', secret).update(`${version}.${ws}.${visitorId}`).digest()
-  const given = Buffer.from(sig, 'base64url')
+  // Compare the canonical text, not decoded bytes: base64url's last character carries padding bits,
+  // so several spellings decode to the same bytes, and a token must have exactly one.
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${version}.${ws}.${visitorId}`).digest('base64url'))
+  const given = Buffer.from(sig)
   return given.length === expected.length && timingSafeEqual(given, expected) ? visitorId : null
 }

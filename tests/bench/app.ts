@@ -265,10 +265,10 @@ async function openBoth(page: Page, run: number, long: RealConversation, short: 
   }
 }
 
-/** A cold start must have been served by the service worker and show the whole list. */
+/** A cold start must have been served by the service worker and list every conversation. */
 function checkStart(t: ColdStart, conversations: number): ColdStart {
   if (!t.controlled) throw new Error('cold start: the page was not controlled by the service worker')
-  if (t.rows !== conversations) throw new Error(`cold start: ${t.rows} rows painted, expected ${conversations}`)
+  if (t.listed !== conversations) throw new Error(`cold start: the All tab counts ${t.listed} conversations, expected ${conversations}`)
   return t
 }
 

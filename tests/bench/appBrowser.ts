@@ -52,6 +52,8 @@ export const COLD_START_PROBE = `(() => {
       b.inputHandled = performance.now()
       afterFrame(() => {
         b.rows = document.querySelectorAll('[data-testid=conversation-row]').length
+        const count = document.querySelector('[data-testid=tab][data-tab="all"] [data-testid=tab-count]')
+        b.listed = count ? Number(count.textContent) : -1
         b.ready = performance.now()
       })
     }, 0)
@@ -69,7 +71,9 @@ export interface ColdStart {
   fcpMs: number
   /** Long tasks (> 50 ms) before ready, as [start, duration]. */
   longTasks: [number, number][]
+  /** Rows in the DOM (all of them while the inbox is not windowed) and the All tab's count. */
   rows: number
+  listed: number
   controlled: boolean
 }
 
@@ -86,7 +90,7 @@ export async function coldStart(context: BrowserContext, url: string): Promise<{
     return {
       rowPaintedMs: b.rowPainted, readyMs: b.ready, responseEndMs: nav ? nav.responseEnd : NaN,
       domContentLoadedMs: nav ? nav.domContentLoadedEventEnd : NaN, fcpMs: fcp ? fcp.startTime : NaN,
-      longTasks: b.longTasks.filter(([s]) => s < b.ready), rows: b.rows, controlled: b.controlled,
+      longTasks: b.longTasks.filter(([s]) => s < b.ready), rows: b.rows, listed: b.listed, controlled: b.controlled,
     }
   })()`)) as ColdStart
   return { page, timing }

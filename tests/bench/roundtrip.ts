@@ -61,7 +61,11 @@ export async function measureParley(o: RoundtripOptions): Promise<number[]> {
       convs.map(async (id, i) => {
         const doc = new Y.Doc()
         const p = provider(`${server.wsUrl}/sync`, `conv/${id}`, doc, { token: tokens[i % tokens.length]! })
-        closers.push(() => p.destroy())
+        // A doc outlives its provider and keeps its awareness timer running: destroy both, or the process never exits.
+        closers.push(() => {
+          p.destroy()
+          doc.destroy()
+        })
         await synced(p)
         return doc
       }),
@@ -135,7 +139,12 @@ export async function measureStock(o: RoundtripOptions): Promise<number[]> {
         const b = new Y.Doc()
         const pa = provider(url, `room-${i}`, a)
         const pb = provider(url, `room-${i}`, b)
-        closers.push(() => pa.destroy(), () => pb.destroy())
+        closers.push(
+          () => pa.destroy(),
+          () => pb.destroy(),
+          () => a.destroy(),
+          () => b.destroy(),
+        )
         await Promise.all([synced(pa), synced(pb)])
         return [a, b] as const
       }),

@@ -91,7 +91,15 @@ export async function openDoc(wsUrl: string, name: string, token: string, doc = 
     disableBc: true,
   })
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
-  return { doc, provider, close: () => provider.destroy() }
+  return {
+    doc,
+    provider,
+    // The doc too: it keeps an awareness timer alive that would hold the process open.
+    close: () => {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
 }
 
 /** Resolves when `check` holds, re-checked on every change of any of `docs`. */

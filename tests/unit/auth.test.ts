@@ -42,4 +42,13 @@ describe('visitor tokens', () => {
     expect(verifyVisitorToken(secret, 'default', `${t}x`)).toBeNull()
     expect(verifyVisitorToken(secret, 'default', 'garbage')).toBeNull()
   })
+
+  it('accepts exactly one spelling of a signature (no padding-bit variants)', () => {
+    for (let i = 0; i < 50; i++) {
+      const t = signVisitorToken(secret, 'default', `visitor-${i}`)
+      const last = t.at(-1)!
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      for (const c of alphabet) if (c !== last) expect(verifyVisitorToken(secret, 'default', t.slice(0, -1) + c)).toBeNull()
+    }
+  })
 })

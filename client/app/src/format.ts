@@ -24,12 +24,17 @@ export function relativeTime(at: number, now: number): string {
   if (d < HOUR) return `${Math.floor(d / MINUTE)}m`
   if (d < DAY) return `${Math.floor(d / HOUR)}h`
   if (d < 7 * DAY) return `${Math.floor(d / DAY)}d`
-  return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short' })
+  return SHORT_DATE.format(at)
 }
+
+// One formatter each, made once: `toLocale…String` with options builds a new one per call,
+// which costs about 0.1 ms — a second for an inbox of 10,000 rows (measured by `npm run bench`).
+const SHORT_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' })
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
 /** A clock time for a message. */
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  return CLOCK.format(at)
 }
 
 const STATUS_LABELS: Record<ConversationStatus, string> = {
