@@ -7,8 +7,9 @@ import type { AgentRecord, Store, WorkspaceRecord } from './store/Store.ts'
 
 export const DEFAULT_WORKSPACE = 'default'
 
-/** A password hash of nothing anybody can type, so that an unknown email costs as much as a wrong password. */
-const DUMMY_HASH = hashPassword(newSecret())
+/** A password hash of nothing anybody can type, so that an unknown email costs as much as a wrong password. Made on first use: importing starts nothing. */
+let dummyHash: Promise<string> | null = null
+const dummy = () => (dummyHash ??= hashPassword(newSecret()))
 
 /** Agents, sessions and workspaces: sign-in, tokens that can be revoked, the first start. */
 export class Accounts {
@@ -69,7 +70,7 @@ export class Accounts {
   /** Signs in; null for a wrong email or password (which one is not said). */
   async login(workspace: string, email: string, password: string): Promise<{ token: string; agent: AgentRecord } | null> {
     const agent = await this.store.getAgentByEmail(workspace, email)
-    const ok = await verifyPassword(password, agent?.passwordHash ?? (await DUMMY_HASH))
+    const ok = await verifyPassword(password, agent?.passwordHash ?? (await dummy()))
     if (!agent || !ok) return null
     const { token, tokenHash } = newSessionToken()
     const now = this.now()

@@ -51,9 +51,7 @@ export class CommandService {
     const agents = await this.store.listAgents(ws)
     const names = new Map(agents.map((a) => [a.id, a.name]))
 
-    const room = await this.rooms.hold(ws, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
-      r.lastRecord = record
-    })
+    const room = await this.rooms.hold(ws, conversationDocName(conversationId), { kind: 'conversation', conversationId })
     try {
       const meta = readMeta(room.doc)
       if (!meta) return { status: 404, body: { error: 'no such conversation' } }
@@ -112,9 +110,7 @@ export class CommandService {
   async wake(workspace: string, conversationId: string): Promise<void> {
     const record = await this.conversations.get(workspace, conversationId)
     if (!record) return
-    const room = await this.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
-      r.lastRecord = record
-    })
+    const room = await this.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
     try {
       const meta = readMeta(room.doc)
       const wake = meta && decideWake(meta, 'time')

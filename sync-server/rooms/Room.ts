@@ -133,6 +133,8 @@ export class Room {
     this.approxBytes = updates.reduce((n, u) => n + u.byteLength, 0)
     if (this.ref.kind === 'notes') for (const n of notesOf(this.doc).toArray()) if (isChatMessage(n)) this.knownMessageIds.add(n.id)
     if (this.ref.kind === 'conversation') {
+      // Status and assignment events are logged as differences from the last committed record.
+      this.lastRecord = await this.deps.store.getConversation(this.workspace, this.ref.conversationId)
       for (const m of messagesOf(this.doc).toArray()) if (isChatMessage(m)) this.knownMessageIds.add(m.id)
       const presence = this.deps.visitorPresence?.(this.workspace, this.ref.conversationId)
       if (presence) this.setVisitorPresence(presence)
@@ -377,7 +379,7 @@ export class Room {
   private toCommit(origin: Origin, c: Collected, extra: Omit<Commit, 'workspace'>): Commit | null {
     const events: NewEvent[] = [...(extra.events ?? [])]
     const now = this.deps.now()
-    const byAgent = 'ws' in origin ? origin.agentId : origin.agentId
+    const byAgent = origin.agentId
     for (const m of c.messages) {
       events.push({
         type: EventType.message,
@@ -436,7 +438,7 @@ export class Room {
     }
   }
 
-  /** The conversation's record as last committed; set by the room manager on load. */
+  /** The conversation's record as last committed; read at load, kept by every commit. */
   lastRecord: ConversationRecord | null = null
 
   private compacting = false

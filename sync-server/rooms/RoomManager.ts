@@ -36,7 +36,7 @@ export class RoomManager {
    * The ready room for a document. The caller must add a peer or a hold before its next
    * `await`, or the room may be unloaded under it.
    */
-  async get(workspace: string, name: string, ref: DocRef, init?: (room: Room) => Promise<void>): Promise<Room> {
+  async get(workspace: string, name: string, ref: DocRef): Promise<Room> {
     for (;;) {
       const k = key(workspace, name)
       let e = this.entries.get(k)
@@ -46,7 +46,7 @@ export class RoomManager {
       }
       if (!e) {
         const room = new Room(workspace, name, ref, this.deps)
-        const entry: Entry = { room, ready: room.load().then(() => init?.(room)) }
+        const entry: Entry = { room, ready: room.load() }
         e = entry
         this.entries.set(k, entry)
         entry.ready.catch((err) => {
@@ -63,8 +63,8 @@ export class RoomManager {
   }
 
   /** Uses a room on the server's behalf; pair with `release`. */
-  async hold(workspace: string, name: string, ref: DocRef, init?: (room: Room) => Promise<void>): Promise<Room> {
-    const room = await this.get(workspace, name, ref, init)
+  async hold(workspace: string, name: string, ref: DocRef): Promise<Room> {
+    const room = await this.get(workspace, name, ref)
     room.holds++
     return room
   }

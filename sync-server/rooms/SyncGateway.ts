@@ -75,7 +75,7 @@ export class SyncGateway {
     ws.on('error', (err) => log.debug({ err }, 'socket error'))
 
     this.rooms
-      .get(agent.workspace, docName, ref, (r) => this.initRoom(r, agent.workspace, ref))
+      .get(agent.workspace, docName, ref)
       .then((r) => {
         if (closed) return this.rooms.maybeUnload(r)
         room = r
@@ -88,9 +88,6 @@ export class SyncGateway {
       })
   }
 
-  private async initRoom(room: import('./Room.ts').Room, workspace: string, ref: DocRef): Promise<void> {
-    if (ref.kind === 'conversation') room.lastRecord = await this.conversations.get(workspace, ref.conversationId)
-  }
 
   /** A conversation's assignee or group changed: sockets that lost access to it are closed with 4403. */
   revalidate(record: ConversationRecord): void {

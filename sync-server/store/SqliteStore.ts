@@ -102,6 +102,7 @@ export class SqliteStore implements Store {
       insertCommandResult: db.prepare(
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      setAgentStatus: db.prepare('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?'),
       insertAck: db.prepare(
         'INSERT OR IGNORE INTO widget_acks (workspace, visitor_id, client_id, message_id, conversation_id) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -163,7 +164,7 @@ export class SqliteStore implements Store {
       s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId, v.blocked ? 1 : 0, v.pageUrl ?? '', v.pageTitle ?? '')
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
-    for (const a of c.agentStatuses ?? []) this.db.prepare('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?').run(a.status, c.workspace, a.agentId)
+    for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)
     for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
     for (const a of c.widgetAcks ?? []) s.insertAck.run(c.workspace, a.visitorId, a.clientId, a.messageId, a.conversationId)
     const out: LogEvent[] = []

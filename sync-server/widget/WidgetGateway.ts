@@ -214,9 +214,7 @@ export class WidgetGateway {
     const out: WidgetHistoryMessage[] = []
     for (const c of convs) {
       const name = conversationDocName(c.id)
-      const room = await this.deps.rooms.hold(workspace, name, { kind: 'conversation', conversationId: c.id }, async (r) => {
-        r.lastRecord = c
-      })
+      const room = await this.deps.rooms.hold(workspace, name, { kind: 'conversation', conversationId: c.id })
       try {
         for (const m of messagesOf(room.doc).toArray()) if (isChatMessage(m) && !m.internal) out.push(forVisitor(c.id, m))
       } finally {
@@ -268,9 +266,7 @@ export class WidgetGateway {
         },
       ]
     }
-    const room = await rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
-      r.lastRecord = current && !creating ? current : null
-    })
+    const room = await rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
     try {
       // A snoozed conversation wakes up when the visitor writes.
       const wake = !creating ? decideWake(readMeta(room.doc) ?? { status: 'open', assigneeId: null, groupId: null, snoozedUntil: null }, 'visitor') : null
@@ -332,9 +328,7 @@ export class WidgetGateway {
     if (!conversationId) return
     const record = await this.deps.conversations.get(workspace, conversationId)
     if (!record || record.visitorId !== visitorId) return
-    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId }, async (r) => {
-      r.lastRecord = record
-    })
+    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
     try {
       const meta = metaOf(room.doc)
       if (meta.get('visitorReadUpTo') === upTo) return
