@@ -2,8 +2,11 @@ import { defineConfig } from 'vite'
 import solid from 'vite-plugin-solid'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+/** Where the build goes: the server's `STATIC_DIR` (default `dist`), so a build and the server that serves it agree. */
+const out = (sub: string) => resolve(process.env.STATIC_DIR || here('dist'), sub)
 
 /** Paths the server answers itself: the service worker must never serve the app shell for them. */
 const SERVER_PATHS = [/^\/api\//, /^\/sync\//, /^\/widget/, /^\/demo/, /^\/healthz/, /^\/chat\//]
@@ -15,7 +18,7 @@ export default defineConfig(({ mode }) => {
     return {
       publicDir: false,
       build: {
-        outDir: here('dist/widget'),
+        outDir: out('widget'),
         emptyOutDir: true,
         target: 'es2019',
         lib: {
@@ -62,7 +65,7 @@ export default defineConfig(({ mode }) => {
         },
       }),
     ],
-    build: { outDir: here('dist/app'), emptyOutDir: true, target: 'es2022' },
+    build: { outDir: out('app'), emptyOutDir: true, target: 'es2022' },
     server: { port: 5173 },
   }
 })

@@ -7,7 +7,7 @@
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
 import { login } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
@@ -45,7 +45,7 @@ export interface AppOptions {
   log: (msg: string) => void
 }
 
-const DIST = join(import.meta.dirname, '../../dist')
+const DIST = process.env.STATIC_DIR ? resolve(process.env.STATIC_DIR) : join(import.meta.dirname, '../../dist')
 const DIST_APP = join(DIST, 'app')
 const DAY = 86_400_000
 /** The small state the baselines are measured on. */

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createParleyServer, type ParleyServer, type ServerOptions } from '../../sync-server/server.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
@@ -22,7 +22,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Te
     dataDir,
     port: 0,
     host: '127.0.0.1',
-    staticDir: join(import.meta.dirname, '../../dist'),
+    // The build under test: `STATIC_DIR` when set (as `npm run build` honours it), else ./dist.
+    staticDir: process.env.STATIC_DIR ? resolve(process.env.STATIC_DIR) : join(import.meta.dirname, '../../dist'),
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
