@@ -6,6 +6,7 @@ import { SessionProvider, useSession } from './session.tsx'
 import { AppHeader } from './views/AppHeader.tsx'
 import { ConversationView } from './views/ConversationView.tsx'
 import { InboxView } from './views/InboxView.tsx'
+import { SettingsView } from './settings/SettingsView.tsx'
 import { LoginView } from './views/LoginView.tsx'
 import { UpdateBanner } from './views/UpdateBanner.tsx'
 import { WorkspaceProvider } from './workspace.tsx'
@@ -23,17 +24,28 @@ function SignedIn(props: { onSignOut: () => void }) {
     const r = router.route()
     return r.name === 'conversation' ? r.id : undefined
   }
+  const settingsSection = () => {
+    const r = router.route()
+    return r.name === 'settings' ? r : undefined
+  }
   return (
     <div class="shell">
       <AppHeader onSignOut={props.onSignOut} />
-      <div class="panes" classList={{ split: wide() && conversationId() !== undefined }}>
-        <Show when={!conversationId() || wide()}>
-          <InboxView selectedId={conversationId()} />
-        </Show>
-        <Show when={conversationId()} keyed>
-          {(id) => <ConversationView id={id} />}
-        </Show>
-      </div>
+      <Show
+        when={settingsSection()}
+        fallback={
+          <div class="panes" classList={{ split: wide() && conversationId() !== undefined }}>
+            <Show when={!conversationId() || wide()}>
+              <InboxView selectedId={conversationId()} />
+            </Show>
+            <Show when={conversationId()} keyed>
+              {(id) => <ConversationView id={id} />}
+            </Show>
+          </div>
+        }
+      >
+        {(s) => <SettingsView section={s().section} />}
+      </Show>
     </div>
   )
 }

@@ -1,15 +1,22 @@
 /**
- * Routing on the History API: `/` is the inbox (or the sign-in), `/c/<id>` a conversation.
+ * Routing on the History API: `/` is the inbox (or the sign-in), `/c/<id>` a conversation,
+ * `/settings/<section>` the workspace's settings.
  * The service worker answers every navigation with the app shell, so a reload of any route
  * works offline.
  */
 import { createContext, createMemo, createSignal, onCleanup, splitProps, useContext, type Accessor, type JSX, type ParentProps } from 'solid-js'
 
-export type Route = { name: 'inbox' } | { name: 'conversation'; id: string } | { name: 'notFound'; path: string }
+export type Route =
+  | { name: 'inbox' }
+  | { name: 'conversation'; id: string }
+  | { name: 'settings'; section: string | null }
+  | { name: 'notFound'; path: string }
 
 /** The route of a path. */
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '' || path === '/index.html') return { name: 'inbox' }
+  const settings = /^\/settings(?:\/([a-z-]+))?\/?$/.exec(path)
+  if (settings) return { name: 'settings', section: settings[1] ?? null }
   const m = /^\/c\/([^/]+)\/?$/.exec(path)
   if (m) {
     try {
@@ -22,6 +29,7 @@ export function parseRoute(path: string): Route {
 }
 
 export const conversationPath = (id: string) => `/c/${encodeURIComponent(id)}`
+export const settingsPath = (section?: string) => (section ? `/settings/${section}` : '/settings')
 
 export interface Router {
   path: Accessor<string>

@@ -4,6 +4,7 @@ import './AppHeader.css'
 import type { AgentStatus } from '../../../../shared/protocol.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { Alerts } from './Alerts.tsx'
+import { Link, settingsPath } from '../router.tsx'
 import type { Connectivity } from '../../../data/connectivity.ts'
 
 const LABELS: Record<Connectivity, string> = {
@@ -16,7 +17,9 @@ export function AppHeader(props: { onSignOut: () => void }) {
   const ws = useWorkspace()
   return (
     <header class="app-header">
-      <span class="brand">Parley</span>
+      <Link href="/" class="brand" data-testid="nav-inbox" aria-label="Parley — conversations">
+        Parley
+      </Link>
       <span class="connection" data-testid="connection" data-state={ws.connectivity()} role="status" aria-live="polite">
         <span class="connection-dot" aria-hidden="true" />
         {LABELS[ws.connectivity()]}
@@ -53,6 +56,9 @@ export function AppHeader(props: { onSignOut: () => void }) {
         )}
       </Show>
       <Alerts />
+      <Link href={settingsPath()} class="button button-quiet" data-testid="nav-settings">
+        Settings
+      </Link>
       <button type="button" class="button button-quiet" data-testid="sign-out" onClick={() => props.onSignOut()}>
         Sign out
       </button>
