@@ -9,6 +9,14 @@ export interface Principal {
   groups: readonly string[]
   /** Whether this agent may see conversations nobody has taken yet. */
   unassignedQueue: boolean
+  /** Whether this agent may use the omnichannel module at all (default: yes). */
+  omnichannel?: boolean
+  /** The supervisor's reach: every conversation, reassigning others' chats (default: by role). */
+  management?: boolean
+  /** Whether this agent may edit the workspace's settings and templates (default: admins only). */
+  settings?: boolean
+  /** Whether this agent may add and edit reply templates (settings right, or the workspace lets agents). */
+  templates?: boolean
 }
 
 /** What the permission decision needs to know about a conversation. */
@@ -17,9 +25,16 @@ export interface ConversationScope {
   groupId: string | null
 }
 
+/** Whether an agent may see every conversation of the workspace (admins, and supervisors or managers with the omnichannel module). */
+export function seesEverything(who: Principal): boolean {
+  if (who.role === 'admin') return true
+  return who.omnichannel !== false && (who.role === 'supervisor' || who.management === true)
+}
+
 /** Whether an agent may see a conversation (DESIGN §3.1). Unknown conversations are nobody's but managers'. */
 export function maySeeConversation(who: Principal, conv: ConversationScope | null): boolean {
-  if (who.role === 'admin' || who.role === 'supervisor') return true
+  if (seesEverything(who)) return true
+  if (who.omnichannel === false) return false
   if (!conv) return false
   if (conv.assigneeId === who.id) return true
   if (conv.groupId && who.groups.includes(conv.groupId)) return true
@@ -30,9 +45,9 @@ export function maySeeConversation(who: Principal, conv: ConversationScope | nul
 export function documentAccess(who: Principal, doc: DocRef, conv: ConversationScope | null): Access {
   switch (doc.kind) {
     case 'settings':
-      return who.role === 'admin' ? 'write' : 'read'
+      return who.role === 'admin' || who.settings === true ? 'write' : 'read'
     case 'templates':
-      return who.role === 'admin' ? 'write' : 'read'
+      return who.role === 'admin' || who.settings === true || who.templates === true ? 'write' : 'read'
     case 'conversation':
     case 'notes':
       // A conversation that does not exist yet can only be created by the server.

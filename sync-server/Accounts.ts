@@ -1,6 +1,5 @@
 import type { Logger } from 'pino'
 import { newId } from '../shared/id.ts'
-import type { Principal } from '../shared/permissions.ts'
 import type { PublicAgent, Role } from '../shared/protocol.ts'
 import { hashPassword, hashToken, newSecret, newSessionToken, verifyPassword } from './auth.ts'
 import type { AgentRecord, Store, WorkspaceRecord } from './store/Store.ts'
@@ -100,7 +99,3 @@ export function publicAgent(a: AgentRecord): PublicAgent {
   return { id: a.id, email: a.email, name: a.name, role: a.role, groups: a.groups, workspace: a.workspace, status: a.status }
 }
 
-/** The permission view of an agent. Every agent sees the unassigned queue until group access rights exist. */
-export function principalOf(a: AgentRecord): Principal {
-  return { id: a.id, role: a.role, groups: a.groups, unassignedQueue: true }
-}

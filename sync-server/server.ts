@@ -8,7 +8,8 @@ import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../s
 import { CommandName, type CommandInput } from '../shared/commands.ts'
 import { agentStatusSchema, commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
 import { maySeeConversation } from '../shared/permissions.ts'
-import { Accounts, DEFAULT_WORKSPACE, principalOf, publicAgent } from './Accounts.ts'
+import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
+import { principalFrom, WorkspaceSettings } from './WorkspaceSettings.ts'
 import { setAgentStatus } from './AgentStatuses.ts'
 import { CommandService } from './commands/CommandService.ts'
 import { SnoozeClock } from './commands/SnoozeClock.ts'
@@ -25,6 +26,8 @@ import type { AgentRecord, Store } from './store/Store.ts'
 import { TokenBucket } from './widget/TokenBucket.ts'
 import { VisitorPresence } from './widget/VisitorPresence.ts'
 import { WidgetGateway } from './widget/WidgetGateway.ts'
+import { BlobStore } from './files/BlobStore.ts'
+import { FileService } from './files/FileService.ts'
 
 /** Sockets that have not answered a ping within this are dead (a phone that lost its network does not say goodbye). */
 const PING_INTERVAL_MS = 30_000
@@ -92,11 +95,15 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     },
     opts.roomIdleMs ?? ROOM_IDLE_MS,
   )
-  syncGateway = new SyncGateway(rooms, accounts, conversations, log.child({ sub: 'sync' }))
+  const settings = new WorkspaceSettings(rooms, log.child({ sub: 'settings' }))
+  syncGateway = new SyncGateway(rooms, accounts, conversations, settings, log.child({ sub: 'sync' }))
+  settings.onChange((workspace, _s, accessChanged) => accessChanged && syncGateway?.revalidateWorkspace(workspace))
   presence = new VisitorPresence(rooms)
-  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published, presence })
-  const live = new LiveGateway(store, hub, conversations, log.child({ sub: 'live' }))
-  const commands = new CommandService(store, rooms, conversations, log.child({ sub: 'commands' }), now)
+  // Files: metadata in the store, blobs content-addressed in DATA_DIR/files (DESIGN §3.3).
+  const files = new FileService({ store, accounts, blobs: new BlobStore(join(resolve(opts.dataDir), 'files')), log: log.child({ sub: 'files' }), now })
+  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published, presence, files })
+  const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }))
+  const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
 
   const staticRoot = resolve(opts.staticDir ?? 'dist')
@@ -123,7 +130,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
   /** The client card of a conversation: who the visitor is, where they came from, their requests. */
   async function contactCard(agent: AgentRecord, conversationId: string) {
-    const who = principalOf(agent)
+    const who = await settings.principalOf(agent)
     const conv = await conversations.get(agent.workspace, conversationId)
     if (!conv || !maySeeConversation(who, conv)) throw new HttpError(404, 'no such conversation')
     const visitor = await store.getVisitor(agent.workspace, conv.visitorId)
@@ -163,6 +170,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     const method = req.method ?? 'GET'
 
     if (path === '/healthz') return sendJson(res, 200, { ok: true })
+    if (await files.route(req, res, url)) return
 
     if (path.startsWith('/api/')) {
       if (path === '/api/login' && method === 'POST') {
@@ -210,7 +218,11 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       }
       if (path === '/api/agents' && method === 'GET') {
         const agent = await requireAgent(req)
-        const agents = (await store.listAgents(agent.workspace)).map((a) => ({ id: a.id, name: a.name, role: a.role, groups: a.groups, status: a.status }))
+        const current = await settings.get(agent.workspace)
+        const agents = (await store.listAgents(agent.workspace)).map((a) => {
+          const who = principalFrom(a, current)
+          return { id: a.id, name: a.name, email: a.email, role: a.role, groups: who.groups, status: a.status }
+        })
         return sendJson(res, 200, { agents })
       }
       const contact = /^\/api\/conversations\/([A-Za-z0-9_-]{1,64})\/contact$/.exec(path)
@@ -239,7 +251,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
           throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_EVENTS_PAGE}`)
         const page = await store.readEvents(agent.workspace, after, limit)
         const last = page.length ? page[page.length - 1]!.seq : after
-        const out: EventsResponse = { events: await visibleEvents(agent, page, conversations), last }
+        const out: EventsResponse = { events: await visibleEvents(agent, page, conversations, settings), last }
         return sendJson(res, 200, out)
       }
       throw new HttpError(404, `no route ${method} ${path}`)
@@ -366,6 +378,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       clearInterval(pinger)
       snoozes.close()
       widgets!.closeAll()
+      settings.close()
       for (const wss of [wssLive, wssWidget]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
       await rooms.closeAll()
       for (const wss of [wssSync, wssWidget, wssLive]) wss.close()

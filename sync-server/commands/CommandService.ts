@@ -2,9 +2,9 @@ import type { Logger } from 'pino'
 import { decide, decideWake, type CommandInput } from '../../shared/commands.ts'
 import { conversationDocName, readMeta } from '../../shared/documents.ts'
 import { EventType } from '../../shared/protocol.ts'
-import { principalOf } from '../Accounts.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
+import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
 import type { AgentRecord, Store } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from './patch.ts'
 
@@ -26,6 +26,7 @@ export class CommandService {
     private store: Store,
     private rooms: RoomManager,
     private conversations: Conversations,
+    private settings: WorkspaceSettings,
     private log: Logger,
     private now: () => number,
   ) {}
@@ -59,7 +60,7 @@ export class CommandService {
       const decision = decide(
         input,
         meta,
-        { ...principalOf(agent), name: agent.name },
+        { ...(await this.settings.principalOf(agent)), name: agent.name },
         now,
         (id) => names.get(id),
         (id) => names.has(id),

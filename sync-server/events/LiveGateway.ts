@@ -1,10 +1,10 @@
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
-import { mayKnowOfConversation, maySeeConversation } from '../../shared/permissions.ts'
+import { mayKnowOfConversation, maySeeConversation, seesEverything } from '../../shared/permissions.ts'
 import { EventType, PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
-import { principalOf } from '../Accounts.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { AgentRecord, Store } from '../store/Store.ts'
+import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
 import type { EventHub } from './EventHub.ts'
 
 /** Events read from the store per page while a socket catches up. */
@@ -14,9 +14,14 @@ const BACKLOG_PAGE = 1000
  * The events an agent may see: workspace-wide ones; messages of conversations they may see; and
  * the lifecycle of conversations they may know of (so a chat someone else took leaves their queue).
  */
-export async function visibleEvents(agent: AgentRecord, events: LogEvent[], conversations: Conversations): Promise<LogEvent[]> {
-  const who = principalOf(agent)
-  if (who.role !== 'agent') return events
+export async function visibleEvents(
+  agent: AgentRecord,
+  events: LogEvent[],
+  conversations: Conversations,
+  settings: WorkspaceSettings,
+): Promise<LogEvent[]> {
+  const who = await settings.principalOf(agent)
+  if (seesEverything(who)) return events
   const out: LogEvent[] = []
   for (const e of events) {
     if (!e.conversationId) {
@@ -42,6 +47,7 @@ export class LiveGateway {
     private store: Store,
     private hub: EventHub,
     private conversations: Conversations,
+    private settings: WorkspaceSettings,
     private log: Logger,
   ) {}
 
@@ -56,7 +62,7 @@ export class LiveGateway {
       const fresh = events.filter((e) => e.seq > sent)
       if (!fresh.length) return
       sent = fresh[fresh.length - 1]!.seq
-      const visible = await visibleEvents(agent, fresh, this.conversations)
+      const visible = await visibleEvents(agent, fresh, this.conversations, this.settings)
       // `last` moves even when nothing is visible, so the app never asks again for what it may not see.
       this.send(ws, { type: 'events', events: visible, last: sent })
     }

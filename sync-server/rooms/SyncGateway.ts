@@ -3,8 +3,9 @@ import type { WebSocket } from 'ws'
 import { conversationDocName, notesDocName, parseDocName, type DocRef } from '../../shared/documents.ts'
 import { documentAccess } from '../../shared/permissions.ts'
 import { CloseCode, Limits } from '../../shared/protocol.ts'
-import { principalOf, type Accounts } from '../Accounts.ts'
+import type { Accounts } from '../Accounts.ts'
 import type { Conversations } from '../Conversations.ts'
+import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
 import type { AgentRecord, ConversationRecord } from '../store/Store.ts'
 import type { Peer } from './Room.ts'
 import type { RoomManager } from './RoomManager.ts'
@@ -18,6 +19,7 @@ export class SyncGateway {
     private rooms: RoomManager,
     private accounts: Accounts,
     private conversations: Conversations,
+    private settings: WorkspaceSettings,
     private log: Logger,
   ) {}
 
@@ -31,7 +33,7 @@ export class SyncGateway {
     const agent = await this.accounts.authenticate(token)
     if (!agent) return { ok: false, code: CloseCode.unauthenticated, reason: 'sign in first' }
     const conv = 'conversationId' in ref ? await this.conversations.get(agent.workspace, ref.conversationId) : null
-    const access = documentAccess(principalOf(agent), ref, conv)
+    const access = documentAccess(await this.settings.principalOf(agent), ref, conv)
     if (access === 'none') return { ok: false, code: CloseCode.forbidden, reason: 'no access to this document' }
     return { ok: true, agent, ref, access }
   }
@@ -89,6 +91,27 @@ export class SyncGateway {
   }
 
 
+  /**
+   * The workspace's memberships or rights changed: sockets that lost access are closed (4403); the
+   * others keep syncing with the access they have now (a writer made a reader has its next write
+   * refused as any reader's is).
+   */
+  revalidateWorkspace(workspace: string): void {
+    for (const room of this.rooms.loaded(workspace, () => true)) {
+      if (!room.peers.size) continue
+      const conversationId = 'conversationId' in room.ref ? room.ref.conversationId : null
+      void (async () => {
+        const record = conversationId ? await this.conversations.get(workspace, conversationId) : null
+        for (const peer of room.peers.values()) {
+          const agent = await this.accounts.agent(workspace, peer.agentId)
+          const access = agent ? documentAccess(this.settings.principalNow(agent), room.ref, record) : 'none'
+          if (access === 'none') peer.ws.close(CloseCode.forbidden, 'no longer has access')
+          else peer.access = access
+        }
+      })().catch((err) => this.log.error({ err }, 'revalidation failed'))
+    }
+  }
+
   /** A conversation's assignee or group changed: sockets that lost access to it are closed with 4403. */
   revalidate(record: ConversationRecord): void {
     this.conversations.remember(record)
@@ -99,7 +122,7 @@ export class SyncGateway {
         void this.accounts
           .agent(record.workspace, peer.agentId)
           .then((agent) => {
-            if (!agent || documentAccess(principalOf(agent), room.ref, record) === 'none')
+            if (!agent || documentAccess(this.settings.principalNow(agent), room.ref, record) === 'none')
               peer.ws.close(CloseCode.forbidden, 'no longer has access')
           })
           .catch((err) => this.log.error({ err }, 'revalidation failed'))

@@ -1,0 +1,106 @@
+import type { Logger } from 'pino'
+import type { Principal } from '../shared/permissions.ts'
+import { readSettings, rightsOf, type Settings } from '../shared/settings.ts'
+import type { Room } from './rooms/Room.ts'
+import type { RoomManager } from './rooms/RoomManager.ts'
+import type { AgentRecord } from './store/Store.ts'
+
+interface Entry {
+  ready: Promise<Room>
+  settings: Settings | null
+  /** What permissions depend on (memberships, groups' rights, template editing), to tell when they change. */
+  accessKey: string
+}
+
+const accessKeyOf = (s: Settings) =>
+  JSON.stringify([s.members.map((m) => [m.agentId, m.groups]), s.groups.map((g) => [g.id, g.access]), s.workspace.agentsEditTemplates])
+
+/** Told of every change; `accessChanged` when memberships or rights changed. */
+type Listener = (workspace: string, settings: Settings, accessChanged: boolean) => void
+
+/**
+ * Each workspace's `settings` document, held loaded while the server runs and read again on every
+ * change, so that permission checks and the dispatcher read plain data without waiting.
+ */
+export class WorkspaceSettings {
+  private entries = new Map<string, Entry>()
+  private listeners = new Set<Listener>()
+
+  constructor(
+    private rooms: RoomManager,
+    private log: Logger,
+  ) {}
+
+  /** The settings of a workspace, loading its document on first use. */
+  async get(workspace: string): Promise<Settings> {
+    let entry = this.entries.get(workspace)
+    if (!entry) {
+      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, accessKey: '' }
+      e.ready = this.rooms.hold(workspace, 'settings', { kind: 'settings' }).then((room) => {
+        const refresh = () => {
+          let next: Settings
+          try {
+            next = readSettings(room.doc)
+          } catch (err) {
+            this.log.error({ err, workspace }, 'could not read settings')
+            return
+          }
+          const key = accessKeyOf(next)
+          const accessChanged = e.settings !== null && key !== e.accessKey
+          e.settings = next
+          e.accessKey = key
+          for (const fn of this.listeners) fn(workspace, next, accessChanged)
+        }
+        room.doc.on('update', refresh)
+        refresh()
+        return room
+      })
+      e.ready.catch(() => this.entries.delete(workspace))
+      this.entries.set(workspace, (entry = e))
+    }
+    await entry.ready
+    return entry.settings!
+  }
+
+  /** The settings as last read, when the workspace's document is loaded. */
+  peek(workspace: string): Settings | null {
+    return this.entries.get(workspace)?.settings ?? null
+  }
+
+  /** Called after every change of a workspace's settings; returns the unsubscribe. */
+  onChange(fn: Listener): () => void {
+    this.listeners.add(fn)
+    return () => this.listeners.delete(fn)
+  }
+
+  /** Edits a workspace's settings document as the server (memberships given at agent creation). */
+  async change(workspace: string, fn: (doc: import('yjs').Doc) => void): Promise<void> {
+    await this.get(workspace)
+    const room = await this.entries.get(workspace)!.ready
+    await room.change(fn)
+  }
+
+  /** An agent's permission view: account role, groups from their membership, rights from their groups. */
+  async principalOf(agent: AgentRecord): Promise<Principal> {
+    return principalFrom(agent, await this.get(agent.workspace))
+  }
+
+  /** The same, from the settings as last read (before they load: the account alone). */
+  principalNow(agent: AgentRecord): Principal {
+    return principalFrom(agent, this.peek(agent.workspace))
+  }
+
+  close(): void {
+    for (const entry of this.entries.values()) void entry.ready.then((room) => this.rooms.release(room)).catch(() => {})
+    this.entries.clear()
+    this.listeners.clear()
+  }
+}
+
+/** Groups are the union of those given at the agent's creation and their membership in `settings`. */
+export function principalFrom(agent: AgentRecord, settings: Settings | null): Principal {
+  const member = settings?.members.find((m) => m.agentId === agent.id)
+  const groups = [...new Set([...agent.groups, ...(member?.groups ?? [])])]
+  const rights = rightsOf({ groups: settings?.groups ?? [], members: [{ agentId: agent.id, groups, skills: [], slots: 0 }] }, agent.id, agent.role)
+  return { id: agent.id, role: agent.role, groups, ...rights, templates: rights.settings || settings?.workspace.agentsEditTemplates === true }
+}
