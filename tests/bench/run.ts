@@ -4,6 +4,7 @@
  * `BENCH_ONLY=app` (or `roundtrip,durable`, …) runs only some of them.
  */
 import { APP_BUDGET, measureApp } from './app.ts'
+import { DISPATCHER_BUDGET, measureDispatcher } from './dispatcher.ts'
 import { measureDurable } from './durable.ts'
 import { measureParley, measureStock } from './roundtrip.ts'
 import { quantile, round } from './stats.ts'
@@ -11,7 +12,7 @@ import { quantile, round } from './stats.ts'
 // Each y-websocket provider listens for the process's exit; hundreds of them are expected here.
 process.setMaxListeners(0)
 
-const BENCHES = ['roundtrip', 'durable', 'app'] as const
+const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher'] as const
 const ONLY = new Set((process.env.BENCH_ONLY ?? BENCHES.join(',')).split(',').map((s) => s.trim()))
 for (const name of ONLY) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`)
 
@@ -61,6 +62,13 @@ if (ONLY.has('app')) {
   budgets.app_cold_start_offline_ms = { budget: APP_BUDGET.cold_start_offline_ms, ok: app.cold_start_offline_ms <= APP_BUDGET.cold_start_offline_ms }
   budgets.app_open_5k_messages_ms = { budget: APP_BUDGET.open_5k_messages_ms, ok: app.open_5k_messages_ms <= APP_BUDGET.open_5k_messages_ms }
   budgets.app_search_100k_p95_ms = { budget: APP_BUDGET.search_100k_p95_ms, ok: app.search_100k_p95_ms <= APP_BUDGET.search_100k_p95_ms }
+}
+
+if (ONLY.has('dispatcher')) {
+  log('dispatcher: a burst of 1,000 new conversations into 10,000, 500 agents…')
+  const dispatcher = measureDispatcher({ runs: Number(process.env.BENCH_DISPATCHER_RUNS ?? 9), agents: 500, groups: 20, existing: 10_000, burst: 1000 })
+  result.dispatcher = dispatcher
+  budgets.dispatcher_burst_1000_ms = { budget: DISPATCHER_BUDGET.burst_1000_ms, ok: dispatcher.burst_1000_ms <= DISPATCHER_BUDGET.burst_1000_ms }
 }
 
 result.budgets = budgets

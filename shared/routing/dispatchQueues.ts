@@ -1,0 +1,155 @@
+/**
+ * The dispatcher's bookkeeping per agent and per queue: who qualifies for a queue, who has room,
+ * and who is next by the queue's mode. Internal to the dispatcher; exported for it alone.
+ */
+import type { AssignmentMode, RoutingGroup, WorkingHours } from '../settings.ts'
+import { byLeastBusy, byLongestIdle, modeOf, qualifies, type Candidate } from './assign.ts'
+import { Heap } from './heap.ts'
+import { compareIds, queueKeyOf, type AgentState, type QueueRef, type RoutingIndex, type TrackedConversation } from './model.ts'
+import { WaitLine } from './waitLine.ts'
+
+/** An agent as the dispatcher holds them. */
+export interface AgentRec {
+  state: AgentState
+  /** What does not change until the settings do: membership, skills, rights. */
+  fixed: Omit<Candidate, 'status' | 'openCount' | 'idleSince' | 'slots'>
+  slots: number
+  open: number
+  /** Presence pools they count in when online. */
+  pools: string[]
+  queues: QueueRec[]
+  /** Online with a free slot. */
+  available: boolean
+  /** Bumped on every change: heap entries of older versions are stale. */
+  version: number
+}
+
+/** A snapshot of an agent in a queue's heap. */
+interface Entry {
+  agent: AgentRec
+  version: number
+  id: string
+  openCount: number
+  idleSince: number
+}
+
+/** A tracked conversation, with its place in a line when it waits. */
+export interface ConvRec extends TrackedConversation {
+  seq: number
+  queued: boolean
+  line: QueueRec | null
+}
+
+/** One queue: its line, its qualified agents (by id), those with room (count, heap). */
+export interface QueueRec {
+  key: string
+  group: RoutingGroup | null
+  skillId: string | null
+  hours: WorkingHours | null
+  mode: AssignmentMode
+  members: AgentRec[]
+  available: number
+  heap: Heap<Entry> | null
+  wait: WaitLine<ConvRec>
+}
+
+const entry = (a: AgentRec): Entry => ({ agent: a, version: a.version, id: a.state.id, openCount: a.open, idleSince: a.state.idleSince })
+
+/** Recomputes whether the agent has room and tells their queues (counts, fresh heap entries). */
+export function refresh(a: AgentRec): void {
+  const avail = a.state.status === 'online' && a.open < a.slots && a.fixed.omnichannel
+  if (avail !== a.available) for (const q of a.queues) q.available += avail ? 1 : -1
+  a.available = avail
+  a.version++
+  if (!avail) return
+  for (const q of a.queues) {
+    if (!q.heap) continue
+    q.heap.push(entry(a))
+    // Every change leaves a stale entry behind; rebuild once they dominate (amortised O(1)).
+    if (q.heap.size > 2 * q.members.length + 32) q.heap.reset(q.members.filter((m) => m.available).map(entry))
+  }
+}
+
+/** Adds a qualified agent to a queue, in id order. */
+export function join(q: QueueRec, a: AgentRec): void {
+  const ms = q.members
+  // Agents usually join in id order (a queue being built), so the end is the place.
+  const last = ms[ms.length - 1]
+  const i = !last || compareIds(last.state.id, a.state.id) < 0 ? ms.length : ms.findIndex((m) => compareIds(m.state.id, a.state.id) > 0)
+  ms.splice(i < 0 ? ms.length : i, 0, a)
+  a.queues.push(q)
+  if (a.available) {
+    q.available++
+    q.heap?.push(entry(a))
+  }
+}
+
+/** Takes an agent out of all their queues. */
+export function leave(a: AgentRec): void {
+  for (const q of a.queues) {
+    q.members = q.members.filter((m) => m !== a)
+    if (a.available) q.available--
+  }
+  a.queues = []
+  a.available = false
+  a.version++
+}
+
+/** A new queue for a conversation's place, with every agent who qualifies. A deleted group's conversations wait in the workspace-wide queue. */
+export function newQueue(index: RoutingIndex, agents: Iterable<AgentRec>, ref: QueueRef): QueueRec {
+  const group = ref.groupId ? (index.groups.get(ref.groupId) ?? null) : null
+  const teamId = group ? group.teamId : (ref.teamId ?? null)
+  const mode = modeOf(group)
+  const q: QueueRec = {
+    key: queueKeyOfPlace(index, ref),
+    group,
+    skillId: ref.skillId ?? null,
+    hours: (teamId ? index.hours.get(teamId) : undefined) ?? null,
+    mode,
+    members: [],
+    available: 0,
+    heap: mode === 'leastBusy' ? new Heap<Entry>(byLeastBusy) : mode === 'longestIdle' ? new Heap<Entry>(byLongestIdle) : null,
+    wait: new WaitLine(),
+  }
+  const members = [...agents].filter((a) => qualifies(a.fixed, group, q.skillId)).sort((x, y) => compareIds(x.state.id, y.state.id))
+  for (const a of members) join(q, a)
+  return q
+}
+
+/** The key of the queue a conversation waits in, once deleted groups are accounted for. */
+export function queueKeyOfPlace(index: RoutingIndex, ref: QueueRef): string {
+  return ref.groupId && index.groups.has(ref.groupId)
+    ? queueKeyOf({ groupId: ref.groupId, skillId: ref.skillId })
+    : queueKeyOf({ groupId: null, teamId: ref.teamId, skillId: ref.skillId })
+}
+
+/** The agent the queue would hand its next conversation to: the same rule as `pickAgent`. */
+export function nextAgent(q: QueueRec, cursor: string | undefined): AgentRec | null {
+  if (q.available === 0) return null
+  if (q.mode === 'roundRobin') {
+    const ms = q.members
+    let start = 0
+    if (cursor !== undefined) {
+      // The first member after the cursor, by id.
+      let lo = 0, hi = ms.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (compareIds(ms[mid]!.state.id, cursor) <= 0) lo = mid + 1
+        else hi = mid
+      }
+      start = lo
+    }
+    for (let i = 0; i < ms.length; i++) {
+      const a = ms[(start + i) % ms.length]!
+      if (a.available) return a
+    }
+    return null
+  }
+  const heap = q.heap
+  if (!heap) return null
+  for (let top = heap.peek(); top; top = heap.peek()) {
+    if (top.version === top.agent.version && top.agent.available) return top.agent
+    heap.pop()
+  }
+  return null
+}
