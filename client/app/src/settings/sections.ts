@@ -4,7 +4,11 @@
  */
 import type { Component } from 'solid-js'
 import type { Settings, Template } from '../../../../shared/settings.ts'
+import { AgentsSection } from './AgentsSection.tsx'
 import type { LiveDocument } from './settingsDoc.ts'
+import { TagsSection } from './TagsSection.tsx'
+import { TemplatesSection } from './TemplatesSection.tsx'
+import { WorkspaceSection } from './WorkspaceSection.tsx'
 
 export interface SectionProps {
   settings: LiveDocument<Settings>
@@ -22,4 +26,9 @@ export interface Section {
   component: Component<SectionProps>
 }
 
-export const SECTIONS: Section[] = []
+export const SECTIONS: Section[] = [
+  { id: 'agents', label: 'Agents', adminOnly: true, component: AgentsSection },
+  { id: 'tags', label: 'Tags', adminOnly: true, component: TagsSection },
+  { id: 'templates', label: 'Templates', adminOnly: false, component: TemplatesSection },
+  { id: 'workspace', label: 'Workspace', adminOnly: true, component: WorkspaceSection },
+]

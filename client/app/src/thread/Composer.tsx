@@ -10,6 +10,8 @@ import type { Conversation } from '../conversation.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { EMOJI, insertAt, matchEmoji, moveSelection, shortcodeAt, type Emoji, type ShortcodeQuery } from './emoji.ts'
 import { EmojiPicker, GRID_COLUMNS, optionId } from './EmojiPicker.tsx'
+import { createTemplateMenu } from './templateMenu.ts'
+import { TemplatePicker } from './TemplatePicker.tsx'
 
 type Picker = { mode: 'inline'; at: ShortcodeQuery } | { mode: 'browse'; search: string; start: number; end: number }
 
@@ -30,6 +32,9 @@ export function Composer(props: { conversation: Conversation; conversationId: st
   let composerEl!: HTMLTextAreaElement
   const canSend = () => props.conversation.state.status !== 'failed' && draft().trim().length > 0 && props.conversation.error() !== 'forbidden'
 
+  // ---- reply templates (`/shortcut`) ----
+  const templates = createTemplateMenu({ conversation: props.conversation, conversationId: props.conversationId, input: () => composerEl, setDraft })
+
   // ---- emoji picker ----
   const [picker, setPicker] = createSignal<Picker | null>(null)
   const [active, setActive] = createSignal(0)
@@ -44,6 +49,7 @@ export function Composer(props: { conversation: Conversation; conversationId: st
 
   /** Opens, moves or closes the inline picker for the text and caret as they are now. */
   function followCaret() {
+    templates.follow()
     if (picker()?.mode === 'browse') return
     const start = composerEl.selectionStart
     const at = start === composerEl.selectionEnd ? shortcodeAt(composerEl.value, start) : null
@@ -108,6 +114,7 @@ export function Composer(props: { conversation: Conversation; conversationId: st
     const text = draft()
     setDraft('')
     setPicker(null)
+    templates.close()
     try {
       if (!(await props.conversation.send(text))) setDraft(text)
     } catch (err) {
@@ -118,6 +125,7 @@ export function Composer(props: { conversation: Conversation; conversationId: st
   }
 
   function onKeyDown(e: KeyboardEvent) {
+    if (templates.key(e)) return
     if (picker()?.mode === 'inline' && pickerKey(e, 1)) return
     if (e.key === 'Enter' && !e.shiftKey && !composing(e)) {
       e.preventDefault()
@@ -144,6 +152,15 @@ export function Composer(props: { conversation: Conversation; conversationId: st
         void send()
       }}
     >
+      <Show when={templates.matches().length}>
+        <TemplatePicker
+          id={templates.id}
+          matches={templates.matches()}
+          active={templates.active()}
+          onActive={templates.setActive}
+          onPick={templates.pick}
+        />
+      </Show>
       {/* Keyed by mode: the grid mounts afresh (and focuses its search box) when the button opens it. */}
       <Show when={picker()?.mode} keyed>
         {(mode) => (
@@ -193,8 +210,8 @@ export function Composer(props: { conversation: Conversation; conversationId: st
         placeholder={ws.connectivity() === 'offline' ? 'Reply (sends when online)' : 'Reply'}
         aria-label="Reply"
         aria-autocomplete="list"
-        aria-controls={inlineOpen() ? pickerId : undefined}
-        aria-activedescendant={inlineOpen() ? optionId(pickerId, active()) : undefined}
+        aria-controls={inlineOpen() ? pickerId : templates.activeOption() ? templates.id : undefined}
+        aria-activedescendant={inlineOpen() ? optionId(pickerId, active()) : templates.activeOption()}
         value={draft()}
         onInput={(e) => {
           setDraft(e.currentTarget.value)
@@ -207,7 +224,10 @@ export function Composer(props: { conversation: Conversation; conversationId: st
           if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key) || (vertical && !inlineOpen())) followCaret()
         }}
         onClick={followCaret}
-        onBlur={() => picker()?.mode === 'inline' && setPicker(null)}
+        onBlur={() => {
+          templates.close()
+          if (picker()?.mode === 'inline') setPicker(null)
+        }}
       />
       <button type="submit" class="button button-primary" data-testid="send" disabled={!canSend()}>
         Send

@@ -1,18 +1,17 @@
 /** Close a conversation: tag it, and optionally keep it as a request (ticket). */
 import { createSignal, For } from 'solid-js'
+import { createSettings } from '../settings/settingsDoc.ts'
+import { useWorkspace } from '../workspace.tsx'
+import { offeredTags } from './closeTags.ts'
 import { Modal } from './Modal.tsx'
 
-/**
- * The tags offered at close. A fixed starter list for now: the workspace's own tags will come
- * from the `settings` document (DESIGN §3.1) once it exists; replace this list then.
- */
-export const STARTER_TAGS = ['sales', 'support', 'billing', 'bug', 'feedback'] as const
-
 export function CloseDialog(props: { initialTags: readonly string[]; onClose: () => void; onConfirm: (tags: string[], asTicket: boolean) => void }) {
+  // The settings document is read from this device (IndexedDB), so the workspace's tags show offline too.
+  const settings = createSettings(useWorkspace())
   const [tags, setTags] = createSignal<string[]>([...props.initialTags])
   const [asTicket, setAsTicket] = createSignal(false)
   const toggle = (tag: string) => setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]))
-  const offered = () => [...new Set([...STARTER_TAGS, ...props.initialTags])]
+  const offered = () => offeredTags(settings.value()?.tags.map((t) => t.name), props.initialTags)
 
   return (
     <Modal

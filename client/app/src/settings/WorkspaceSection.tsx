@@ -1,0 +1,105 @@
+/**
+ * Settings › Workspace: the options of the whole workspace (`settings` › `workspace`). Each change
+ * is written at once; offline it waits on this device and merges on reconnect.
+ */
+import { createEffect, createSignal, on, Show } from 'solid-js'
+import { DEFAULT_OPTIONS, setOption, type WorkspaceOptions } from '../../../../shared/settings.ts'
+import { parseReassignAfter } from '../../../../shared/settingsValidation.ts'
+import type { SectionProps } from './sections.ts'
+import { SyncNote } from './SyncNote.tsx'
+import './settingsForms.css'
+
+/** What the delay starts at when an admin turns reassignment on: long enough for a short break. */
+const DEFAULT_REASSIGN_SECONDS = 300
+
+export function WorkspaceSection(props: SectionProps) {
+  const options = (): WorkspaceOptions => props.settings.value()?.workspace ?? DEFAULT_OPTIONS
+  const disabled = () => !props.canEdit || props.settings.doc() === null
+  const set = <K extends keyof WorkspaceOptions>(key: K, value: WorkspaceOptions[K]) => {
+    const doc = props.settings.doc()
+    if (doc && props.canEdit) setOption(doc, key, value)
+  }
+
+  // The delay as typed; follows the document unless the admin is typing a value it refused.
+  const [seconds, setSeconds] = createSignal('')
+  const [error, setError] = createSignal<string | null>(null)
+  createEffect(
+    on(
+      () => options().reassignAfterSeconds,
+      (v) => {
+        setSeconds(v === null ? '' : String(v))
+        setError(null)
+      },
+    ),
+  )
+  function commitSeconds() {
+    const v = parseReassignAfter(seconds())
+    if (v === undefined) return setError('Enter a whole number of seconds, or turn reassignment off.')
+    if (v === null) return setError('Enter a number of seconds, or turn reassignment off.')
+    setError(null)
+    if (v !== options().reassignAfterSeconds) set('reassignAfterSeconds', v)
+  }
+
+  return (
+    <div class="settings-section" data-testid="settings-workspace">
+      <div class="settings-heading">
+        <h2 class="settings-title">Workspace</h2>
+        <SyncNote doc={props.settings} />
+      </div>
+
+      <fieldset class="settings-fields" disabled={disabled()}>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            data-testid="option-restrict-offline"
+            checked={options().restrictOffline}
+            onChange={(e) => set('restrictOffline', e.currentTarget.checked)}
+          />
+          Agents holding open chats cannot go offline
+        </label>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            data-testid="option-agents-edit-templates"
+            checked={options().agentsEditTemplates}
+            onChange={(e) => set('agentsEditTemplates', e.currentTarget.checked)}
+          />
+          Agents may add and edit reply templates
+        </label>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            data-testid="option-reassign"
+            checked={options().reassignAfterSeconds !== null}
+            onChange={(e) => set('reassignAfterSeconds', e.currentTarget.checked ? DEFAULT_REASSIGN_SECONDS : null)}
+          />
+          Give an agent’s chats back to their group when the agent is offline or away
+        </label>
+        <Show when={options().reassignAfterSeconds !== null}>
+          <label class="field settings-indent">
+            After (seconds)
+            <input
+              class="settings-number"
+              data-testid="option-reassign-seconds"
+              type="number"
+              inputmode="numeric"
+              min="0"
+              step="1"
+              aria-invalid={error() !== null}
+              aria-errormessage={error() ? 'reassign-error' : undefined}
+              value={seconds()}
+              onInput={(e) => setSeconds(e.currentTarget.value)}
+              onChange={commitSeconds}
+              onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), commitSeconds())}
+            />
+          </label>
+          <Show when={error()}>
+            <p class="form-error settings-indent" id="reassign-error" data-testid="option-reassign-error" role="alert">
+              {error()}
+            </p>
+          </Show>
+        </Show>
+      </fieldset>
+    </div>
+  )
+}
