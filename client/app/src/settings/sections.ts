@@ -5,6 +5,11 @@
 import type { Component } from 'solid-js'
 import type { Settings, Template } from '../../../../shared/settings.ts'
 import { AgentsSection } from './AgentsSection.tsx'
+import { GroupsSection } from './GroupsSection.tsx'
+import { HoursSection } from './HoursSection.tsx'
+import { MembersSection } from './MembersSection.tsx'
+import { ScriptsSection } from './ScriptsSection.tsx'
+import { SkillsSection } from './SkillsSection.tsx'
 import type { LiveDocument } from './settingsDoc.ts'
 import { TagsSection } from './TagsSection.tsx'
 import { TemplatesSection } from './TemplatesSection.tsx'
@@ -28,6 +33,11 @@ export interface Section {
 
 export const SECTIONS: Section[] = [
   { id: 'agents', label: 'Agents', adminOnly: true, component: AgentsSection },
+  { id: 'groups', label: 'Teams & groups', adminOnly: true, component: GroupsSection },
+  { id: 'members', label: 'Members', adminOnly: true, component: MembersSection },
+  { id: 'skills', label: 'Skills', adminOnly: true, component: SkillsSection },
+  { id: 'hours', label: 'Working hours', adminOnly: true, component: HoursSection },
+  { id: 'scripts', label: 'Scripts', adminOnly: true, component: ScriptsSection },
   { id: 'tags', label: 'Tags', adminOnly: true, component: TagsSection },
   { id: 'templates', label: 'Templates', adminOnly: false, component: TemplatesSection },
   { id: 'workspace', label: 'Workspace', adminOnly: true, component: WorkspaceSection },
