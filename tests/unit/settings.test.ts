@@ -6,7 +6,7 @@ import { fillTemplate, putEntry, readSettings, readTemplates, removeEntry, right
 describe('reading the settings document', () => {
   it('gives an empty document usable defaults', () => {
     const s = readSettings(new Y.Doc())
-    expect(s.workspace).toEqual({ restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false })
+    expect(s.workspace).toEqual({ restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false, defaultAssignment: 'manual' })
     expect(s.groups).toEqual([])
   })
 

@@ -3,11 +3,18 @@
  * is written at once; offline it waits on this device and merges on reconnect.
  */
 import { createEffect, createSignal, on, Show } from 'solid-js'
-import { DEFAULT_OPTIONS, setOption, type WorkspaceOptions } from '../../../../shared/settings.ts'
+import { ASSIGNMENT_MODES, DEFAULT_OPTIONS, setOption, type AssignmentMode, type WorkspaceOptions } from '../../../../shared/settings.ts'
 import { parseReassignAfter } from '../../../../shared/settingsValidation.ts'
 import type { SectionProps } from './sections.ts'
 import { SyncNote } from './SyncNote.tsx'
 import './settingsForms.css'
+
+const MODE_LABELS: Record<AssignmentMode, string> = {
+  manual: 'Manual: agents take the chat',
+  roundRobin: 'Automatic: round robin',
+  leastBusy: 'Automatic: least busy agent',
+  longestIdle: 'Automatic: longest idle agent',
+}
 
 /** What the delay starts at when an admin turns reassignment on: long enough for a short break. */
 const DEFAULT_REASSIGN_SECONDS = 300
@@ -48,6 +55,21 @@ export function WorkspaceSection(props: SectionProps) {
       </div>
 
       <fieldset class="settings-fields" disabled={disabled()}>
+        <label class="field">
+          Chats that no routing group takes
+          <select
+            data-testid="option-default-assignment"
+            value={options().defaultAssignment}
+            onChange={(e) => {
+              const v = e.currentTarget.value as AssignmentMode
+              if (ASSIGNMENT_MODES.includes(v)) set('defaultAssignment', v)
+            }}
+          >
+            {ASSIGNMENT_MODES.map((m) => (
+              <option value={m}>{MODE_LABELS[m]}</option>
+            ))}
+          </select>
+        </label>
         <label class="checkbox">
           <input
             type="checkbox"
