@@ -26,6 +26,8 @@ export interface WorkspaceOptions {
   reassignAfterSeconds: number | null
   /** Whether agents (not only admins) may add and edit reply templates. */
   agentsEditTemplates: boolean
+  /** How conversations of no routing group are handed out; manual: agents take them. */
+  defaultAssignment: AssignmentMode
 }
 
 export interface Team {
@@ -137,7 +139,7 @@ export interface Settings {
   tags: Tag[]
 }
 
-export const DEFAULT_OPTIONS: WorkspaceOptions = { restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false }
+export const DEFAULT_OPTIONS: WorkspaceOptions = { restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false, defaultAssignment: 'manual' }
 export const NO_RIGHTS: AccessRights = { omnichannel: false, unassignedQueue: false, management: false, settings: false }
 export const AGENT_RIGHTS: AccessRights = { omnichannel: true, unassignedQueue: true, management: false, settings: false }
 export const DEFAULT_SLOTS = 5
@@ -242,6 +244,7 @@ export function readOptions(doc: Y.Doc): WorkspaceOptions {
     restrictOffline: m.get('restrictOffline') === true,
     reassignAfterSeconds: typeof grace === 'number' && grace >= 0 ? grace : null,
     agentsEditTemplates: m.get('agentsEditTemplates') === true,
+    defaultAssignment: ASSIGNMENT_MODES.includes(m.get('defaultAssignment') as AssignmentMode) ? (m.get('defaultAssignment') as AssignmentMode) : 'manual',
   }
 }
 

@@ -74,7 +74,7 @@ export const byLeastBusy = (a: Pick<Candidate, 'openCount' | 'idleSince' | 'id'>
 export const byLongestIdle = (a: Pick<Candidate, 'idleSince' | 'id'>, b: Pick<Candidate, 'idleSince' | 'id'>) => a.idleSince - b.idleSince || compareIds(a.id, b.id)
 
 /** The mode a queue hands out by: its group's, or the workspace queue's. */
-export const modeOf = (group: RoutingGroup | null): AssignmentMode => (group ? group.assignment : WORKSPACE_QUEUE_MODE)
+export const modeOf = (group: RoutingGroup | null, workspaceMode: AssignmentMode = WORKSPACE_QUEUE_MODE): AssignmentMode => (group ? group.assignment : workspaceMode)
 
 /**
  * The agent to give a waiting conversation to, or null (manual mode, team closed, nobody with
@@ -88,9 +88,10 @@ export function pickAgent(
   state: PickState,
   now: number,
   hours: WorkingHours | null = null,
+  workspaceMode: AssignmentMode = WORKSPACE_QUEUE_MODE,
 ): { agentId: string | null; state: PickState } {
   const none = { agentId: null, state }
-  const mode = modeOf(group)
+  const mode = modeOf(group, workspaceMode)
   if (mode === 'manual') return none
   if (hours && !isOpen(hours, now)) return none
   let best: Candidate | null = null

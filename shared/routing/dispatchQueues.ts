@@ -99,7 +99,7 @@ export function leave(a: AgentRec): void {
 export function newQueue(index: RoutingIndex, agents: Iterable<AgentRec>, ref: QueueRef): QueueRec {
   const group = ref.groupId ? (index.groups.get(ref.groupId) ?? null) : null
   const teamId = group ? group.teamId : (ref.teamId ?? null)
-  const mode = modeOf(group)
+  const mode = modeOf(group, index.workspaceMode)
   const q: QueueRec = {
     key: queueKeyOfPlace(index, ref),
     group,

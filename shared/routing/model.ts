@@ -6,7 +6,10 @@ import type { AgentStatus, ConversationStatus, Role } from '../protocol.ts'
 import { DEFAULT_SLOTS, rightsOf, type AccessRights, type AssignmentMode, type Membership, type RoutingGroup, type Settings, type WorkingHours, type Script } from '../settings.ts'
 
 /** The part of the settings routing reads; a whole `Settings` will do. */
-export type RoutingSettings = Pick<Settings, 'groups' | 'members' | 'hours' | 'scripts'>
+export type RoutingSettings = Pick<Settings, 'groups' | 'members' | 'hours' | 'scripts'> & {
+  /** The workspace's options; without them the workspace-wide queue uses `WORKSPACE_QUEUE_MODE`. */
+  workspace?: Pick<Settings['workspace'], 'defaultAssignment'>
+}
 
 /** An agent as the server knows them right now. */
 export interface AgentState {
@@ -19,8 +22,9 @@ export interface AgentState {
 }
 
 /**
- * How the workspace-wide queue (conversations of no group) hands out conversations: it has no
- * settings of its own, and least busy is fair without a cursor and spreads a burst evenly.
+ * How the workspace-wide queue (conversations of no group) hands out conversations when the
+ * settings do not say (`workspace.defaultAssignment`, whose own default is manual): least busy is
+ * fair without a cursor and spreads a burst evenly.
  */
 export const WORKSPACE_QUEUE_MODE: AssignmentMode = 'leastBusy'
 
@@ -63,6 +67,8 @@ export interface RoutingIndex {
   members: ReadonlyMap<string, Membership>
   /** Active scripts, lowest `order` first, ties by id. */
   scripts: readonly Script[]
+  /** How the workspace-wide queue hands out conversations. */
+  workspaceMode: AssignmentMode
 }
 
 // Settings are plain data replaced whole on every change (readSettings builds a new object), so
@@ -78,6 +84,7 @@ export function indexSettings(settings: RoutingSettings): RoutingIndex {
       hours: new Map(settings.hours.map((h) => [h.teamId, h])),
       members: new Map(settings.members.map((m) => [m.agentId, m])),
       scripts: settings.scripts.filter((s) => s.active).sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      workspaceMode: settings.workspace?.defaultAssignment ?? WORKSPACE_QUEUE_MODE,
     }
     indexes.set(settings, index)
   }
