@@ -9,7 +9,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const out = (sub: string) => resolve(process.env.STATIC_DIR || here('dist'), sub)
 
 /** Paths the server answers itself: the service worker must never serve the app shell for them. */
-const SERVER_PATHS = [/^\/api\//, /^\/sync\//, /^\/widget/, /^\/demo/, /^\/healthz/, /^\/chat\//]
+const SERVER_PATHS = [/^\/api\//, /^\/sync\//, /^\/widget/, /^\/demo/, /^\/healthz/, /^\/chat\//, /^\/files\//]
 
 // Two outputs from one config: `vite build` builds the agent PWA into dist/app,
 // `vite build --mode widget` builds the visitor widget into dist/widget/widget.js.
@@ -59,6 +59,14 @@ export default defineConfig(({ mode }) => {
           navigateFallback: '/index.html',
           navigateFallbackDenylist: SERVER_PATHS,
           cleanupOutdatedCaches: true,
+          // Files in chats never change under their id: once seen, a thumbnail or a download stays readable offline.
+          runtimeCaching: [
+            {
+              urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/files/'),
+              handler: 'CacheFirst',
+              options: { cacheName: 'parley-files', expiration: { maxEntries: 300 }, cacheableResponse: { statuses: [200] } },
+            },
+          ],
           // The first worker takes the open page at once (so it works offline from the first visit and
           // a later update can reload it); updates still wait for the agent's consent (registerType 'prompt').
           clientsClaim: true,

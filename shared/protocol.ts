@@ -30,6 +30,25 @@ export const Limits = {
   documentBytes: 32 * 1024 * 1024,
   /** Largest HTTP JSON body, in bytes. */
   httpBody: 64 * 1024,
+  /** Largest file a visitor or an agent may send, in bytes (`413` past it). */
+  fileBytes: 10 * 1024 * 1024,
+  /** Files one message may carry. */
+  attachmentsPerMessage: 10,
+  /** Longest file name kept, in characters (longer names are shortened, keeping the extension). */
+  fileName: 200,
+  /** Images: shown inline as thumbnails. */
+  imageTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
+  /** Other files people may send; they are always downloaded, never shown inline. Anything else is `415`. */
+  documentTypes: [
+    'application/pdf',
+    'text/plain',
+    'text/csv',
+    'application/zip',
+    'application/msword',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.ms-excel',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ],
 } as const
 
 export const MessageKind = {
@@ -40,12 +59,22 @@ export const MessageKind = {
 } as const
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind]
 
+/**
+ * A file a message carries, as the server recorded it at upload. `url` is `/files/<id>/<name>` on
+ * the server (relative: the widget prefixes its server's address); the random `id` is the capability.
+ */
 export interface Attachment {
+  id: string
   name: string
+  /** One of `Limits.imageTypes` or `Limits.documentTypes`. */
   type: string
+  /** Bytes. */
   size: number
   url: string
 }
+
+/** The answer to `POST /api/files` and `POST /widget/files`. */
+export type UploadResponse = Attachment
 
 /** One message of a conversation, as it sits in the `messages` Y.Array and as the widget receives it. */
 export interface ChatMessage {
@@ -112,7 +141,10 @@ export interface WidgetHello {
 export interface WidgetSend {
   type: 'message'
   clientId: string
+  /** May be empty when the message carries files. */
   text: string
+  /** Ids of files this visitor uploaded to `/widget/files`. */
+  attachments?: string[]
 }
 export interface WidgetPage {
   type: 'page'
@@ -186,6 +218,8 @@ export const WidgetErrorCode = {
   tooMany: 'too_many',
   /** The business blocked this visitor: their messages are refused. */
   blocked: 'blocked',
+  /** A message named a file that is not this visitor's upload: refused for good. */
+  badFile: 'bad_file',
   internal: 'internal',
 } as const
 export type WidgetErrorCode = (typeof WidgetErrorCode)[keyof typeof WidgetErrorCode]

@@ -7,6 +7,8 @@ import { Limits, Role } from './protocol.ts'
 
 const clientId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'clientId must be an id')
 const shortText = (max: number) => z.string().max(max)
+/** A stored file's id: 128 random bits, base64url (see sync-server/files). */
+export const fileId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a file id')
 
 /** Any `local@domain`: intranet hosts such as `admin@localhost` are real addresses too. */
 const email = z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'enter an email address like name@example.com')
@@ -22,11 +24,15 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
     page: page.optional(),
     user: z.object({ name: shortText(200).optional(), email: shortText(320).optional() }).optional(),
   }),
-  z.object({
-    type: z.literal('message'),
-    clientId,
-    text: z.string().trim().min(1, 'message is empty').max(Limits.messageText, `message is longer than ${Limits.messageText} characters`),
-  }),
+  z
+    .object({
+      type: z.literal('message'),
+      clientId,
+      text: z.string().trim().max(Limits.messageText, `message is longer than ${Limits.messageText} characters`),
+      attachments: z.array(fileId).max(Limits.attachmentsPerMessage, `at most ${Limits.attachmentsPerMessage} files a message`).optional(),
+    })
+    // Text may be empty only when the message carries files.
+    .refine((m) => m.text.length > 0 || (m.attachments?.length ?? 0) > 0, { message: 'message is empty', path: ['text'] }),
   z.object({ type: z.literal('page'), url: shortText(2048), title: shortText(512) }),
   z.object({ type: z.literal('typing') }),
   z.object({ type: z.literal('read'), upTo: z.string().max(64) }),

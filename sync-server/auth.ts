@@ -53,6 +53,12 @@ export function signVisitorToken(secret: string, workspace: string, visitorId: s
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`
 }
 
+/** The workspace a visitor token claims to belong to (unverified: check it with `verifyVisitorToken`). */
+export function visitorTokenWorkspace(token: string): string | null {
+  const ws = token.split('.')[1]
+  return ws && /^[A-Za-z0-9_-]{1,64}$/.test(ws) ? ws : null
+}
+
 /** The visitor a token names, or null when the token is malformed, forged or for another workspace. */
 export function verifyVisitorToken(secret: string, workspace: string, token: string): string | null {
   const parts = token.split('.')

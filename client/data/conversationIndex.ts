@@ -3,6 +3,7 @@
  * a list needs (status, assignee, group, snooze, tags, request, waiting time) comes from here,
  * from the event log, never from documents.
  */
+import { attachmentSummary, sanitizeAttachments } from '../../shared/files.ts'
 import { ConversationStatus, EventType, MessageKind, type LogEvent } from '../../shared/protocol.ts'
 import type { ConversationRow } from './db.ts'
 
@@ -69,7 +70,8 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
         // The app's own lines ("Ana took the chat"): activity, but neither a preview nor unread.
         return next
       }
-      next.lastText = str(d.text) ?? ''
+      // A message of files alone is previewed by its files ("📎 photo.png").
+      next.lastText = str(d.text) || attachmentSummary(sanitizeAttachments(d.attachments))
       next.lastKind = kind && KINDS.has(kind) ? (kind as MessageKind) : null
       next.lastAuthorId = str(d.authorId)
       next.messageCount += 1

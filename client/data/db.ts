@@ -7,7 +7,7 @@ import { Dexie, type EntityTable, type IndexableTypeArrayReadonly, type Table } 
 import yDexie from 'y-dexie'
 import type * as Y from 'yjs'
 import type { CommandInput } from '../../shared/commands.ts'
-import type { ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
+import type { Attachment, ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
 import { postingKeysOf } from './searchText.ts'
 
 /** One synced Yjs document; y-dexie keeps the document's updates in a table of its own. */
@@ -82,6 +82,38 @@ export interface PendingMessage {
   at: number
 }
 
+/**
+ * A reply with files, held on this device until its files are uploaded (offline for as long as
+ * it takes); then it goes into the conversation's document like any reply (see uploads.ts).
+ */
+export interface HeldReply {
+  clientId: string
+  messageId: string
+  conversationId: string
+  text: string
+  at: number
+  authorId: string
+  authorName: string
+  /** `uploading` until every file is stored; `failed` when the server refused one (`error` says why). */
+  state: 'uploading' | 'failed'
+  error?: string
+}
+
+/** A file of a held reply, waiting to upload; `attachment` is the server's record once stored. */
+export interface UploadRow {
+  localId: string
+  /** The reply it belongs to (`HeldReply.clientId`). */
+  clientId: string
+  conversationId: string
+  /** Its place among the reply's files. */
+  order: number
+  name: string
+  type: string
+  size: number
+  blob: Blob
+  attachment?: Attachment
+}
+
 export interface KvRow {
   key: string
   value: unknown
@@ -95,6 +127,8 @@ export type ParleyDb = Dexie & {
   pending: EntityTable<PendingMessage, 'messageId'>
   kv: EntityTable<KvRow, 'key'>
   commands: EntityTable<CommandRow, 'key'>
+  heldReplies: EntityTable<HeldReply, 'clientId'>
+  uploads: EntityTable<UploadRow, 'localId'>
   /**
    * The full-text index: one entry per (token, event), keyed `[token, -seq]` (outbound keys, the
    * value is a bare 0), so that one token's entries read newest first with a plain `getAllKeys`.
@@ -144,6 +178,10 @@ export function createDb(workspace: string, agentId: string): ParleyDb {
         if (page.length < BACKFILL_PAGE) break
       }
     })
+  db.version(3).stores({
+    heldReplies: 'clientId, conversationId, at',
+    uploads: 'localId, clientId, conversationId',
+  })
   return db
 }
 

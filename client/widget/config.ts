@@ -5,6 +5,8 @@ export interface EmbedConfig {
   userEmail?: string
   /** `ws(s)://…/widget/ws` on the server that served the script. */
   socketUrl: string
+  /** `http(s)://…` of that server (with its path prefix, if any): files are uploaded and served there. */
+  serverUrl: string
   openAtStart: boolean
 }
 
@@ -21,9 +23,11 @@ export function findEmbedScript(): HTMLScriptElement | null {
 
 export function readEmbedConfig(script: HTMLScriptElement | null): EmbedConfig {
   const data = script?.dataset ?? {}
+  const socketUrl = socketUrlFor(script?.src || location.href, data.server)
   const config: EmbedConfig = {
     workspace: data.workspace || 'default',
-    socketUrl: socketUrlFor(script?.src || location.href, data.server),
+    socketUrl,
+    serverUrl: socketUrl.replace(/^ws/, 'http').replace(/\/widget\/ws$/, ''),
     openAtStart: data.open === 'true',
   }
   if (data.userName) config.userName = data.userName

@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   FromWidget,
   ToWidget,
   WidgetAck,
@@ -10,6 +11,7 @@ import type {
 } from '../../shared/protocol.ts'
 import { Limits, WidgetErrorCode } from '../../shared/protocol.ts'
 import { newId } from '../../shared/id.ts'
+import { fileProblem, normalizeFileType } from '../../shared/files.ts'
 import type { ConnectionStatus } from './connection.ts'
 import { Connection } from './connection.ts'
 import type { EmbedConfig } from './config.ts'
@@ -75,10 +77,11 @@ export class ChatSession {
     this.storage = new WidgetStorage(config.workspace)
     this.view = new WidgetView({
       onSend: (text) => this.send(text),
+      onFiles: (files) => void this.sendFiles(files),
       onInput: (text) => this.handleInput(text),
       onLauncher: () => this.setOpen(!this.isOpen, true),
       onClose: () => this.setOpen(false, true),
-    })
+    }, config.serverUrl)
     this.connection = new Connection({
       url: config.socketUrl,
       hello: () => this.hello(),
@@ -153,6 +156,70 @@ export class ChatSession {
     this.view.setError(null)
     this.lastTypingAt = 0
     this.connection.send(sendFrame(item))
+  }
+
+  /**
+   * Uploads files to `/widget/files`, then sends them as one message (which, like text, waits in
+   * the outbox if the socket drops). Files need the network: offline, the visitor is told so.
+   */
+  private async sendFiles(files: File[]): Promise<void> {
+    if (!files.length) return
+    const problem = files.length > Limits.attachmentsPerMessage ? `Please send at most ${Limits.attachmentsPerMessage} files at once.` : files.map(fileProblem).find(Boolean)
+    if (problem) return this.view.setError(problem)
+    const token = this.storage.loadToken()
+    if (!navigator.onLine || !this.connection.isReady || !token) return this.view.setError(OFFLINE_FILES)
+    this.view.setError(null)
+    // The server cleans the name (folders, control characters) and answers with what it kept.
+    const files_ = files.map((f) => ({ blob: f, name: f.name || 'file', type: normalizeFileType(f.type, f.name) }))
+    const shown: ShownMessage = {
+      id: '',
+      clientId: newId(),
+      kind: 'visitor',
+      authorName: '',
+      text: '',
+      at: Date.now(),
+      conversationId: '',
+      pending: true,
+      attachments: files_.map((f) => ({ id: '', name: f.name, type: f.type, size: f.blob.size, url: '' })),
+    }
+    this.remember(shown)
+    this.view.appendMessage(shown)
+    let attachments: Attachment[]
+    try {
+      attachments = await Promise.all(files_.map((f) => this.upload(token, f)))
+    } catch (err) {
+      shown.pending = false
+      shown.failed = true
+      this.view.updateMessage(shown)
+      return this.view.setError((err as Error).message)
+    }
+    shown.attachments = attachments
+    this.view.updateMessage(shown)
+    const item: OutboxItem = { clientId: shown.clientId, text: '', at: shown.at, attachments }
+    this.storage.appendOutbox(item)
+    this.connection.send(sendFrame(item))
+  }
+
+  private async upload(token: string, f: { blob: File; name: string; type: string }): Promise<Attachment> {
+    let res: Response
+    try {
+      res = await fetch(`${this.config.serverUrl}/widget/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': f.type, 'x-file-name': encodeURIComponent(f.name) },
+        body: f.blob,
+      })
+    } catch {
+      throw new Error(OFFLINE_FILES)
+    }
+    if (res.ok) return (await res.json()) as Attachment
+    // The server's limits may be stricter than this build's: say it in the same words as ours.
+    throw new Error(
+      res.status === 413
+        ? `"${f.name}" is too large to send.`
+        : res.status === 415
+          ? fileProblem({ name: f.name, type: 'application/x-unknown', size: 1 })!
+          : SEND_FAILED,
+    )
   }
 
   private hello(): WidgetHello {
@@ -249,7 +316,7 @@ export class ChatSession {
       return
     }
     this.view.setError(friendlyError(e))
-    if (e.code === WidgetErrorCode.blocked && e.clientId) {
+    if ((e.code === WidgetErrorCode.blocked || e.code === WidgetErrorCode.badFile) && e.clientId) {
       // Refused for good: keep it on screen, marked, but stop offering it to the server.
       this.storage.removeFromOutbox([e.clientId])
       const m = this.byClientId.get(e.clientId)
@@ -359,7 +426,9 @@ function currentPage(): { url: string; title: string } {
 }
 
 function sendFrame(item: OutboxItem): FromWidget {
-  return { type: 'message', clientId: item.clientId, text: item.text }
+  const frame: FromWidget = { type: 'message', clientId: item.clientId, text: item.text }
+  if (item.attachments && item.attachments.length) frame.attachments = item.attachments.map((a) => a.id)
+  return frame
 }
 
 function fromServer(m: WidgetHistoryMessage): ShownMessage {
@@ -376,6 +445,7 @@ function fromOutbox(item: OutboxItem): ShownMessage {
     at: item.at,
     conversationId: '',
     pending: true,
+    ...(item.attachments ? { attachments: item.attachments } : {}),
   }
 }
 
@@ -383,6 +453,9 @@ function toPublic(m: ShownMessage): WidgetHistoryMessage {
   const { pending: _pending, ...shown } = m
   return shown
 }
+
+const OFFLINE_FILES = "Files can't be sent while you are offline. Please try again when you are back online."
+const SEND_FAILED = 'Sorry, that file could not be sent. Please try again.'
 
 function tooLongText(length: number): string {
   return `Your message is too long (${groupDigits(length)} characters). Please keep it under ${groupDigits(Limits.messageText)}.`

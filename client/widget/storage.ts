@@ -1,4 +1,4 @@
-import type { WidgetHistoryMessage } from '../../shared/protocol.ts'
+import type { Attachment, WidgetHistoryMessage } from '../../shared/protocol.ts'
 import { isHistoryMessage } from './frames.ts'
 
 /** A message the visitor wrote that the server has not acknowledged yet. */
@@ -6,6 +6,8 @@ export interface OutboxItem {
   clientId: string
   text: string
   at: number
+  /** Files already uploaded (the frame names their ids). */
+  attachments?: Attachment[]
 }
 
 /**

@@ -14,7 +14,7 @@ export const WIDGET_CSS = `
 }
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
-button, textarea { font: inherit; color: inherit; }
+button, textarea, input { font: inherit; color: inherit; }
 :focus { outline: none; }
 :focus-visible { outline: 3px solid #f59f00; outline-offset: 2px; }
 
@@ -82,6 +82,10 @@ button, textarea { font: inherit; color: inherit; }
 .msg[data-kind="bot"] .bubble { background: #e7f5ff; }
 .msg[data-kind="system"] .bubble { background: transparent; color: #495057; font-size: 13px; text-align: center; padding: 2px 8px; }
 .bubble a { color: ${ACCENT}; text-decoration: underline; }
+.files { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
+.file { padding: 6px 10px; border-radius: 10px; background: #f1f3f5; color: ${ACCENT}; font-size: 14px; overflow-wrap: anywhere; }
+.file img { display: block; max-width: 200px; max-height: 200px; min-width: 48px; min-height: 48px; object-fit: cover; border-radius: 10px; background: #f1f3f5; }
+.file:has(img) { padding: 0; background: none; }
 .msg[data-state="pending"] .bubble { opacity: .65; }
 .msg[data-state="pending"]::after { content: "Sending\\2026"; font-size: 11px; color: #495057; margin: 2px 4px 0; }
 
@@ -102,6 +106,14 @@ button, textarea { font: inherit; color: inherit; }
   background: ${ACCENT}; color: #fff; display: flex; align-items: center; justify-content: center;
 }
 .send svg { width: 20px; height: 20px; }
+.attach {
+  position: relative; width: 40px; height: 40px; border-radius: 10px; cursor: pointer; flex: none;
+  color: #495057; display: flex; align-items: center; justify-content: center;
+}
+.attach:hover { background: #f1f3f5; }
+.attach svg { width: 22px; height: 22px; }
+.attach:focus-within { outline: 3px solid #f59f00; outline-offset: 2px; }
+.file-input { position: absolute; top: 0; left: 0; width: 100%; height: 100%; opacity: 0; cursor: pointer; }
 
 @media (max-width: 480px) {
   .panel {

@@ -1,4 +1,5 @@
-import type { MessageKind } from '../../shared/protocol.ts'
+import { FILE_ACCEPT, fileUrl, formatBytes, isImageType } from '../../shared/files.ts'
+import type { Attachment, MessageKind } from '../../shared/protocol.ts'
 import type { ConnectionStatus } from './connection.ts'
 import { WIDGET_CSS } from './styles.ts'
 
@@ -13,12 +14,15 @@ export interface ShownMessage {
   at: number
   conversationId: string
   pending: boolean
-  /** Refused for good (the visitor is blocked): shown, never sent. */
+  /** Refused for good (the visitor is blocked, an upload failed): shown, never sent. */
   failed?: boolean
+  /** Files; an empty `id` means still uploading. */
+  attachments?: Attachment[]
 }
 
 export interface ViewHandlers {
   onSend(text: string): void
+  onFiles(files: File[]): void
   onInput(text: string): void
   onLauncher(): void
   onClose(): void
@@ -48,6 +52,8 @@ const ICON_CHAT =
   '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>'
 const ICON_CLOSE =
   '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>'
+const ICON_CLIP =
+  '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M20 11.5l-7.8 7.8a5 5 0 0 1-7.1-7.1l8.2-8.2a3.3 3.3 0 0 1 4.7 4.7l-8.2 8.2a1.7 1.7 0 0 1-2.4-2.4l7.5-7.5"/></svg>'
 const ICON_SEND =
   '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z"/></svg>'
 
@@ -73,7 +79,11 @@ export class WidgetView {
   private readonly elements = new WeakMap<ShownMessage, HTMLElement>()
   private count = 0
 
-  constructor(private readonly handlers: ViewHandlers) {
+  /** `serverUrl`: where files are served (the server's address, with its path prefix). */
+  constructor(
+    private readonly handlers: ViewHandlers,
+    private readonly serverUrl = '',
+  ) {
     this.host = document.createElement('parley-widget')
     this.root = this.host.attachShadow({ mode: 'open' })
     const style = document.createElement('style')
@@ -92,6 +102,7 @@ export class WidgetView {
   <p class="queue" hidden><span data-testid="parley-queue"></span> <span class="wait" data-testid="parley-wait"></span></p>
   <p class="error" data-testid="parley-error" role="alert" hidden></p>
   <form class="composer">
+    <label class="attach" data-testid="parley-attach" title="Send a file"><input type="file" class="file-input" multiple accept="${FILE_ACCEPT}" aria-label="Send a file">${ICON_CLIP}</label>
     <textarea class="input" data-testid="parley-input" rows="1" aria-label="Message" placeholder="Type your message${ELLIPSIS}"></textarea>
     <button type="submit" class="send" data-testid="parley-send" aria-label="Send">${ICON_SEND}</button>
   </form>
@@ -134,6 +145,12 @@ export class WidgetView {
         e.preventDefault()
         handlers.onSend(this.input.value)
       }
+    })
+    const files = q<HTMLInputElement>('.file-input')
+    files.addEventListener('change', () => {
+      handlers.onFiles(Array.from(files.files || []))
+      // Picking the same file again must fire another change.
+      files.value = ''
     })
     this.input.addEventListener('input', () => {
       this.fitInput()
@@ -217,12 +234,14 @@ export class WidgetView {
     if (stick) this.scrollToBottom()
   }
 
-  /** Re-reads id and pending state of a message already shown (an ack arrived). */
+  /** Re-reads id, pending state and files of a message already shown (an ack arrived, an upload finished). */
   updateMessage(m: ShownMessage): void {
     const el = this.elements.get(m)
     if (!el) return
     el.setAttribute('data-id', m.id)
     el.setAttribute('data-state', stateOf(m))
+    const files = el.querySelector('.files')
+    if (files) files.replaceWith(this.buildFiles(m.attachments || []))
   }
 
   private build(m: ShownMessage): HTMLElement {
@@ -239,14 +258,48 @@ export class WidgetView {
       author.textContent = m.authorName || (m.kind === 'bot' ? 'Bot' : 'Agent')
       el.appendChild(author)
     }
-    const bubble = document.createElement('p')
-    bubble.className = 'bubble'
-    bubble.setAttribute('data-testid', 'parley-message-text')
-    appendLinkified(bubble, m.text)
-    if (Number.isFinite(m.at) && m.at > 0) bubble.title = new Date(m.at).toLocaleString()
-    el.appendChild(bubble)
+    const files = Array.isArray(m.attachments) && m.attachments.length ? m.attachments : null
+    if (m.text || !files) {
+      const bubble = document.createElement('p')
+      bubble.className = 'bubble'
+      bubble.setAttribute('data-testid', 'parley-message-text')
+      appendLinkified(bubble, m.text)
+      if (Number.isFinite(m.at) && m.at > 0) bubble.title = new Date(m.at).toLocaleString()
+      el.appendChild(bubble)
+    }
+    if (files) el.appendChild(this.buildFiles(files))
     this.elements.set(m, el)
     return el
+  }
+
+  /** Images as thumbnails that open full size; other files as download links with their size. */
+  private buildFiles(files: readonly Attachment[]): HTMLElement {
+    const box = document.createElement('div')
+    box.className = 'files'
+    for (const a of files) {
+      // The cached history lives in the host page's localStorage: check what is read back.
+      if (!a || typeof a.id !== 'string' || typeof a.name !== 'string') continue
+      const el = document.createElement(a.id ? 'a' : 'span')
+      el.className = 'file'
+      el.setAttribute('data-testid', 'parley-attachment')
+      el.setAttribute('data-name', a.name)
+      const href = a.id ? this.serverUrl + fileUrl(a.id, a.name) : ''
+      if (el instanceof HTMLAnchorElement) {
+        el.href = href
+        if (isImageType(a.type)) {
+          el.target = '_blank'
+          el.rel = 'noopener noreferrer'
+        } else el.download = a.name
+      }
+      if (href && isImageType(a.type)) {
+        const img = document.createElement('img')
+        img.src = href
+        img.alt = a.name
+        el.appendChild(img)
+      } else el.textContent = `${a.name} (${a.id ? formatBytes(a.size) : `sending${ELLIPSIS}`})`
+      box.appendChild(el)
+    }
+    return box
   }
 
   private nearBottom(): boolean {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { SERVER_OWNED_META } from '../../shared/commands.ts'
 import { isChatMessage, messagesOf, metaOf, notesOf, readMeta, type DocRef } from '../../shared/documents.ts'
+import { sanitizeAttachments } from '../../shared/files.ts'
 import type { Access } from '../../shared/permissions.ts'
 import { CloseCode, EventType, Limits, type ChatMessage, type LogEvent } from '../../shared/protocol.ts'
 import type { Commit, ConversationRecord, NewEvent, Store } from '../store/Store.ts'
@@ -381,6 +382,8 @@ export class Room {
     const now = this.deps.now()
     const byAgent = origin.agentId
     for (const m of c.messages) {
+      // The files as the message describes them (ids, names): for previews. What reaches a visitor is re-read from the server's records.
+      const attachments = sanitizeAttachments(m.attachments).map(({ id, name, type, size }) => ({ id, name, type, size }))
       events.push({
         type: EventType.message,
         at: now,
@@ -393,6 +396,7 @@ export class Room {
           authorId: m.kind === 'visitor' ? m.authorId : (byAgent ?? m.authorId),
           authorName: m.authorName,
           text: m.text,
+          ...(attachments.length ? { attachments } : {}),
           ...(m.internal ? { internal: true } : {}),
         },
       })

@@ -8,6 +8,7 @@ import {
   type CommandResult,
   type Commit,
   type ConversationRecord,
+  type FileRecord,
   type SessionRecord,
   type Store,
   type VisitorRecord,
@@ -40,6 +41,9 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'offline';`,
   `ALTER TABLE visitors ADD COLUMN page_url TEXT NOT NULL DEFAULT '';
    ALTER TABLE visitors ADD COLUMN page_title TEXT NOT NULL DEFAULT '';`,
+  `CREATE TABLE files (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+     size INTEGER NOT NULL, uploader_kind TEXT NOT NULL, uploader_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX files_by_sha256 ON files (sha256);`,
 ]
 
 export interface SqliteStoreOptions {
@@ -353,6 +357,42 @@ export class SqliteStore implements Store {
   async listAgents(workspace: string): Promise<AgentRecord[]> {
     const rows = this.db.prepare('SELECT * FROM agents WHERE workspace = ? ORDER BY name').all(workspace) as Row[]
     return rows.map((r) => this.agentFrom(r)!)
+  }
+
+  async createFile(f: FileRecord): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO files (id, workspace, sha256, name, type, size, uploader_kind, uploader_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(f.id, f.workspace, f.sha256, f.name, f.type, f.size, f.uploaderKind, f.uploaderId, f.createdAt)
+  }
+
+  private fileFrom(r: Row): FileRecord {
+    return {
+      id: r.id as string,
+      workspace: r.workspace as string,
+      sha256: r.sha256 as string,
+      name: r.name as string,
+      type: r.type as string,
+      size: r.size as number,
+      uploaderKind: r.uploader_kind as FileRecord['uploaderKind'],
+      uploaderId: r.uploader_id as string,
+      createdAt: r.created_at as number,
+    }
+  }
+
+  async getFile(id: string): Promise<FileRecord | null> {
+    const r = this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as Row | undefined
+    return r ? this.fileFrom(r) : null
+  }
+
+  async getFiles(workspace: string, ids: readonly string[]): Promise<FileRecord[]> {
+    if (!ids.length) return []
+    const unique = [...new Set(ids)]
+    const rows = this.db
+      .prepare(`SELECT * FROM files WHERE workspace = ? AND id IN (${unique.map(() => '?').join(', ')})`)
+      .all(workspace, ...unique) as Row[]
+    return rows.map((r) => this.fileFrom(r))
   }
 
   async close(): Promise<void> {

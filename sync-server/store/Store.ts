@@ -82,6 +82,24 @@ export interface WidgetAckRecord {
 }
 
 /**
+ * A file someone uploaded. The bytes live on disk, content-addressed by `sha256` (the same bytes
+ * uploaded twice are stored once); the random `id` names this upload and is its capability.
+ */
+export interface FileRecord {
+  id: string
+  workspace: string
+  sha256: string
+  /** Cleaned of folders and control characters (shared/files.ts `cleanFileName`). */
+  name: string
+  /** Normalized and on the allowlist (`Limits.imageTypes`, `Limits.documentTypes`). */
+  type: string
+  size: number
+  uploaderKind: 'agent' | 'visitor'
+  uploaderId: string
+  createdAt: number
+}
+
+/**
  * Everything one logical change writes. A commit is atomic: all of it is stored, or none.
  * Nothing is acknowledged to anyone before the promise resolves.
  */
@@ -142,6 +160,13 @@ export interface Store {
   conversationNumber(workspace: string, id: string): Promise<number | null>
   /** Conversations assigned to an agent that are not closed. */
   listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]>
+
+  /** Records an uploaded file; durable when the promise resolves. */
+  createFile(file: FileRecord): Promise<void>
+  /** A file by its id, whatever its workspace (the id is the capability of `GET /files/<id>`). */
+  getFile(id: string): Promise<FileRecord | null>
+  /** The files of a workspace among `ids`, in no particular order; unknown ids are left out. */
+  getFiles(workspace: string, ids: readonly string[]): Promise<FileRecord[]>
 
   close(): Promise<void>
 }

@@ -9,6 +9,7 @@ import {
   Limits,
   PROTOCOL_VERSION,
   WidgetErrorCode,
+  type Attachment,
   type ChatMessage,
   type LogEvent,
   type ToWidget,
@@ -18,6 +19,7 @@ import { describeIssues, fromWidgetSchema } from '../../shared/schemas.ts'
 import type { Accounts } from '../Accounts.ts'
 import { signVisitorToken, verifyVisitorToken } from '../auth.ts'
 import type { Conversations } from '../Conversations.ts'
+import type { FileService } from '../files/FileService.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from '../commands/patch.ts'
@@ -52,6 +54,8 @@ export interface WidgetGatewayDeps {
   now: () => number
   published: (workspace: string, events: LogEvent[]) => void
   presence: VisitorPresence
+  /** Resolves the files a message carries to the server's records of them. */
+  files: FileService
 }
 
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
@@ -123,7 +127,7 @@ export class WidgetGateway {
     }
     switch (frame.type) {
       case 'message':
-        return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text))
+        return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text, frame.attachments ?? []))
       case 'typing':
         return this.typing(conn.workspace, conn.visitorId)
       case 'read':
@@ -211,20 +215,21 @@ export class WidgetGateway {
   /** Every message of the visitor's recent conversations, oldest first. Notes live elsewhere and never appear. */
   private async history(workspace: string, visitorId: string): Promise<WidgetHistoryMessage[]> {
     const convs = (await this.deps.store.listConversationsOfVisitor(workspace, visitorId)).slice(-HISTORY_CONVERSATIONS)
-    const out: WidgetHistoryMessage[] = []
+    const found: [string, ChatMessage][] = []
     for (const c of convs) {
       const name = conversationDocName(c.id)
       const room = await this.deps.rooms.hold(workspace, name, { kind: 'conversation', conversationId: c.id })
       try {
-        for (const m of messagesOf(room.doc).toArray()) if (isChatMessage(m) && !m.internal) out.push(forVisitor(c.id, m))
+        for (const m of messagesOf(room.doc).toArray()) if (isChatMessage(m) && !m.internal) found.push([c.id, m])
       } finally {
         this.deps.rooms.release(room)
       }
     }
-    return out
+    const files = await this.deps.files.verified(workspace, found.map(([, m]) => m))
+    return found.map(([id, m]) => forVisitor(id, m, files(m)))
   }
 
-  private async message(conn: Conn, clientId: string, text: string): Promise<void> {
+  private async message(conn: Conn, clientId: string, text: string, fileIds: string[]): Promise<void> {
     const workspace = conn.workspace!
     const visitorId = conn.visitorId!
     const { store, rooms, conversations, now } = this.deps
@@ -239,6 +244,12 @@ export class WidgetGateway {
       this.send(conn.ws, { type: 'error', code: WidgetErrorCode.blocked, message: 'Sorry, you can no longer send messages in this chat.', clientId })
       return
     }
+    // Only files this visitor uploaded, described as the server recorded them.
+    const attachments = fileIds.length ? await this.deps.files.visitorAttachments(workspace, visitorId, fileIds) : []
+    if (!attachments) {
+      this.send(conn.ws, { type: 'error', code: WidgetErrorCode.badFile, message: 'That file could not be attached; please send it again.', clientId })
+      return
+    }
     const current = visitor.currentConversationId ? await conversations.get(workspace, visitor.currentConversationId) : null
     const creating = !current || current.status === 'closed'
     const conversationId = creating ? newId() : current.id
@@ -251,6 +262,7 @@ export class WidgetGateway {
       authorName: visitor.name || 'Visitor',
       text,
       at,
+      ...(attachments.length ? { attachments } : {}),
     }
     const extra: Omit<Commit, 'workspace'> = {
       widgetAcks: [{ visitorId, clientId, messageId: message.id, conversationId }],
@@ -347,14 +359,22 @@ export class WidgetGateway {
   }
 
   /** Pushes messages newly committed to a conversation to every socket of its visitor. */
-  async conversationMessages(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
+  conversationMessages(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
+    // In commit order, even when one batch waits for its files' records and the next does not.
+    return this.serialize(workspace, `push:${conversationId}`, () => this.push(workspace, conversationId, messages))
+  }
+
+  private async push(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
     const record = await this.deps.conversations.get(workspace, conversationId)
     if (!record) return
+    if (!this.sockets.get(`${workspace}/${record.visitorId}`)) return
+    const shown = messages.filter((m) => !m.internal)
+    const files = shown.some((m) => m.attachments?.length) ? await this.deps.files.verified(workspace, shown) : () => undefined
+    // Looked up again: the visitor may have left while the files were read.
     const set = this.sockets.get(`${workspace}/${record.visitorId}`)
     if (!set) return
-    for (const m of messages) {
-      if (m.internal) continue
-      const frame: ToWidget = { type: 'message', conversationId, message: forVisitor(conversationId, m) }
+    for (const m of shown) {
+      const frame: ToWidget = { type: 'message', conversationId, message: forVisitor(conversationId, m, files(m)) }
       for (const ws of set) this.send(ws, frame)
     }
   }
@@ -406,8 +426,11 @@ export class WidgetGateway {
   }
 }
 
-/** What the visitor sees of a message: the author's display name, not the agent's id. */
-function forVisitor(conversationId: string, m: ChatMessage): WidgetHistoryMessage {
+/**
+ * What the visitor sees of a message: the author's display name, not the agent's id; its files
+ * as the server recorded them (`attachments`), never as the message claims.
+ */
+function forVisitor(conversationId: string, m: ChatMessage, attachments: Attachment[] | undefined): WidgetHistoryMessage {
   return {
     id: m.id,
     clientId: m.clientId,
@@ -416,6 +439,6 @@ function forVisitor(conversationId: string, m: ChatMessage): WidgetHistoryMessag
     text: m.text,
     at: m.at,
     conversationId,
-    ...(m.attachments ? { attachments: m.attachments } : {}),
+    ...(attachments?.length ? { attachments } : {}),
   }
 }

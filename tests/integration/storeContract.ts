@@ -93,6 +93,23 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(await store.getSession('t')).toMatchObject({ revoked: true })
     })
 
+    it('records uploaded files and finds them by id, and by workspace for a message', async () => {
+      const file = { id: 'f1', workspace: 'w1', sha256: 'ab'.repeat(32), name: 'a.png', type: 'image/png', size: 3, uploaderKind: 'visitor' as const, uploaderId: 'v1', createdAt: 5 }
+      await store.createFile(file)
+      // The same bytes uploaded again: another record, the same blob.
+      await store.createFile({ ...file, id: 'f2', name: 'copy.png', uploaderKind: 'agent', uploaderId: 'a1' })
+      await store.createWorkspace({ id: 'w2', secret: 's', createdAt: 1 })
+      await store.createFile({ ...file, id: 'f3', workspace: 'w2' })
+      expect(await store.getFile('f1')).toEqual(file)
+      expect(await store.getFile('f3')).toMatchObject({ workspace: 'w2' })
+      expect(await store.getFile('nope')).toBeNull()
+      const found = await store.getFiles('w1', ['f2', 'f1', 'f3', 'nope', 'f1'])
+      expect(found.map((f) => f.id).sort()).toEqual(['f1', 'f2'])
+      expect(found.find((f) => f.id === 'f2')).toMatchObject({ uploaderKind: 'agent', uploaderId: 'a1', sha256: file.sha256 })
+      expect(await store.getFiles('w1', [])).toEqual([])
+      await expect(store.createFile(file)).rejects.toThrow()
+    })
+
     it('keeps everything across a reopen', async () => {
       await store.commit({ workspace: 'w1', events: [{ type: 'message', at: 1, data: {} }] })
       await store.close()

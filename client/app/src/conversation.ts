@@ -8,11 +8,13 @@ import { liveQuery } from 'dexie'
 import { createStore, reconcile } from 'solid-js/store'
 import type { Awareness } from 'y-protocols/awareness'
 import { conversationDocName, isChatMessage, messagesOf, metaOf, readMeta, type ConversationMeta } from '../../../shared/documents.ts'
+import { sanitizeAttachments } from '../../../shared/files.ts'
 import { MessageKind, type ChatMessage, type LogEvent } from '../../../shared/protocol.ts'
-import { markRead, type ConversationRow } from '../../data/db.ts'
+import { markRead, type ConversationRow, type HeldReply } from '../../data/db.ts'
 import type { DocumentError, DocumentHandle } from '../../data/docs.ts'
 import { sendReply } from '../../data/outbox.ts'
 import { createLiveQuery } from './liveQuery.ts'
+import { createHeldMessages, withHeld } from './thread/heldReplies.ts'
 import { useWorkspace } from './workspace.tsx'
 
 export type MessageState = 'pending' | 'sent'
@@ -44,6 +46,8 @@ export interface Conversation {
   isRead(message: ChatMessage): boolean
   /** Appends a reply (works offline); false when nothing was sent. */
   send(text: string): Promise<boolean>
+  /** The reply with files behind a message, while it is held on this device (uploading, or refused). */
+  held(messageId: string): HeldReply | undefined
 }
 
 /** Messages in array order, each once (two replicas could append the same id concurrently), copied out of Yjs. */
@@ -73,6 +77,7 @@ export function messageFromEvent(e: LogEvent): ChatMessage | null {
     authorName: typeof d.authorName === 'string' ? d.authorName : '',
     text: d.text,
     at: e.at,
+    ...(Array.isArray(d.attachments) ? { attachments: sanitizeAttachments(d.attachments) } : {}),
     ...(d.kind === MessageKind.system ? { internal: true } : {}),
   }
 }
@@ -153,13 +158,16 @@ export function createConversation(id: string): Conversation {
     })
     onCleanup(() => subscription.unsubscribe())
   })
-  const messages = createMemo(() => {
+  const known = createMemo(() => {
     if (state.messages.length >= fromLog.length) return state.messages
     // The log's copies, then replies written here that the log does not have yet.
     const logIds = new Set(fromLog.map((m) => m.id))
     const byId = new Map(state.messages.map((m) => [m.id, m]))
     return [...fromLog.map((m) => byId.get(m.id) ?? m), ...state.messages.filter((m) => !logIds.has(m.id))]
   })
+  const held = createHeldMessages(ws.db, id)
+  // Replies with files still on this device come last, until the document has them.
+  const messages = createMemo(() => withHeld(known(), held.messages()))
   const sentIds = createLiveQuery(async () => new Set((await ws.db.sentIds.where('conversationId').equals(id).primaryKeys()).map(String)))
 
   // Looking at a conversation reads it, including what arrives while it is open.
@@ -191,5 +199,6 @@ export function createConversation(id: string): Conversation {
       if (!h || disposed) return false
       return (await sendReply(ws.db, ws.session, id, h.doc, text)) !== null
     },
+    held: (messageId) => held.byMessageId().get(messageId),
   }
 }

@@ -15,6 +15,7 @@ import { createDrafts, type Drafts } from '../../data/drafts.ts'
 import { createEventFeed, type EventFeed } from '../../data/feed.ts'
 import { isSortId, isTabId, type SortId, type TabId } from '../../data/lists.ts'
 import { createOutboxKeeper } from '../../data/outbox.ts'
+import { createUploader } from '../../data/uploads.ts'
 import type { Session } from '../../data/session.ts'
 import { createLiveQuery } from './liveQuery.ts'
 
@@ -73,6 +74,8 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const db = createDb(session.agent.workspace, session.agent.id)
   const feed = createEventFeed(session, db, { onUnauthenticated })
   const outbox = createOutboxKeeper(session, db, { onUnauthenticated })
+  // Replies with files wait here until their files are uploaded (offline too), then join the outbox.
+  const uploads = createUploader(session, db, { onUnauthenticated })
   const commands = createCommandSender(session, db, { onUnauthenticated })
   const open = (name: string) => openDocument(session, db, name, { onUnauthenticated })
   // The agent's own document, opened once for the whole session.
@@ -90,6 +93,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     if (feed.state() === 'open') {
       commands.kick()
       agentStatus.kick()
+      uploads.kick()
       void refresh()
     }
   })
@@ -102,6 +106,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   onCleanup(() => {
     drafts.close()
     commands.close()
+    uploads.close()
     outbox.close()
     feed.close()
     closeAllDocuments(db)

@@ -2,7 +2,8 @@
  * The reply box: Enter sends, Shift+Enter is a new line; replies appear at once as pending and go
  * out when the document syncs. The draft lives in the agent's own document, so it survives reloads
  * and follows the agent between devices. Typing `:` and two letters (or the emoji button) opens
- * the emoji picker; arrows move, Enter or Tab inserts, Escape closes.
+ * the emoji picker; arrows move, Enter or Tab inserts, Escape closes. The paperclip, a paste or
+ * a drop adds files, checked at once; a reply with files waits on this device for their upload.
  */
 import { createMemo, createSignal, createUniqueId, onCleanup, onMount, Show } from 'solid-js'
 import { Limits } from '../../../../shared/protocol.ts'
@@ -10,6 +11,8 @@ import type { Conversation } from '../conversation.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { EMOJI, insertAt, matchEmoji, moveSelection, shortcodeAt, type Emoji, type ShortcodeQuery } from './emoji.ts'
 import { EmojiPicker, GRID_COLUMNS, optionId } from './EmojiPicker.tsx'
+import { AttachButton, StagedFileList } from './ComposerFiles.tsx'
+import { createStagedFiles } from './stagedFiles.ts'
 import { createTemplateMenu } from './templateMenu.ts'
 import { TemplatePicker } from './TemplatePicker.tsx'
 
@@ -30,7 +33,10 @@ export function Composer(props: { conversation: Conversation; conversationId: st
     ws.drafts.set(props.conversationId, text)
   }
   let composerEl!: HTMLTextAreaElement
-  const canSend = () => props.conversation.state.status !== 'failed' && draft().trim().length > 0 && props.conversation.error() !== 'forbidden'
+  // Files picked, pasted or dropped: they go with the next reply, which then waits for their upload.
+  const files = createStagedFiles({ db: ws.db, session: ws.session, conversationId: () => props.conversationId })
+  const canSend = () =>
+    props.conversation.state.status !== 'failed' && (draft().trim().length > 0 || files.list().length > 0) && props.conversation.error() !== 'forbidden'
 
   // ---- reply templates (`/shortcut`) ----
   const templates = createTemplateMenu({ conversation: props.conversation, conversationId: props.conversationId, input: () => composerEl, setDraft })
@@ -116,7 +122,7 @@ export function Composer(props: { conversation: Conversation; conversationId: st
     setPicker(null)
     templates.close()
     try {
-      if (!(await props.conversation.send(text))) setDraft(text)
+      if (!(await (files.list().length ? files.send(text) : props.conversation.send(text)))) setDraft(text)
     } catch (err) {
       console.error('[composer] send failed', err)
       setDraft(text)
@@ -147,6 +153,8 @@ export function Composer(props: { conversation: Conversation; conversationId: st
   return (
     <form
       class="composer"
+      onDragOver={files.onDragOver}
+      onDrop={files.onDrop}
       onSubmit={(e) => {
         e.preventDefault()
         void send()
@@ -186,6 +194,8 @@ export function Composer(props: { conversation: Conversation; conversationId: st
           />
         )}
       </Show>
+      <StagedFileList files={files} />
+      <AttachButton files={files} />
       <button
         type="button"
         class="button button-quiet composer-emoji"
@@ -224,6 +234,7 @@ export function Composer(props: { conversation: Conversation; conversationId: st
           if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key) || (vertical && !inlineOpen())) followCaret()
         }}
         onClick={followCaret}
+        onPaste={files.onPaste}
         onBlur={() => {
           templates.close()
           if (picker()?.mode === 'inline') setPicker(null)

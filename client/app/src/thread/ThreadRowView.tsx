@@ -8,6 +8,7 @@ import type { ChatMessage } from '../../../../shared/protocol.ts'
 import type { Conversation } from '../conversation.ts'
 import { clockTime } from '../format.ts'
 import { DeliveryMark } from './DeliveryMark.tsx'
+import { MessageAttachments } from './MessageAttachments.tsx'
 import { MessageText } from './MessageText.tsx'
 import { dayLabel, type DayRow, type ThreadRow } from './threadRows.ts'
 
@@ -50,6 +51,7 @@ function MessageBubble(props: { message: ChatMessage; conversation: Conversation
         <span class="message-author">{props.message.authorName}</span>
       </Show>
       <MessageText text={props.message.text} />
+      <MessageAttachments message={props.message} conversation={props.conversation} />
       <span class="message-meta">
         <time datetime={isoTime(props.message.at)}>{clockTime(props.message.at)}</time>
         <Show when={props.message.kind === 'agent'}>
