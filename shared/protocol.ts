@@ -160,15 +160,50 @@ export interface WidgetRead {
 }
 export interface WidgetForm {
   type: 'form'
+  /** `prechat`: the data-collection form before the first message (the default); `request`: the request form. */
+  kind?: 'prechat' | 'request'
   fields: Record<string, string>
 }
 export interface WidgetRating {
   type: 'rating'
   conversationId: string
+  /** CSAT is 1–5, NPS 0–10. */
+  kind?: 'csat' | 'nps'
   score: number
   comment?: string
 }
-export type FromWidget = WidgetHello | WidgetSend | WidgetPage | WidgetTyping | WidgetRead | WidgetForm | WidgetRating
+/** Custom fields for the agent's client card (`Parley.setAttributes`). */
+export interface WidgetAttributes {
+  type: 'attributes'
+  values: Record<string, string>
+}
+/** What the visitor did with a proactive invitation. */
+export interface WidgetInvite {
+  type: 'invite'
+  action: 'shown' | 'accepted' | 'refused'
+}
+/** The launch criterion was met in proactive-without-invite mode: agents are alerted of the visitor. */
+export interface WidgetEngage {
+  type: 'engage'
+}
+/** `Parley.track(name, payload)`: an event of the host page, for proactive rules. */
+export interface WidgetTrack {
+  type: 'track'
+  name: string
+  payload?: Record<string, string | number | boolean>
+}
+export type FromWidget =
+  | WidgetHello
+  | WidgetSend
+  | WidgetPage
+  | WidgetTyping
+  | WidgetRead
+  | WidgetForm
+  | WidgetRating
+  | WidgetAttributes
+  | WidgetInvite
+  | WidgetEngage
+  | WidgetTrack
 
 // ---- Widget socket: server → visitor ---------------------------------------------------------
 
@@ -179,6 +214,41 @@ export interface WidgetWelcome {
   visitorId: string
   /** Every message of the visitor's conversations, oldest first. */
   history: WidgetHistoryMessage[]
+  /** How the widget looks and behaves (settings › widget); absent from older servers. */
+  config?: import('./widgetConfig.ts').PublicWidgetConfig
+  /** Whether someone can answer now; when not, the visitor writes asynchronously or, with `requestForm`, fills the request form. */
+  availability?: { online: boolean; requestForm: boolean }
+  /** The visitor's conversation that is open now, if any, with whether the pre-chat form was answered. */
+  current?: { conversationId: string; status: ConversationStatus } | null
+  /** Whether this visitor already answered the pre-chat form. */
+  formDone?: boolean
+}
+/** An agent is typing in the visitor's conversation (or stopped). */
+export interface WidgetAgentTyping {
+  type: 'typing'
+  conversationId: string
+  typing: boolean
+  /** The agent's display name (or the department's). */
+  name: string
+}
+/** The agents have read the visitor's messages up to this one. */
+export interface WidgetAgentRead {
+  type: 'read'
+  conversationId: string
+  upTo: string
+}
+/** The conversation closed: ask for a rating as configured. */
+export interface WidgetSurvey {
+  type: 'survey'
+  conversationId: string
+  csat: boolean
+  nps: boolean
+  comment: boolean
+}
+/** A form, rating or attributes frame was stored. */
+export interface WidgetSaved {
+  type: 'saved'
+  what: 'form' | 'rating' | 'attributes'
 }
 export interface WidgetAck {
   type: 'ack'
@@ -193,8 +263,10 @@ export interface WidgetIncoming {
 }
 export interface WidgetQueue {
   type: 'queue'
+  /** 1 for the next to be served; 0 when the visitor no longer waits. */
   position: number
-  waitSeconds: number
+  /** Estimated wait; null when nobody who could answer is online. */
+  waitSeconds: number | null
 }
 export interface WidgetError {
   type: 'error'
@@ -203,7 +275,16 @@ export interface WidgetError {
   /** The message the error is about, when it is about one. */
   clientId?: string
 }
-export type ToWidget = WidgetWelcome | WidgetAck | WidgetIncoming | WidgetQueue | WidgetError
+export type ToWidget =
+  | WidgetWelcome
+  | WidgetAck
+  | WidgetIncoming
+  | WidgetQueue
+  | WidgetError
+  | WidgetAgentTyping
+  | WidgetAgentRead
+  | WidgetSurvey
+  | WidgetSaved
 
 /** What a visitor sees of a message: no internal identifiers of agents beyond their display name. */
 export type WidgetHistoryMessage = Omit<ChatMessage, 'authorId'> & { conversationId: string }
@@ -220,6 +301,8 @@ export const WidgetErrorCode = {
   blocked: 'blocked',
   /** A message named a file that is not this visitor's upload: refused for good. */
   badFile: 'bad_file',
+  /** The routing group holds its maximum of conversations: try again later. */
+  full: 'full',
   internal: 'internal',
 } as const
 export type WidgetErrorCode = (typeof WidgetErrorCode)[keyof typeof WidgetErrorCode]
@@ -265,6 +348,12 @@ export const EventType = {
   visitorUnblocked: 'visitor.unblocked',
   visitorOnline: 'visitor.online',
   visitorOffline: 'visitor.offline',
+  /** A new conversation was routed: `data` has groupId, teamId, outcome, scriptId. */
+  routed: 'conversation.routed',
+  /** A conversation started waiting in a queue (`data.queue`, `data.groupId`). */
+  queueJoined: 'queue.joined',
+  /** A conversation stopped waiting: `data.reason` (assigned, taken…), `data.waitedMs`. */
+  queueLeft: 'queue.left',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 

@@ -10,6 +10,7 @@ import { agentStatusSchema, commandBodySchemas, createAgentSchema, describeIssue
 import { maySeeConversation } from '../shared/permissions.ts'
 import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
 import { principalFrom, WorkspaceSettings } from './WorkspaceSettings.ts'
+import { DispatchService } from './dispatch/DispatchService.ts'
 import { setAgentStatus } from './AgentStatuses.ts'
 import { CommandService } from './commands/CommandService.ts'
 import { SnoozeClock } from './commands/SnoozeClock.ts'
@@ -88,6 +89,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         void widgets?.conversationMessages(ws, id, messages).catch((err) => log.error({ err }, 'push to widget failed'))
       },
       conversationChanged: (record) => {
+        dispatcher.conversationChanged(record)
         syncGateway?.revalidate(record)
         snoozes.track(record)
       },
@@ -98,12 +100,21 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const settings = new WorkspaceSettings(rooms, log.child({ sub: 'settings' }))
   syncGateway = new SyncGateway(rooms, accounts, conversations, settings, log.child({ sub: 'sync' }))
   settings.onChange((workspace, _s, accessChanged) => accessChanged && syncGateway?.revalidateWorkspace(workspace))
+  const dispatcher = new DispatchService({
+    store,
+    settings,
+    hub,
+    now,
+    log: log.child({ sub: 'dispatch' }),
+    queueChanged: (ws, id, place) => void widgets?.queueChanged(ws, id, place).catch((err) => log.error({ err }, 'queue frame failed')),
+  })
   presence = new VisitorPresence(rooms)
   // Files: metadata in the store, blobs content-addressed in DATA_DIR/files (DESIGN §3.3).
   const files = new FileService({ store, accounts, blobs: new BlobStore(join(resolve(opts.dataDir), 'files')), log: log.child({ sub: 'files' }), now })
-  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published, presence, files })
+  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published, presence, files, routing: dispatcher })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }))
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now)
+  dispatcher.bind(commands)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
 
   const staticRoot = resolve(opts.staticDir ?? 'dist')
@@ -359,6 +370,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     async listen() {
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
       await snoozes.start(store)
+      dispatcher.start(DEFAULT_WORKSPACE)
       await new Promise<void>((resolveListen, reject) => {
         http.once('error', reject)
         http.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
@@ -377,6 +389,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       closed = true
       clearInterval(pinger)
       snoozes.close()
+      dispatcher.close()
       widgets!.closeAll()
       settings.close()
       for (const wss of [wssLive, wssWidget]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')

@@ -247,7 +247,7 @@ export class ChatSession {
       case 'message':
         return this.handleIncoming(frame)
       case 'queue':
-        return this.view.setQueue(frame.position, frame.waitSeconds)
+        return this.view.setQueue(frame.position, frame.waitSeconds ?? undefined)
       case 'error':
         return this.handleError(frame)
     }

@@ -107,6 +107,64 @@ export class CommandService {
     }
   }
 
+  /**
+   * Gives a waiting conversation to an agent on the dispatcher's decision. Resolves false when it
+   * is no longer waiting for anyone (an agent took it meanwhile): the dispatcher then re-reads it.
+   */
+  async assign(workspace: string, conversationId: string, agent: { id: string; name: string }, queue: string): Promise<boolean> {
+    const room = await this.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    try {
+      const meta = readMeta(room.doc)
+      if (!meta || meta.status !== 'waiting' || meta.assigneeId) return false
+      const now = this.now()
+      await room.change(
+        (doc) => {
+          applyPatch(doc, { assigneeId: agent.id, status: 'open' })
+          appendSystemLine(doc, `Assigned to ${agent.name}`, now)
+        },
+        {
+          events: [
+            { type: EventType.queueLeft, at: now, conversationId, data: { queue, groupId: meta.groupId, reason: 'assigned', waitedMs: now - meta.createdAt } },
+            { type: EventType.assigned, at: now, conversationId, data: { assigneeId: agent.id, by: 'dispatcher', visitorName: meta.visitorName } },
+          ],
+        },
+      )
+      this.log.info({ workspace, conversationId, agent: agent.id, queue }, 'assigned by the dispatcher')
+      return true
+    } finally {
+      this.rooms.release(room)
+    }
+  }
+
+  /**
+   * Puts an open conversation back in its queue: its agent has been away or offline past the
+   * workspace's grace period. Resolves false when it is no longer theirs.
+   */
+  async requeue(workspace: string, conversationId: string, fromAgentId: string, why: string): Promise<boolean> {
+    const room = await this.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    try {
+      const meta = readMeta(room.doc)
+      if (!meta || meta.status !== 'open' || meta.assigneeId !== fromAgentId) return false
+      const now = this.now()
+      await room.change(
+        (doc) => {
+          applyPatch(doc, { assigneeId: null, status: 'waiting' })
+          appendSystemLine(doc, `${why}: the chat is back in the queue`, now)
+        },
+        {
+          events: [
+            { type: EventType.assigned, at: now, conversationId, data: { assigneeId: null, from: fromAgentId, by: 'dispatcher', visitorName: meta.visitorName } },
+            { type: EventType.queueJoined, at: now, conversationId, data: { groupId: meta.groupId, reason: 'reassigned' } },
+          ],
+        },
+      )
+      this.log.info({ workspace, conversationId, from: fromAgentId }, 'back in the queue')
+      return true
+    } finally {
+      this.rooms.release(room)
+    }
+  }
+
   /** Wakes a snoozed conversation whose time is up. */
   async wake(workspace: string, conversationId: string): Promise<void> {
     const record = await this.conversations.get(workspace, conversationId)

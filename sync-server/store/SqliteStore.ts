@@ -354,6 +354,11 @@ export class SqliteStore implements Store {
     return rows.map((r) => this.conversationFrom(r))
   }
 
+  async listActiveConversations(workspace: string): Promise<ConversationRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM conversations WHERE workspace = ? AND status != 'closed' ORDER BY created_at").all(workspace) as Row[]
+    return rows.map((r) => this.conversationFrom(r))
+  }
+
   async listAgents(workspace: string): Promise<AgentRecord[]> {
     const rows = this.db.prepare('SELECT * FROM agents WHERE workspace = ? ORDER BY name').all(workspace) as Row[]
     return rows.map((r) => this.agentFrom(r)!)

@@ -160,6 +160,8 @@ export interface Store {
   conversationNumber(workspace: string, id: string): Promise<number | null>
   /** Conversations assigned to an agent that are not closed. */
   listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]>
+  /** Every conversation of a workspace that is not closed, oldest first (the dispatcher's starting state). */
+  listActiveConversations(workspace: string): Promise<ConversationRecord[]>
 
   /** Records an uploaded file; durable when the promise resolves. */
   createFile(file: FileRecord): Promise<void>

@@ -20,6 +20,7 @@ import type { Accounts } from '../Accounts.ts'
 import { signVisitorToken, verifyVisitorToken } from '../auth.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { FileService } from '../files/FileService.ts'
+import type { RouteDecision, RouteRequest } from '../../shared/routing/route.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from '../commands/patch.ts'
@@ -56,6 +57,11 @@ export interface WidgetGatewayDeps {
   presence: VisitorPresence
   /** Resolves the files a message carries to the server's records of them. */
   files: FileService
+  /** Decides where a new conversation goes and where a waiting one stands (the dispatcher). */
+  routing: {
+    route(workspace: string, conversationId: string, req: RouteRequest): Promise<RouteDecision>
+    placeOf(workspace: string, conversationId: string): Promise<{ position: number; waitSeconds: number | null } | null>
+  }
 }
 
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
@@ -210,6 +216,9 @@ export class WidgetGateway {
       visitorId: visitor.id,
       history: await this.history(ws.id, visitor.id),
     })
+    // A visitor back while still waiting learns their place at once.
+    const place = visitor.currentConversationId ? await this.deps.routing.placeOf(ws.id, visitor.currentConversationId) : null
+    if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
   }
 
   /** Every message of the visitor's recent conversations, oldest first. Notes live elsewhere and never appear. */
@@ -253,6 +262,12 @@ export class WidgetGateway {
     const current = visitor.currentConversationId ? await conversations.get(workspace, visitor.currentConversationId) : null
     const creating = !current || current.status === 'closed'
     const conversationId = creating ? newId() : current.id
+    // A new conversation is routed first: a group at its maximum refuses it, with the group's words.
+    const route = creating ? await this.deps.routing.route(workspace, conversationId, { pageUrl: visitor.pageUrl ?? null, channel: 'widget' }) : null
+    if (route?.outcome === 'full') {
+      this.send(conn.ws, { type: 'error', code: WidgetErrorCode.full, message: route.message || 'All our agents are busy; please try again later.', clientId })
+      return
+    }
     const at = now()
     const message: ChatMessage = {
       id: newId(),
@@ -274,8 +289,15 @@ export class WidgetGateway {
           type: EventType.conversationCreated,
           at,
           conversationId,
-          data: { visitorId, visitorName: message.authorName, visitorEmail: visitor.email || undefined, channel: 'widget', status: 'waiting' },
+          data: { visitorId, visitorName: message.authorName, visitorEmail: visitor.email || undefined, channel: 'widget', status: 'waiting', groupId: route?.groupId ?? null },
         },
+        {
+          type: EventType.routed,
+          at,
+          conversationId,
+          data: { groupId: route?.groupId ?? null, teamId: route?.teamId ?? null, scriptId: route?.scriptId ?? null, outcome: route?.outcome ?? 'queued', requestForm: route?.requestForm ?? false },
+        },
+        { type: EventType.queueJoined, at, conversationId, data: { groupId: route?.groupId ?? null, reason: 'new' } },
       ]
     }
     const room = await rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
@@ -295,7 +317,7 @@ export class WidgetGateway {
           meta.set('channel', 'widget')
           meta.set('visitorId', visitorId)
           meta.set('visitorName', message.authorName)
-          meta.set('groupId', null)
+          meta.set('groupId', route?.groupId ?? null)
           meta.set('assigneeId', null)
           meta.set('createdAt', at)
         }
@@ -305,6 +327,9 @@ export class WidgetGateway {
       rooms.release(room)
     }
     this.send(conn.ws, { type: 'ack', clientId, id: message.id, conversationId })
+    // The dispatcher may have placed it before the conversation existed to address: say it now.
+    const place = route ? await this.deps.routing.placeOf(workspace, conversationId) : null
+    if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
     const key = `${workspace}/${visitorId}`
     clearTimeout(this.typingTimers.get(key))
     this.current.set(key, conversationId)
@@ -413,6 +438,14 @@ export class WidgetGateway {
 
   private error(conn: Conn, code: WidgetErrorCode, message: string): void {
     this.send(conn.ws, { type: 'error', code, message })
+  }
+
+  /** Tells a waiting visitor their place in line; position 0 when they no longer wait. */
+  async queueChanged(workspace: string, conversationId: string, place: { position: number; waitSeconds: number | null } | null): Promise<void> {
+    const conv = await this.deps.conversations.get(workspace, conversationId)
+    if (!conv) return
+    const key = `${workspace}/${conv.visitorId}`
+    for (const ws of this.sockets.get(key) ?? []) this.send(ws, { type: 'queue', position: place?.position ?? 0, waitSeconds: place?.waitSeconds ?? null })
   }
 
   private send(ws: WebSocket, frame: ToWidget): void {

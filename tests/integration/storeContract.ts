@@ -81,6 +81,13 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(await store.getConversation('w1', 'c1')).toMatchObject({ status: 'open', assigneeId: 'a1', createdAt: 1 })
     })
 
+    it('lists the conversations of a workspace that are not closed, oldest first', async () => {
+      const rec = (id: string, status: string, createdAt: number, workspace = 'w1') => ({ id, workspace, visitorId: 'v1', status, groupId: null, assigneeId: null, createdAt, snoozedUntil: null })
+      await store.commit({ workspace: 'w1', conversations: [rec('c2', 'open', 2), rec('c1', 'waiting', 1), rec('c3', 'closed', 3), rec('c4', 'snoozed', 4)] })
+      await store.commit({ workspace: 'w2', conversations: [rec('c9', 'waiting', 0, 'w2')] })
+      expect((await store.listActiveConversations('w1')).map((c) => c.id)).toEqual(['c1', 'c2', 'c4'])
+    })
+
     it('keeps agents unique by email and sessions revocable', async () => {
       const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1, status: 'offline' as const }
       await store.createAgent(agent)

@@ -16,6 +16,7 @@ export class Visitor {
   constructor(
     private wsUrl: string,
     private user: { name?: string; email?: string } = {},
+    private page: { url: string; title: string } = { url: 'http://shop.test/', title: 'Shop' },
   ) {}
 
   /** Connects and says hello; resolves with the welcome. */
@@ -31,7 +32,7 @@ export class Visitor {
       this.ws.once('error', reject)
     })
     const welcome = this.next((f) => f.type === 'welcome' || f.type === 'error')
-    this.ws.send(JSON.stringify({ type: 'hello', workspace: 'default', visitorToken: token, page: { url: 'http://shop.test/', title: 'Shop' }, user: this.user }))
+    this.ws.send(JSON.stringify({ type: 'hello', workspace: 'default', visitorToken: token, page: this.page, user: this.user }))
     const w = await welcome
     if (w.type !== 'welcome') throw new Error(`hello refused: ${JSON.stringify(w)}`)
     this.token = w.visitorToken

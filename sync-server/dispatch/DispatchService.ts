@@ -1,0 +1,262 @@
+import type { Logger } from 'pino'
+import { EventType, type LogEvent } from '../../shared/protocol.ts'
+import {
+  arrive,
+  createDispatcher,
+  dispatch,
+  positions,
+  recordHandling,
+  setSettings,
+  track,
+  updateAgent,
+  type Dispatcher,
+  type TrackedConversation,
+} from '../../shared/routing/dispatcher.ts'
+import type { RouteDecision, RouteRequest } from '../../shared/routing/route.ts'
+import type { CommandService } from '../commands/CommandService.ts'
+import type { EventHub } from '../events/EventHub.ts'
+import type { AgentRecord, ConversationRecord, Store } from '../store/Store.ts'
+import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
+
+/**
+ * How often waiting queues are looked at again without any change: a team's hours open, and the
+ * wait estimates shown to visitors age. A minute is finer than any working-hours boundary.
+ */
+const TICK_MS = 30_000
+
+export interface DispatchDeps {
+  store: Store
+  settings: WorkspaceSettings
+  hub: EventHub
+  now: () => number
+  log: Logger
+  /** Tells a waiting visitor their place in line (null when they no longer wait). */
+  queueChanged: (workspace: string, conversationId: string, place: { position: number; waitSeconds: number | null } | null) => void
+}
+
+interface Workspace {
+  id: string
+  d: Dispatcher
+  names: Map<string, string>
+  /** When each open conversation was given to its agent, for handling times. */
+  openedAt: Map<string, number>
+  /** What each waiting visitor was last told, to send only changes. */
+  told: Map<string, string>
+  /** Agents' reassignment timers (away or offline past the grace period). */
+  graces: Map<string, NodeJS.Timeout>
+  scheduled: boolean
+  running: Promise<void>
+  stop: () => void
+}
+
+const tracked = (r: ConversationRecord): TrackedConversation => ({
+  id: r.id,
+  status: r.status as TrackedConversation['status'],
+  groupId: r.groupId,
+  assigneeId: r.assigneeId,
+  since: r.createdAt,
+})
+
+/**
+ * Runs the pure dispatcher (shared/routing) for each workspace: feeds it the facts (settings,
+ * agents' statuses, conversation records), applies its assignments as server commands that
+ * record events, and tells waiting visitors their position and estimated wait.
+ */
+export class DispatchService {
+  private workspaces = new Map<string, Promise<Workspace>>()
+  private ticker: NodeJS.Timeout | null = null
+  private closed = false
+  private commands: CommandService | null = null
+
+  constructor(private deps: DispatchDeps) {}
+
+  /** The command service that applies assignments (built after the dispatcher, which routes for the widget). */
+  bind(commands: CommandService): void {
+    this.commands = commands
+  }
+
+  /** Starts the periodic look at waiting queues and loads a workspace now (others load on first use). */
+  start(workspace: string): void {
+    void this.load(workspace).catch((err) => this.deps.log.error({ err, workspace }, 'dispatcher could not load'))
+    this.ticker = setInterval(() => {
+      for (const p of this.workspaces.values()) void p.then((w) => this.schedule(w)).catch(() => {})
+    }, TICK_MS)
+    this.ticker.unref()
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.ticker) clearInterval(this.ticker)
+    for (const p of this.workspaces.values()) void p.then((w) => w.stop()).catch(() => {})
+    this.workspaces.clear()
+  }
+
+  /** Routes a new conversation before it is created; it then waits in its queue (unless refused). */
+  async route(workspace: string, conversationId: string, req: RouteRequest): Promise<RouteDecision> {
+    const w = await this.load(workspace)
+    const decision = arrive(w.d, { ...req, id: conversationId }, this.deps.now())
+    this.schedule(w)
+    return decision
+  }
+
+  /** Where a waiting conversation stands now; null when it is not waiting (or not known yet). */
+  async placeOf(workspace: string, conversationId: string): Promise<{ position: number; waitSeconds: number | null } | null> {
+    const w = await this.load(workspace)
+    const p = positions(w.d).find((x) => x.id === conversationId)
+    return p ? { position: p.position, waitSeconds: p.waitSeconds } : null
+  }
+
+  /** A conversation's record changed (created, taken, transferred, snoozed, closed…). */
+  conversationChanged(record: ConversationRecord): void {
+    if (this.closed) return
+    void this.load(record.workspace)
+      .then((w) => {
+        const prev = w.d.convs.get(record.id)
+        if (record.status === 'open' && record.assigneeId && !w.openedAt.has(record.id)) w.openedAt.set(record.id, this.deps.now())
+        if (record.status === 'closed' && prev) {
+          const opened = w.openedAt.get(record.id)
+          if (opened !== undefined) recordHandling(w.d, { groupId: record.groupId }, this.deps.now() - opened)
+          w.openedAt.delete(record.id)
+        }
+        track(w.d, tracked(record))
+        this.schedule(w)
+      })
+      .catch((err) => this.deps.log.error({ err }, 'dispatcher could not take a conversation change'))
+  }
+
+  /** An agent was created or changed status. */
+  agentChanged(agent: AgentRecord): void {
+    if (this.closed) return
+    void this.load(agent.workspace).then((w) => this.takeAgent(w, agent)).catch((err) => this.deps.log.error({ err }, 'dispatcher could not take an agent change'))
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private load(workspace: string): Promise<Workspace> {
+    let p = this.workspaces.get(workspace)
+    if (!p) {
+      p = this.build(workspace)
+      p.catch(() => this.workspaces.delete(workspace))
+      this.workspaces.set(workspace, p)
+    }
+    return p
+  }
+
+  private async build(workspace: string): Promise<Workspace> {
+    const { store, settings, hub } = this.deps
+    const current = await settings.get(workspace)
+    const agents = await store.listAgents(workspace)
+    const convs = await store.listActiveConversations(workspace)
+    const d = createDispatcher({
+      settings: current,
+      agents: agents.map((a) => ({ id: a.id, role: a.role, status: a.status, idleSince: 0 })),
+      conversations: convs.map(tracked),
+    })
+    const w: Workspace = {
+      id: workspace,
+      d,
+      names: new Map(agents.map((a) => [a.id, a.name])),
+      openedAt: new Map(),
+      told: new Map(),
+      graces: new Map(),
+      scheduled: false,
+      running: Promise.resolve(),
+      stop: () => {},
+    }
+    const offSettings = settings.onChange((ws, next) => {
+      if (ws !== workspace) return
+      setSettings(w.d, next)
+      this.schedule(w)
+    })
+    const offEvents = hub.subscribe(workspace, (events) => this.onEvents(w, events))
+    w.stop = () => {
+      offSettings()
+      offEvents()
+      for (const t of w.graces.values()) clearTimeout(t)
+    }
+    this.schedule(w)
+    return w
+  }
+
+  private onEvents(w: Workspace, events: LogEvent[]): void {
+    for (const e of events) {
+      if (e.type !== EventType.agentStatus || typeof e.data.agentId !== 'string') continue
+      void this.deps.store
+        .getAgent(w.id, e.data.agentId)
+        .then((a) => a && this.takeAgent(w, a))
+        .catch((err) => this.deps.log.error({ err }, 'dispatcher could not read an agent'))
+    }
+  }
+
+  private takeAgent(w: Workspace, agent: AgentRecord): void {
+    w.names.set(agent.id, agent.name)
+    updateAgent(w.d, { id: agent.id, role: agent.role, status: agent.status, idleSince: 0 })
+    this.graceFor(w, agent)
+    this.schedule(w)
+  }
+
+  /** Gives an away or offline agent's chats back to their queues once the workspace's grace period is over. */
+  private graceFor(w: Workspace, agent: AgentRecord): void {
+    clearTimeout(w.graces.get(agent.id))
+    w.graces.delete(agent.id)
+    const grace = this.deps.settings.peek(w.id)?.workspace.reassignAfterSeconds
+    if (agent.status === 'online' || grace === null || grace === undefined) return
+    const timer = setTimeout(() => {
+      w.graces.delete(agent.id)
+      void this.requeueHeld(w, agent.id).catch((err) => this.deps.log.error({ err }, 'could not reassign'))
+    }, grace * 1000)
+    timer.unref()
+    w.graces.set(agent.id, timer)
+  }
+
+  private async requeueHeld(w: Workspace, agentId: string): Promise<void> {
+    const agent = await this.deps.store.getAgent(w.id, agentId)
+    if (!agent || agent.status === 'online' || this.closed) return
+    for (const c of await this.deps.store.listHeldConversations(w.id, agentId)) {
+      if (c.status === 'open') await this.commands?.requeue(w.id, c.id, agentId, `${agent.name} went ${agent.status}`)
+    }
+  }
+
+  /** Runs the dispatcher once after the current burst of changes (coalesced). */
+  private schedule(w: Workspace): void {
+    if (w.scheduled || this.closed) return
+    w.scheduled = true
+    setImmediate(() => {
+      w.scheduled = false
+      w.running = w.running.then(() => this.run(w)).catch((err) => this.deps.log.error({ err, workspace: w.id }, 'dispatch failed'))
+    })
+  }
+
+  private async run(w: Workspace): Promise<void> {
+    if (this.closed) return
+    if (!this.commands) return
+    const made = dispatch(w.d, this.deps.now())
+    for (const a of made) {
+      const ok = await this.commands.assign(w.id, a.conversationId, { id: a.agentId, name: w.names.get(a.agentId) ?? 'an agent' }, a.queue)
+      if (ok) {
+        w.openedAt.set(a.conversationId, this.deps.now())
+        continue
+      }
+      // Someone took it first, or it closed: take the conversation as it really is.
+      const record = await this.deps.store.getConversation(w.id, a.conversationId)
+      if (record) track(w.d, tracked(record))
+    }
+    this.tell(w)
+  }
+
+  /** Sends each waiting visitor their position and wait when it changed, and a last word to those no longer waiting. */
+  private tell(w: Workspace): void {
+    const now = new Map(positions(w.d).map((p) => [p.id, p]))
+    for (const [id, p] of now) {
+      const said = `${p.position}/${p.waitSeconds}`
+      if (w.told.get(id) === said) continue
+      w.told.set(id, said)
+      this.deps.queueChanged(w.id, id, { position: p.position, waitSeconds: p.waitSeconds })
+    }
+    for (const id of [...w.told.keys()]) {
+      if (now.has(id)) continue
+      w.told.delete(id)
+      this.deps.queueChanged(w.id, id, null)
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { putEntry, type RoutingGroup } from '../../shared/settings.ts'
+import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
+import { ADMIN } from '../support/server.ts'
+import { expect, openWidget, signIn, test, visitorSays } from './fixtures.ts'
+
+const support: RoutingGroup = {
+  id: 'support',
+  name: 'Support',
+  teamId: null,
+  maxConversations: null,
+  fullMessage: 'Support is full',
+  assignment: 'leastBusy',
+  onlyWhenOnline: false,
+  skills: [],
+  access: { omnichannel: true, unassignedQueue: true, management: false, settings: false },
+}
+
+test('the dispatcher gives a chat from the demo page to the online agent, queues the next with its place, and serves it when a slot frees', async ({ browser, parley }) => {
+  const admin = await login(parley.url, ADMIN)
+  const created = await createAgent(parley.url, admin.token, { email: 'ana@x.io', name: 'Ana', password: 'password-ana' })
+  const settings = await openDoc(parley.wsUrl, 'settings', admin.token)
+  settings.doc.transact(() => {
+    putEntry(settings.doc, 'groups', support)
+    putEntry(settings.doc, 'members', { agentId: created.body.id!, groups: ['support'], skills: [], slots: 1 })
+    putEntry(settings.doc, 'scripts', { id: 'demo', name: 'Demo shop', url: '/demo', match: 'partial', teamId: null, groupId: 'support', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
+  })
+  const check = await openDoc(parley.wsUrl, 'settings', admin.token)
+  await whenDoc(check.doc, () => check.doc.getMap('scripts').has('demo'))
+  check.close()
+  settings.close()
+
+  const agentCtx = await browser.newContext()
+  const agent = await agentCtx.newPage()
+  await signIn(agent, parley.url, { email: 'ana@x.io', password: 'password-ana' })
+  await agent.getByTestId('status-select').selectOption('online')
+  await expect(agent.getByTestId('status-select')).toHaveAttribute('data-status', 'online')
+
+  // The first visitor's chat is Ana's at once: it shows in her Mine list.
+  const v1Ctx = await browser.newContext()
+  const v1 = await v1Ctx.newPage()
+  await openWidget(v1, parley.url)
+  await visitorSays(v1, 'Do you ship to Norway?')
+  await agent.getByTestId('tab').and(agent.locator('[data-tab="mine"]')).click()
+  const row = agent.getByTestId('conversation-row').first()
+  await expect(row).toHaveAttribute('data-assignee', created.body.id!)
+  await row.click()
+  await expect(agent.getByTestId('message').filter({ hasText: 'Assigned to Ana' })).toBeVisible()
+
+  // Ana has one slot: the second visitor waits and sees their place in line.
+  const v2Ctx = await browser.newContext()
+  const v2 = await v2Ctx.newPage()
+  await openWidget(v2, parley.url)
+  await visitorSays(v2, 'Hello?')
+  await expect(v2.getByTestId('parley-queue')).toHaveText('You are number 1 in the queue')
+
+  // Ana drops off the network for a moment: nothing is lost; closing the first chat when she is
+  // back frees her slot, and the waiting visitor is served.
+  await agentCtx.setOffline(true)
+  await expect(agent.getByTestId('connection')).toHaveText('Offline')
+  await agentCtx.setOffline(false)
+  await expect(agent.getByTestId('connection')).toHaveText('Online')
+  await agent.getByTestId('action-close').click()
+  await agent.getByTestId('close-confirm').click()
+  await expect(v2.getByTestId('parley-queue')).toBeHidden()
+  await expect(agent.getByTestId('conversation-row').filter({ hasText: 'Hello?' })).toHaveAttribute('data-assignee', created.body.id!)
+
+  for (const c of [agentCtx, v1Ctx, v2Ctx]) await c.close()
+})

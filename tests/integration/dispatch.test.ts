@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { readMeta } from '../../shared/documents.ts'
+import type { EventsResponse, LogEvent, ToWidget } from '../../shared/protocol.ts'
+import { putEntry, setOption, type RoutingGroup } from '../../shared/settings.ts'
+import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { startServer, type TestServer } from '../support/server.ts'
+
+let t: TestServer
+const visitors: Visitor[] = []
+afterEach(async () => {
+  for (const v of visitors.splice(0)) await v.close()
+  await t.destroy()
+})
+
+const sales = (over: Partial<RoutingGroup> = {}): RoutingGroup => ({
+  id: 'sales',
+  name: 'Sales',
+  teamId: null,
+  maxConversations: null,
+  fullMessage: 'Sales is busy, try again in a few minutes',
+  assignment: 'roundRobin',
+  onlyWhenOnline: false,
+  skills: [],
+  access: { omnichannel: true, unassignedQueue: true, management: false, settings: false },
+  ...over,
+})
+
+async function setStatus(token: string, status: string) {
+  const res = await fetch(`${t.url}/api/me/status`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ status }),
+  })
+  expect(res.status).toBe(200)
+}
+
+async function events(token: string): Promise<LogEvent[]> {
+  const res = await fetch(`${t.url}/api/events?after=0`, { headers: { authorization: `Bearer ${token}` } })
+  return ((await res.json()) as EventsResponse).events
+}
+
+/** A workspace with a Sales group (two agents, one slot each) that the /pricing page routes to. */
+async function setup(group: Partial<RoutingGroup> = {}, options: { grace?: number } = {}) {
+  t = await startServer()
+  const admin = await login(t.url)
+  const ids: string[] = []
+  for (const n of ['ana', 'bo']) {
+    const r = await createAgent(t.url, admin.token, { email: `${n}@x.io`, name: n, password: `password-${n}` })
+    ids.push(r.body.id!)
+  }
+  const settings = await openDoc(t.wsUrl, 'settings', admin.token)
+  settings.doc.transact(() => {
+    putEntry(settings.doc, 'groups', sales(group))
+    for (const agentId of ids) putEntry(settings.doc, 'members', { agentId, groups: ['sales'], skills: [], slots: 1 })
+    putEntry(settings.doc, 'scripts', { id: 's1', name: 'Pricing', url: '/pricing', match: 'partial', teamId: null, groupId: 'sales', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
+    if (options.grace !== undefined) setOption(settings.doc, 'reassignAfterSeconds', options.grace)
+  })
+  const check = await openDoc(t.wsUrl, 'settings', admin.token)
+  await whenDoc(check.doc, () => check.doc.getMap('scripts').has('s1'))
+  check.close()
+  settings.close()
+  const ana = await login(t.url, { email: 'ana@x.io', password: 'password-ana' })
+  const bo = await login(t.url, { email: 'bo@x.io', password: 'password-bo' })
+  return { admin, ana, bo }
+}
+
+async function visitorOnPricing(name: string) {
+  const v = new Visitor(t.wsUrl, { name }, { url: 'https://shop.test/pricing?plan=pro', title: 'Pricing' })
+  visitors.push(v)
+  await v.connect()
+  return v
+}
+
+async function metaOf(token: string, id: string, until: (m: NonNullable<ReturnType<typeof readMeta>>) => boolean) {
+  const doc = await openDoc(t.wsUrl, `conv/${id}`, token)
+  await whenDoc(doc.doc, () => {
+    const m = readMeta(doc.doc)
+    return m !== null && until(m)
+  })
+  const meta = readMeta(doc.doc)!
+  doc.close()
+  return meta
+}
+
+describe('the dispatcher on a real server', () => {
+  it('routes by script, assigns round-robin within slots, queues the rest with their place, and serves them when a slot frees', async () => {
+    const { admin, ana, bo } = await setup()
+    await setStatus(ana.token, 'online')
+    await setStatus(bo.token, 'online')
+
+    const v1 = await visitorOnPricing('V1')
+    const c1 = (await v1.say('first')).conversationId
+    const m1 = await metaOf(admin.token, c1, (m) => m.assigneeId !== null)
+    expect(m1).toMatchObject({ groupId: 'sales', status: 'open' })
+
+    const v2 = await visitorOnPricing('V2')
+    const c2 = (await v2.say('second')).conversationId
+    const m2 = await metaOf(admin.token, c2, (m) => m.assigneeId !== null)
+    // Round robin over two agents with one slot each: one chat each.
+    expect(new Set([m1.assigneeId, m2.assigneeId])).toEqual(new Set([ana.agent.id, bo.agent.id]))
+
+    const v3 = await visitorOnPricing('V3')
+    const queued = v3.next<Extract<ToWidget, { type: 'queue' }>>((f) => f.type === 'queue' && f.position > 0)
+    const c3 = (await v3.say('third')).conversationId
+    expect((await queued).position).toBe(1)
+    expect((await metaOf(admin.token, c3, () => true)).assigneeId).toBeNull()
+
+    // Closing the first chat frees a slot: the third visitor is served and told they no longer wait.
+    const served = v3.next<Extract<ToWidget, { type: 'queue' }>>((f) => f.type === 'queue' && f.position === 0)
+    const holder = m1.assigneeId === ana.agent.id ? ana : bo
+    expect((await command(t.url, holder.token, c1, 'close')).status).toBe(200)
+    await served
+    expect((await metaOf(admin.token, c3, (m) => m.assigneeId !== null)).assigneeId).toBe(holder.agent.id)
+
+    const log = await events(admin.token)
+    const of = (id: string, type: string) => log.filter((e) => e.conversationId === id && e.type === type)
+    expect(of(c3, 'conversation.routed')[0]!.data).toMatchObject({ groupId: 'sales', scriptId: 's1', outcome: 'queued' })
+    expect(of(c3, 'queue.joined')).toHaveLength(1)
+    expect(of(c3, 'queue.left')[0]!.data).toMatchObject({ reason: 'assigned' })
+    expect(of(c3, 'conversation.assigned')[0]!.data).toMatchObject({ assigneeId: holder.agent.id, by: 'dispatcher' })
+  })
+
+  it('refuses a new chat when the group holds its maximum, with the group’s message', async () => {
+    await setup({ maxConversations: 1 })
+    const v1 = await visitorOnPricing('V1')
+    await v1.say('first')
+    const v2 = await visitorOnPricing('V2')
+    const refused = v2.next<Extract<ToWidget, { type: 'error' }>>((f) => f.type === 'error')
+    v2.ws.send(JSON.stringify({ type: 'message', clientId: 'cfull00001', text: 'me too' }))
+    expect(await refused).toMatchObject({ code: 'full', message: 'Sales is busy, try again in a few minutes', clientId: 'cfull00001' })
+  })
+
+  it('leaves manual groups to "take the chat", and waits for an agent who comes online', async () => {
+    const { admin, ana } = await setup({ assignment: 'manual' })
+    await setStatus(ana.token, 'online')
+    const v1 = await visitorOnPricing('V1')
+    const c1 = (await v1.say('hello')).conversationId
+    expect((await metaOf(admin.token, c1, () => true)).assigneeId).toBeNull()
+    expect((await command(t.url, ana.token, c1, 'take')).status).toBe(200)
+  })
+
+  it('assigns a chat that waited while everyone was offline as soon as an agent comes online', async () => {
+    const { admin, bo } = await setup()
+    const v1 = await visitorOnPricing('V1')
+    const c1 = (await v1.say('anyone?')).conversationId
+    expect((await metaOf(admin.token, c1, () => true)).assigneeId).toBeNull()
+    await setStatus(bo.token, 'online')
+    expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(bo.agent.id)
+  })
+
+  it('gives an away agent’s chats back to the queue after the grace period, to a colleague online', async () => {
+    const { admin, ana, bo } = await setup({}, { grace: 1 })
+    await setStatus(ana.token, 'online')
+    const v1 = await visitorOnPricing('V1')
+    const c1 = (await v1.say('help')).conversationId
+    expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(ana.agent.id)
+    await setStatus(bo.token, 'online')
+    await setStatus(ana.token, 'away')
+    expect((await metaOf(admin.token, c1, (m) => m.assigneeId === bo.agent.id)).status).toBe('open')
+    const log = await events(admin.token)
+    expect(log.some((e) => e.conversationId === c1 && e.type === 'queue.joined' && e.data.reason === 'reassigned')).toBe(true)
+  })
+})
