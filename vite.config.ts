@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { build, defineConfig } from 'vite'
 import solid from 'vite-plugin-solid'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath } from 'node:url'
@@ -11,8 +11,10 @@ const out = (sub: string) => resolve(process.env.STATIC_DIR || here('dist'), sub
 /** Paths the server answers itself: the service worker must never serve the app shell for them. */
 const SERVER_PATHS = [/^\/api\//, /^\/sync\//, /^\/widget/, /^\/demo/, /^\/healthz/, /^\/chat\//, /^\/files\//]
 
-// Two outputs from one config: `vite build` builds the agent PWA into dist/app,
-// `vite build --mode widget` builds the visitor widget into dist/widget/widget.js.
+// Outputs from one config: `vite build` builds the agent PWA into dist/app, `vite build --mode widget`
+// builds the visitor widget into dist/widget: the tiny loader `widget.js` (an IIFE, served at
+// /widget.js) and, in a second pass from the same command, the chat bundle `chat.js` (an ES module
+// the loader imports when the visitor needs the chat).
 export default defineConfig(({ mode }) => {
   if (mode === 'widget') {
     return {
@@ -22,12 +24,38 @@ export default defineConfig(({ mode }) => {
         emptyOutDir: true,
         target: 'es2019',
         lib: {
-          entry: here('client/widget/widget.ts'),
+          entry: here('client/widget/loader.ts'),
           formats: ['iife'],
           name: 'ParleyWidget',
           fileName: () => 'widget.js',
         },
       },
+      plugins: [
+        {
+          name: 'parley-widget-chat',
+          apply: 'build',
+          // The loader's pass is done: build the chat bundle next to it.
+          async closeBundle() {
+            await build({
+              configFile: false,
+              mode: 'widget-chat',
+              publicDir: false,
+              logLevel: 'warn',
+              build: {
+                outDir: out('widget'),
+                emptyOutDir: false,
+                target: 'es2019',
+                minify: true,
+                rollupOptions: {
+                  input: here('client/widget/chat.ts'),
+                  preserveEntrySignatures: 'exports-only',
+                  output: { format: 'es', entryFileNames: 'chat.js' },
+                },
+              },
+            })
+          },
+        },
+      ],
     }
   }
   return {

@@ -3,11 +3,17 @@ export interface EmbedConfig {
   workspace: string
   userName?: string
   userEmail?: string
+  /** The host's HMAC of the visitor's identity (`data-user-hash`), sent in hello so the server can trust name and email. */
+  userHash?: string
   /** `ws(s)://…/widget/ws` on the server that served the script. */
   socketUrl: string
   /** `http(s)://…` of that server (with its path prefix, if any): files are uploaded and served there. */
   serverUrl: string
   openAtStart: boolean
+  /** `data-mode="page"`: the chat fills the page, no launcher (the full-page chat at `/chat/<workspace>`). */
+  pageMode: boolean
+  /** `data-preview="1"`: the admin's live preview, configured by `postMessage` from the parent page. */
+  preview: boolean
 }
 
 /**
@@ -29,9 +35,12 @@ export function readEmbedConfig(script: HTMLScriptElement | null): EmbedConfig {
     socketUrl,
     serverUrl: socketUrl.replace(/^ws/, 'http').replace(/\/widget\/ws$/, ''),
     openAtStart: data.open === 'true',
+    pageMode: data.mode === 'page',
+    preview: data.preview === '1' || data.preview === 'true',
   }
   if (data.userName) config.userName = data.userName
   if (data.userEmail) config.userEmail = data.userEmail
+  if (data.userHash) config.userHash = data.userHash
   return config
 }
 

@@ -1,4 +1,4 @@
-import type { ToWidget, WidgetErrorCode, WidgetHistoryMessage } from '../../shared/protocol.ts'
+import type { ConversationStatus, ToWidget, WidgetErrorCode, WidgetHistoryMessage, WidgetWelcome } from '../../shared/protocol.ts'
 import { MessageKind } from '../../shared/protocol.ts'
 
 // The widget cannot afford zod, so these guards check by hand the few fields it reads.
@@ -46,6 +46,17 @@ export function decodeFrame(data: unknown): ToWidget | null {
         visitorId: typeof f.visitorId === 'string' ? f.visitorId : '',
         // One bad entry should not cost the visitor the rest of the conversation.
         history: f.history.filter(isHistoryMessage),
+        // The configuration is parsed by parseWidgetConfig where it is used; here only its presence.
+        ...(isObject(f.config) ? { config: f.config as unknown as NonNullable<WidgetWelcome['config']> } : {}),
+        ...(isObject(f.availability)
+          ? { availability: { online: f.availability.online !== false, requestForm: f.availability.requestForm === true } }
+          : {}),
+        ...(isObject(f.current) && typeof f.current.conversationId === 'string' && typeof f.current.status === 'string'
+          ? { current: { conversationId: f.current.conversationId, status: f.current.status as ConversationStatus } }
+          : f.current === null
+            ? { current: null }
+            : {}),
+        ...(typeof f.formDone === 'boolean' ? { formDone: f.formDone } : {}),
       }
     case 'ack':
       if (typeof f.clientId !== 'string' || typeof f.id !== 'string') return null
@@ -66,7 +77,19 @@ export function decodeFrame(data: unknown): ToWidget | null {
     }
     case 'queue':
       if (typeof f.position !== 'number') return null
-      return { type: 'queue', position: f.position, waitSeconds: typeof f.waitSeconds === 'number' ? f.waitSeconds : 0 }
+      return { type: 'queue', position: f.position, waitSeconds: typeof f.waitSeconds === 'number' ? f.waitSeconds : null }
+    case 'typing':
+      if (typeof f.conversationId !== 'string') return null
+      return { type: 'typing', conversationId: f.conversationId, typing: f.typing === true, name: typeof f.name === 'string' ? f.name : '' }
+    case 'read':
+      if (typeof f.conversationId !== 'string' || typeof f.upTo !== 'string') return null
+      return { type: 'read', conversationId: f.conversationId, upTo: f.upTo }
+    case 'survey':
+      if (typeof f.conversationId !== 'string') return null
+      return { type: 'survey', conversationId: f.conversationId, csat: f.csat === true, nps: f.nps === true, comment: f.comment === true }
+    case 'saved':
+      if (f.what !== 'form' && f.what !== 'rating' && f.what !== 'attributes') return null
+      return { type: 'saved', what: f.what }
     case 'error':
       return {
         type: 'error',

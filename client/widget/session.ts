@@ -7,27 +7,23 @@ import type {
   WidgetHello,
   WidgetHistoryMessage,
   WidgetIncoming,
+  WidgetSurvey,
   WidgetWelcome,
 } from '../../shared/protocol.ts'
 import { Limits, WidgetErrorCode } from '../../shared/protocol.ts'
 import { newId } from '../../shared/id.ts'
 import { fileProblem, normalizeFileType } from '../../shared/files.ts'
+import type { PublicWidgetConfig } from '../../shared/widgetConfig.ts'
+import { parseWidgetConfig } from '../../shared/widgetConfig.ts'
+import type { ChatContext, ChatHandle, VisitorIdentity } from './api.ts'
 import type { ConnectionStatus } from './connection.ts'
 import { Connection } from './connection.ts'
 import type { EmbedConfig } from './config.ts'
+import { buildForm, buildInvite, buildSurvey } from './panels.ts'
 import type { OutboxItem } from './storage.ts'
 import { WidgetStorage } from './storage.ts'
 import type { ShownMessage } from './view.ts'
 import { WidgetView } from './view.ts'
-
-/** Events the host page can subscribe to through `window.Parley.on`. */
-export interface ParleyEvents {
-  message: WidgetHistoryMessage
-  unread: number
-  open: undefined
-  close: undefined
-}
-export type ParleyEvent = keyof ParleyEvents
 
 /**
  * Visitors type in bursts; telling the agent "typing…" more often than this only costs frames
@@ -45,6 +41,9 @@ const MAX_URL = 2048
 const MAX_TITLE = 512
 const MAX_NAME = 200
 const MAX_EMAIL = 320
+const MAX_HASH = 128
+/** Frames other than messages (forms, ratings, attributes…) kept while offline; a few are plenty. */
+const CONTROL_QUEUE_MAX = 50
 
 const encoder = new TextEncoder()
 
@@ -52,19 +51,24 @@ const encoder = new TextEncoder()
  * The visitor's side of the conversation: owns the shown messages, the outbox, the unread
  * count and the open state, and keeps the view, the connection and localStorage in step.
  */
-export class ChatSession {
+export class ChatSession implements ChatHandle {
+  private readonly config: EmbedConfig
   private readonly storage: WidgetStorage
   private readonly view: WidgetView
   private readonly connection: Connection
   private shown: ShownMessage[] = []
   private readonly byId = new Map<string, ShownMessage>()
   private readonly byClientId = new Map<string, ShownMessage>()
-  private readonly listeners: { [E in ParleyEvent]: Set<(payload: ParleyEvents[E]) => void> } = {
-    message: new Set(),
-    unread: new Set(),
-    open: new Set(),
-    close: new Set(),
-  }
+  /** Forms, ratings, attributes and tracks waiting for the socket, in order. */
+  private control: FromWidget[] = []
+  private look: PublicWidgetConfig
+  private availability: { online: boolean; requestForm: boolean } = { online: true, requestForm: false }
+  /** Whether the server says this visitor answered the pre-chat form (older servers: unknown, so not asked twice). */
+  private formDone = false
+  private requestSent = false
+  /** The conversation the open survey is about. */
+  private surveyFor = ''
+  private invitation: HTMLElement | null = null
   private isOpen = false
   private unread = 0
   /** False until we know what the visitor has already seen, so a first load's history is not "new". */
@@ -73,15 +77,20 @@ export class ChatSession {
   private lastTypingAt = 0
   private retryTimer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(private readonly config: EmbedConfig) {
+  constructor(private readonly ctx: ChatContext) {
+    const config = (this.config = ctx.embed)
     this.storage = new WidgetStorage(config.workspace)
-    this.view = new WidgetView({
-      onSend: (text) => this.send(text),
-      onFiles: (files) => void this.sendFiles(files),
-      onInput: (text) => this.handleInput(text),
-      onLauncher: () => this.setOpen(!this.isOpen, true),
-      onClose: () => this.setOpen(false, true),
-    }, config.serverUrl)
+    this.look = parseWidgetConfig(ctx.config)
+    this.view = new WidgetView(
+      {
+        onSend: (text) => this.send(text),
+        onFiles: (files) => void this.sendFiles(files),
+        onInput: (text) => this.handleInput(text),
+        onClose: () => this.setOpen(false, true),
+      },
+      config.serverUrl,
+      { frame: ctx.frame, launcher: ctx.launcher, pageMode: config.pageMode },
+    )
     this.connection = new Connection({
       url: config.socketUrl,
       hello: () => this.hello(),
@@ -98,11 +107,10 @@ export class ChatSession {
     for (const item of this.storage.loadOutbox()) {
       if (!this.byClientId.has(item.clientId)) this.remember(fromOutbox(item))
     }
+    this.view.applyConfig(this.look)
     this.view.renderMessages(this.shown)
     this.unread = this.storage.loadUnread()
-    this.view.setUnread(this.unread)
-    this.view.mount()
-    if (this.config.openAtStart) this.setOpen(true, false)
+    this.ctx.setUnread(this.unread)
     window.addEventListener('popstate', this.handleNavigation)
     window.addEventListener('hashchange', this.handleNavigation)
     document.addEventListener('visibilitychange', this.handleVisibility)
@@ -112,32 +120,92 @@ export class ChatSession {
   setOpen(open: boolean, focus: boolean): void {
     if (open === this.isOpen) return
     this.isOpen = open
+    if (open) this.hideInvite()
     this.view.setOpen(open, focus)
+    this.ctx.setOpen(open)
     if (open) {
       this.setUnread(0)
       this.sendRead()
+      this.showGate(false)
     }
-    this.emit(open ? 'open' : 'close', undefined)
+    this.ctx.emit(open ? 'open' : 'close', undefined)
   }
 
   get open(): boolean {
     return this.isOpen
   }
 
-  on<E extends ParleyEvent>(event: E, fn: (payload: ParleyEvents[E]) => void): () => void {
-    const set = this.listeners[event] as Set<(payload: ParleyEvents[E]) => void> | undefined
-    if (!set || typeof fn !== 'function') {
-      console.warn(`[parley] on(): unknown event "${String(event)}" or missing handler`)
-      return () => {}
+  setUser(user: VisitorIdentity): void {
+    this.config.userName = typeof user.name === 'string' ? user.name : undefined
+    this.config.userEmail = typeof user.email === 'string' ? user.email : undefined
+    this.config.userHash = typeof user.hash === 'string' ? user.hash : undefined
+    // The server reads who the visitor is from hello: say hello again with the new identity.
+    if (this.connection.isReady) this.connection.restart()
+  }
+
+  setAttributes(values: Record<string, string>): void {
+    if (typeof values !== 'object' || !values) return
+    const clean: Record<string, string> = {}
+    for (const [k, v] of Object.entries(values).slice(0, 50)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') clean[k.slice(0, 64)] = String(v).slice(0, 1000)
     }
-    set.add(fn)
-    return () => void set.delete(fn)
+    this.sendControl({ type: 'attributes', values: clean })
+  }
+
+  track(name: string, payload?: Record<string, string | number | boolean>): void {
+    if (typeof name !== 'string' || !name) return
+    const frame: FromWidget = { type: 'track', name: name.slice(0, 100) }
+    if (payload && typeof payload === 'object') {
+      const clean: Record<string, string | number | boolean> = {}
+      for (const [k, v] of Object.entries(payload).slice(0, 50)) {
+        if (typeof v === 'string') clean[k.slice(0, 64)] = v.slice(0, 1000)
+        else if (typeof v === 'number' || typeof v === 'boolean') clean[k.slice(0, 64)] = v
+      }
+      frame.payload = clean
+    }
+    this.sendControl(frame)
+  }
+
+  applyConfig(raw: unknown): void {
+    const config = (this.look = parseWidgetConfig(raw))
+    this.view.applyConfig(config)
+    this.showGate(false)
+  }
+
+  /** The launch criterion was met with invitations on: show it (the box if not minimised). */
+  invite(): void {
+    if (this.isOpen || this.invitation) return
+    const mini = this.look.activation.inviteMinimised
+    this.invitation = buildInvite({
+      text: this.look.activation.inviteText,
+      mini,
+      onAccept: () => {
+        this.sendControl({ type: 'invite', action: 'accepted' })
+        this.setOpen(true, true)
+      },
+      onRefuse: () => {
+        this.sendControl({ type: 'invite', action: 'refused' })
+        // Not shown again on later pages (the loader reads this).
+        this.storage.setFlag('refused', true)
+        this.hideInvite()
+        this.ctx.launcher?.focus()
+      },
+    })
+    this.ctx.frame.appendChild(this.invitation)
+    this.sendControl({ type: 'invite', action: 'shown' })
+  }
+
+  /** Proactive without invitation: agents are alerted; their message then comes in like any other. */
+  engage(): void {
+    this.sendControl({ type: 'engage' })
   }
 
   /** Queues a message in the outbox (so a reload or a dead socket cannot lose it), then tries to send it. */
   send(raw: string): void {
     const text = raw.trim()
     if (!text) return
+    // A new conversation after a closed one: the survey of the old one goes.
+    this.surveyFor = ''
     if (text.length > Limits.messageText) {
       this.view.setError(tooLongText(text.length))
       return
@@ -229,11 +297,12 @@ export class ChatSession {
       visitorToken: this.storage.loadToken(),
       page: currentPage(),
     }
-    const { userName, userEmail } = this.config
+    const { userName, userEmail, userHash } = this.config
     if (userName || userEmail) {
       hello.user = {}
       if (userName) hello.user.name = userName.slice(0, MAX_NAME)
       if (userEmail) hello.user.email = userEmail.slice(0, MAX_EMAIL)
+      if (userHash) hello.user.hash = userHash.slice(0, MAX_HASH)
     }
     return hello
   }
@@ -250,11 +319,27 @@ export class ChatSession {
         return this.view.setQueue(frame.position, frame.waitSeconds ?? undefined)
       case 'error':
         return this.handleError(frame)
+      case 'typing':
+        return this.view.setTyping(frame.typing ? frame.name : null)
+      case 'read':
+        return this.markRead(frame.upTo)
+      case 'survey':
+        return this.showSurvey(frame)
+      case 'saved':
+        if (frame.what === 'rating') this.thank('Thank you for your feedback!')
+        return
     }
   }
 
   private handleWelcome(w: WidgetWelcome): void {
     this.storage.saveToken(w.visitorToken)
+    // Older servers send neither configuration nor availability: the defaults (or the loader's) stand.
+    if (w.config && !this.config.preview) this.applyConfig(w.config)
+    if (w.availability) this.availability = w.availability
+    // Without the server's word, a visitor with history is not asked the form again.
+    this.formDone = w.formDone ?? w.history.length > 0
+    if (w.current !== undefined) this.ctx.setActive(!!w.current && w.current.status !== 'closed')
+    else this.ctx.setActive(w.history.length > 0)
     const seenIds = new Set(this.byId.keys())
     const pendingIds = new Set(this.shown.filter((m) => m.pending).map((m) => m.clientId))
 
@@ -279,7 +364,9 @@ export class ChatSession {
     }
     this.hasBaseline = true
     this.flushOutbox()
+    this.flushControl()
     this.sendRead()
+    this.showGate(true)
   }
 
   private handleAck(a: WidgetAck): void {
@@ -303,7 +390,11 @@ export class ChatSession {
     this.view.appendMessage(incoming)
     this.saveHistory()
     this.announce(incoming)
-    if (incoming.kind === 'agent') this.view.setQueue(null) // someone picked the conversation up
+    if (incoming.kind === 'agent') {
+      this.view.setQueue(null) // someone picked the conversation up
+      this.view.setTyping(null)
+      this.ctx.setActive(true)
+    }
     this.sendRead()
   }
 
@@ -360,6 +451,127 @@ export class ChatSession {
     }
   }
 
+  /** Sends a non-message frame now, or keeps it (in memory, in order) for the next welcome. */
+  private sendControl(frame: FromWidget): void {
+    if (this.control.length === 0 && this.connection.send(frame)) return
+    this.control.push(frame)
+    if (this.control.length > CONTROL_QUEUE_MAX) this.control.shift()
+    if (!this.connection.isReady) return
+    this.flushControl()
+  }
+
+  private flushControl(): void {
+    while (this.control.length && this.connection.send(this.control[0]!)) this.control.shift()
+  }
+
+  /**
+   * What stands between the visitor and the composer: the request form when nobody can answer
+   * and the workspace wants requests, the pre-chat form before a first conversation, or nothing.
+   */
+  private showGate(focus: boolean): void {
+    const look = this.look
+    const { online, requestForm } = this.availability
+    const chatting = this.shown.length > 0
+    this.view.setNotice(
+      !online && !requestForm
+        ? "Nobody is available right now. Leave a message and we'll answer here as soon as we can."
+        : null,
+    )
+    focus = focus && this.isOpen
+    if (this.requestSent) {
+      const thanks = document.createElement('p')
+      thanks.className = 'thanks'
+      thanks.setAttribute('role', 'status')
+      thanks.setAttribute('data-testid', 'parley-thanks')
+      thanks.textContent = look.requestForm.thanks
+      return this.view.showSlot(thanks)
+    }
+    if (!online && requestForm && !chatting && look.requestForm.fields.length) {
+      return this.view.showSlot(
+        buildForm({
+          kind: 'request',
+          intro: "Nobody is available right now. Leave us your request and we'll get back to you.",
+          fields: look.requestForm.fields,
+          submit: 'Send request',
+          onSubmit: (fields) => {
+            this.sendControl({ type: 'form', kind: 'request', fields })
+            this.requestSent = true
+            this.showGate(false)
+          },
+        }),
+        focus,
+      )
+    }
+    const proactiveOnly = look.activation.mode === 'proactiveNoInvite'
+    if (look.form.enabled && look.form.fields.length && !this.formDone && !chatting && !proactiveOnly) {
+      return this.view.showSlot(
+        buildForm({
+          kind: 'prechat',
+          intro: 'Please tell us a little about yourself before we start.',
+          fields: look.form.fields,
+          submit: 'Start chat',
+          onSubmit: (fields) => {
+            this.sendControl({ type: 'form', kind: 'prechat', fields })
+            this.formDone = true
+            this.showGate(false)
+            this.view.focusFirst()
+          },
+        }),
+        focus,
+      )
+    }
+    this.view.showSlot(null)
+  }
+
+  private hideInvite(): void {
+    this.invitation?.remove()
+    this.invitation = null
+  }
+
+  /** The agents read up to `upTo`: that message and the visitor's before it show as read. */
+  private markRead(upTo: string): void {
+    const at = this.shown.findIndex((m) => m.id === upTo)
+    if (at < 0) return
+    for (let i = 0; i <= at; i++) {
+      const m = this.shown[i]!
+      if (m.kind !== 'visitor' || m.read || m.pending) continue
+      m.read = true
+      this.view.updateMessage(m)
+    }
+  }
+
+  /** The conversation closed: ask for a rating as configured (once per conversation). */
+  private showSurvey(f: WidgetSurvey): void {
+    this.ctx.setActive(false)
+    this.view.setTyping(null)
+    if ((!f.csat && !f.nps) || this.surveyFor === f.conversationId) return
+    this.surveyFor = f.conversationId
+    const conversationId = f.conversationId
+    this.view.appendBlock(
+      buildSurvey({
+        csat: f.csat,
+        nps: f.nps,
+        comment: f.comment,
+        onSubmit: (r) => {
+          const comment = r.comment ? { comment: r.comment } : {}
+          if (r.csat !== null) this.sendControl({ type: 'rating', conversationId, kind: 'csat', score: r.csat, ...comment })
+          if (r.nps !== null) this.sendControl({ type: 'rating', conversationId, kind: 'nps', score: r.nps, ...(r.csat === null ? comment : {}) })
+        },
+      }),
+    )
+  }
+
+  private thank(text: string): void {
+    const survey = this.ctx.frame.querySelector('[data-testid="parley-survey"]')
+    if (!survey) return
+    const p = document.createElement('p')
+    p.className = 'thanks'
+    p.setAttribute('role', 'status')
+    p.setAttribute('data-testid', 'parley-survey-thanks')
+    p.textContent = text
+    survey.replaceWith(p)
+  }
+
   private confirm(m: ShownMessage, id: string, conversationId: string): void {
     m.pending = false
     m.id = id
@@ -371,7 +583,7 @@ export class ChatSession {
 
   /** Tells the host page about a message that is new to this visitor, and counts it if unseen. */
   private announce(m: ShownMessage): void {
-    this.emit('message', toPublic(m))
+    this.ctx.emit('message', toPublic(m))
     if ((m.kind === 'agent' || m.kind === 'bot') && !this.isOpen) this.setUnread(this.unread + 1)
   }
 
@@ -387,8 +599,8 @@ export class ChatSession {
     if (count === this.unread) return
     this.unread = count
     this.storage.saveUnread(count)
-    this.view.setUnread(count)
-    this.emit('unread', count)
+    this.ctx.setUnread(count)
+    this.ctx.emit('unread', count)
   }
 
   private remember(m: ShownMessage): void {
@@ -399,17 +611,6 @@ export class ChatSession {
 
   private saveHistory(): void {
     this.storage.saveHistory(this.shown.filter((m) => !m.pending).map(toPublic))
-  }
-
-  private emit<E extends ParleyEvent>(event: E, payload: ParleyEvents[E]): void {
-    for (const fn of Array.from(this.listeners[event])) {
-      try {
-        ;(fn as (p: ParleyEvents[E]) => void)(payload)
-      } catch (err) {
-        // A bug in the host page's listener must not break the chat.
-        console.error('[parley] listener failed', err)
-      }
-    }
   }
 
   private readonly handleNavigation = (): void => {
@@ -471,7 +672,11 @@ function friendlyError(e: WidgetError): string {
     case WidgetErrorCode.tooLarge:
       return 'That message is too large to send. Please shorten it.'
     case WidgetErrorCode.tooMany:
-      return 'You are sending messages too quickly. We will retry in a moment.'
+      return "You're sending messages too quickly. We'll retry in a moment."
+    case WidgetErrorCode.full:
+      return e.message || 'All our agents are busy right now. Please try again in a little while.'
+    case WidgetErrorCode.blocked:
+      return e.message || "Sorry, you can no longer send messages in this chat."
     case WidgetErrorCode.unknownWorkspace:
       return 'This chat is not available right now.'
     case WidgetErrorCode.internal:

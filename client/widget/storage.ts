@@ -89,6 +89,12 @@ export class WidgetStorage {
     else this.remove('unread')
   }
 
+  /** A yes/no the loader reads raw (`'1'`) before the chat is loaded, e.g. `refused` (an invitation). */
+  setFlag(key: 'refused', on: boolean): void {
+    if (on) this.write(key, '1')
+    else this.remove(key)
+  }
+
   private read(key: string): unknown {
     try {
       const raw = this.store.getItem(this.prefix + key)

@@ -1,37 +1,12 @@
-/** Accent colour; white text on it has a contrast ratio above 5:1 (WCAG AA). */
-const ACCENT = '#3b5bdb'
+/** The default accent; white text on it has a contrast ratio above 5:1 (WCAG AA). */
+const ACCENT = 'var(--accent, #3b5bdb)'
 
 /**
- * The widget's whole stylesheet, scoped by its shadow root. `:host { all: initial }` stops the
- * host page's inherited styles (fonts, colours, line heights) from leaking in; the page's
- * selectors cannot reach inside at all.
+ * The chat box's stylesheet, scoped by the shadow root; the loader's (launcher.ts) sets the base
+ * (`:host { all: initial }`, the font) and the colour variables from the workspace's settings.
  */
 export const WIDGET_CSS = `
-:host {
-  all: initial;
-  font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: #1f2430;
-}
-*, *::before, *::after { box-sizing: border-box; }
-[hidden] { display: none !important; }
-button, textarea, input { font: inherit; color: inherit; }
-:focus { outline: none; }
-:focus-visible { outline: 3px solid #f59f00; outline-offset: 2px; }
-
-.launcher {
-  position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
-  width: 56px; height: 56px; border-radius: 50%; border: 0; padding: 0; cursor: pointer;
-  background: ${ACCENT}; color: #fff;
-  box-shadow: 0 4px 14px rgba(0, 0, 0, .25);
-  display: flex; align-items: center; justify-content: center;
-}
-.launcher svg { width: 26px; height: 26px; }
-.launcher:hover { filter: brightness(1.1); }
-.badge {
-  position: absolute; top: -4px; right: -4px; min-width: 22px; height: 22px; padding: 0 6px;
-  border-radius: 11px; background: #e03131; color: #fff; border: 2px solid #fff;
-  font-size: 12px; font-weight: 700; line-height: 18px; text-align: center;
-}
+button, textarea, input, select { font: inherit; color: inherit; }
 
 .panel {
   position: fixed; right: 20px; bottom: 88px; z-index: 2147483000;
@@ -39,6 +14,10 @@ button, textarea, input { font: inherit; color: inherit; }
   display: flex; flex-direction: column; overflow: hidden;
   background: #fff; border-radius: 12px; box-shadow: 0 8px 30px rgba(0, 0, 0, .25);
 }
+.frame[data-position="left"] .panel { right: auto; left: 20px; }
+.panel.page { top: 0; left: 0; right: 0; bottom: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; box-shadow: none; }
+.avatar { width: 32px; height: 32px; border-radius: 50%; object-fit: cover; flex: none; background: #fff; }
+.header .title { flex: 1; }
 .header {
   display: flex; align-items: center; justify-content: space-between; gap: 8px;
   padding: 12px 12px 12px 16px; background: ${ACCENT}; color: #fff;
@@ -77,8 +56,9 @@ button, textarea, input { font: inherit; color: inherit; }
   overflow-wrap: anywhere; word-break: break-word;
   background: #f1f3f5; color: #1f2430; border-bottom-left-radius: 4px;
 }
-.msg[data-kind="visitor"] .bubble { background: ${ACCENT}; color: #fff; border-radius: 14px 14px 4px 14px; }
-.msg[data-kind="visitor"] .bubble a { color: #fff; }
+.msg[data-kind="agent"] .bubble { background: var(--agent-bg, #f1f3f5); color: var(--agent-fg, #1f2430); }
+.msg[data-kind="visitor"] .bubble { background: var(--visitor-bg, #3b5bdb); color: var(--visitor-fg, #fff); border-radius: 14px 14px 4px 14px; }
+.msg[data-kind="visitor"] .bubble a { color: inherit; }
 .msg[data-kind="bot"] .bubble { background: #e7f5ff; }
 .msg[data-kind="system"] .bubble { background: transparent; color: #495057; font-size: 13px; text-align: center; padding: 2px 8px; }
 .bubble a { color: ${ACCENT}; text-decoration: underline; }
@@ -88,6 +68,40 @@ button, textarea, input { font: inherit; color: inherit; }
 .file:has(img) { padding: 0; background: none; }
 .msg[data-state="pending"] .bubble { opacity: .65; }
 .msg[data-state="pending"]::after { content: "Sending\\2026"; font-size: 11px; color: #495057; margin: 2px 4px 0; }
+.msg[data-kind="visitor"][data-read="true"]::after { content: "Read"; font-size: 11px; color: #495057; margin: 2px 4px 0; }
+.notice { margin: 0; padding: 6px 16px; font-size: 13px; color: #495057; background: #f8f9fa; }
+.typing { margin: 0; padding: 2px 16px 6px; font-size: 12px; color: #495057; font-style: italic; }
+
+.slot { padding: 12px 16px; border-top: 1px solid #e9ecef; overflow-y: auto; max-height: 75%; }
+.form { display: flex; flex-direction: column; gap: 10px; margin: 0; }
+.form-intro { margin: 0; color: #343a40; }
+.field { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+.field .req { color: #c92a2a; margin-left: 2px; }
+.field input, .field textarea, .field select { padding: 8px 10px; border: 1px solid #868e96; border-radius: 8px; background: #fff; font-size: 16px; }
+.field textarea { min-height: 72px; resize: vertical; }
+.field [aria-invalid="true"] { border-color: #c92a2a; }
+.field-error { color: #c92a2a; font-size: 13px; margin: 0; }
+.primary { align-self: flex-start; padding: 9px 16px; border: 0; border-radius: 8px; cursor: pointer; background: ${ACCENT}; color: #fff; font-weight: 600; }
+.secondary { padding: 9px 16px; border: 1px solid #868e96; border-radius: 8px; cursor: pointer; background: #fff; color: #1f2430; }
+.row { display: flex; gap: 8px; flex-wrap: wrap; }
+.thanks { margin: 0; padding: 10px 12px; border-radius: 10px; background: #ebfbee; color: #1b4d2b; }
+
+.survey { align-self: stretch; margin: 4px 0; padding: 12px; border: 1px solid #dee2e6; border-radius: 10px; background: #f8f9fa; }
+.survey fieldset { border: 0; margin: 0 0 8px; padding: 0; }
+.survey legend { padding: 0; margin-bottom: 6px; font-size: 14px; }
+.scale { display: flex; flex-wrap: wrap; gap: 4px; }
+.scale button { min-width: 32px; height: 32px; padding: 0 6px; border: 1px solid #868e96; border-radius: 6px; background: #fff; color: #1f2430; cursor: pointer; }
+.scale button[aria-pressed="true"] { background: ${ACCENT}; border-color: transparent; color: #fff; }
+.survey textarea { width: 100%; min-height: 56px; padding: 6px 8px; border: 1px solid #868e96; border-radius: 8px; resize: vertical; margin-bottom: 8px; }
+
+.invite {
+  position: fixed; right: 20px; bottom: 88px; z-index: 2147483000; width: 300px; max-width: calc(100vw - 40px);
+  padding: 14px; border-radius: 12px; background: #fff; box-shadow: 0 8px 30px rgba(0, 0, 0, .25);
+  display: flex; flex-direction: column; gap: 10px;
+}
+.frame[data-position="left"] .invite { right: auto; left: 20px; }
+.invite.mini { width: auto; max-width: 260px; padding: 10px 12px; border-radius: 14px 14px 4px 14px; }
+.invite p { margin: 0; }
 
 .queue { margin: 0; padding: 6px 16px; font-size: 13px; color: #364fc7; background: #edf2ff; }
 .wait { color: #495057; }
@@ -120,7 +134,7 @@ button, textarea, input { font: inherit; color: inherit; }
     top: 0; left: 0; right: 0; bottom: 0; width: 100%; height: 100%; max-height: none; border-radius: 0;
   }
   /* The panel covers the screen; its own close button takes over from the launcher. */
-  .launcher[aria-expanded="true"] { display: none; }
+  .panel:not([hidden]) ~ .launcher, .launcher[aria-expanded="true"] { display: none; }
 }
 @media (prefers-reduced-motion: no-preference) {
   .panel { animation: parley-in .15s ease-out; }

@@ -1,5 +1,6 @@
 import { FILE_ACCEPT, fileUrl, formatBytes, isImageType } from '../../shared/files.ts'
 import type { Attachment, MessageKind } from '../../shared/protocol.ts'
+import type { PublicWidgetConfig } from '../../shared/widgetConfig.ts'
 import type { ConnectionStatus } from './connection.ts'
 import { WIDGET_CSS } from './styles.ts'
 
@@ -18,17 +19,23 @@ export interface ShownMessage {
   failed?: boolean
   /** Files; an empty `id` means still uploading. */
   attachments?: Attachment[]
+  /** A visitor's message the agents have read. */
+  read?: boolean
 }
 
 export interface ViewHandlers {
   onSend(text: string): void
   onFiles(files: File[]): void
   onInput(text: string): void
-  onLauncher(): void
   onClose(): void
 }
 
-export const WELCOME_TEXT = "Hi there! Leave us a message and we'll get back to you as soon as possible."
+/** Where the box goes: the loader's frame in the shadow root, its launcher (none in full-page mode). */
+export interface ViewPlace {
+  frame: HTMLElement
+  launcher: HTMLButtonElement | null
+  pageMode: boolean
+}
 
 // Non-ASCII characters are decoded at run time: unless the server sends a charset, the host
 // page decides how this script is decoded, and a page without `<meta charset="utf-8">` would
@@ -45,11 +52,11 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 
 /** Within this many pixels of the bottom, a new message scrolls the list; further up, the visitor is reading back. */
 const STICK_TO_BOTTOM_PX = 48
+/** An agent's "typing…" goes away after this long without news (their app re-sends while they type). */
+const TYPING_SHOWN_MS = 6_000
 /** The composer grows with its text up to this height, then scrolls. */
 const INPUT_MAX_HEIGHT_PX = 120
 
-const ICON_CHAT =
-  '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>'
 const ICON_CLOSE =
   '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>'
 const ICON_CLIP =
@@ -58,84 +65,94 @@ const ICON_SEND =
   '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z"/></svg>'
 
 /**
- * The widget's DOM, inside an open shadow root on a host element of its own. Only static
- * markup (the skeleton and icons) goes through innerHTML; every piece of text that came from a
- * person is set with textContent.
+ * The chat box, inside the loader's shadow root. Only static markup (the skeleton and icons)
+ * goes through innerHTML; every piece of text that came from a person or from the settings is
+ * set with textContent.
  */
 export class WidgetView {
-  readonly host: HTMLElement
-  private readonly root: ShadowRoot
-  private readonly launcher: HTMLButtonElement
-  private readonly badge: HTMLElement
   private readonly panel: HTMLElement
+  private readonly title: HTMLElement
+  private readonly avatar: HTMLImageElement
   private readonly status: HTMLElement
   private readonly list: HTMLElement
   private readonly welcome: HTMLElement
+  private readonly notice: HTMLElement
+  private readonly typing: HTMLElement
   private readonly queueLine: HTMLElement
   private readonly queueText: HTMLElement
   private readonly waitText: HTMLElement
   private readonly error: HTMLElement
+  private readonly composer: HTMLFormElement
+  private readonly slot: HTMLElement
   private readonly input: HTMLTextAreaElement
   private readonly elements = new WeakMap<ShownMessage, HTMLElement>()
+  private readonly launcher: HTMLButtonElement | null
+  private config: PublicWidgetConfig | null = null
+  private typingTimer: ReturnType<typeof setTimeout> | undefined
   private count = 0
 
   /** `serverUrl`: where files are served (the server's address, with its path prefix). */
   constructor(
     private readonly handlers: ViewHandlers,
-    private readonly serverUrl = '',
+    private readonly serverUrl: string,
+    place: ViewPlace,
   ) {
-    this.host = document.createElement('parley-widget')
-    this.root = this.host.attachShadow({ mode: 'open' })
+    this.launcher = place.launcher
     const style = document.createElement('style')
     style.textContent = WIDGET_CSS
     const shell = document.createElement('div')
     shell.innerHTML = `
-<section class="panel" id="panel" data-testid="parley-panel" role="dialog" aria-label="Chat" hidden>
+<section class="panel${place.pageMode ? ' page' : ''}" id="panel" data-testid="parley-panel" role="${place.pageMode ? 'main' : 'dialog'}" aria-labelledby="parley-title" hidden>
   <header class="header">
-    <h2 class="title">Chat with us</h2>
-    <button type="button" class="icon-button" data-testid="parley-close" aria-label="Minimise chat" title="Minimise">${ICON_CLOSE}</button>
+    <img class="avatar" alt="" hidden>
+    <h2 class="title" id="parley-title" data-testid="parley-title">Chat with us</h2>
+    <button type="button" class="icon-button" data-testid="parley-close" aria-label="Minimise chat" title="Minimise"${place.pageMode ? ' hidden' : ''}>${ICON_CLOSE}</button>
   </header>
   <p class="status" data-testid="parley-status" data-status="connecting" role="status"></p>
   <div class="messages" data-testid="parley-messages" role="log" aria-label="Messages" tabindex="0">
     <p class="welcome" data-testid="parley-welcome"></p>
   </div>
+  <p class="notice" data-testid="parley-notice" hidden></p>
+  <p class="typing" data-testid="parley-typing" aria-live="polite" hidden></p>
   <p class="queue" hidden><span data-testid="parley-queue"></span> <span class="wait" data-testid="parley-wait"></span></p>
   <p class="error" data-testid="parley-error" role="alert" hidden></p>
+  <div class="slot" hidden></div>
   <form class="composer">
     <label class="attach" data-testid="parley-attach" title="Send a file"><input type="file" class="file-input" multiple accept="${FILE_ACCEPT}" aria-label="Send a file">${ICON_CLIP}</label>
     <textarea class="input" data-testid="parley-input" rows="1" aria-label="Message" placeholder="Type your message${ELLIPSIS}"></textarea>
     <button type="submit" class="send" data-testid="parley-send" aria-label="Send">${ICON_SEND}</button>
   </form>
-</section>
-<button type="button" class="launcher" data-testid="parley-launcher" aria-label="Open chat" aria-expanded="false" aria-controls="panel">
-  ${ICON_CHAT}<span class="badge" id="unread" data-testid="parley-unread" hidden></span>
-</button>`
-    this.root.append(style, ...Array.from(shell.childNodes))
+</section>`
+    const panel = shell.firstElementChild as HTMLElement
+    place.frame.prepend(style)
+    place.frame.appendChild(panel)
 
-    const q = <T extends Element>(sel: string): T => this.root.querySelector(sel) as T
-    this.launcher = q('.launcher')
-    this.badge = q('.badge')
-    this.panel = q('.panel')
+    const q = <T extends Element>(sel: string): T => panel.querySelector(sel) as T
+    this.panel = panel
+    this.title = q('.title')
+    this.avatar = q('.avatar')
     this.status = q('.status')
     this.list = q('.messages')
     this.welcome = q('.welcome')
+    this.notice = q('.notice')
+    this.typing = q('.typing')
     this.queueLine = q('.queue')
     this.queueText = q('[data-testid="parley-queue"]')
     this.waitText = q('.wait')
     this.error = q('.error')
+    this.slot = q('.slot')
+    this.composer = q('.composer')
     this.input = q('.input')
-    this.welcome.textContent = WELCOME_TEXT
     this.setStatus('connecting')
 
-    this.launcher.addEventListener('click', () => handlers.onLauncher())
     q<HTMLButtonElement>('[data-testid="parley-close"]').addEventListener('click', () => handlers.onClose())
     this.panel.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
+      if (e.key === 'Escape' && !place.pageMode) {
         e.stopPropagation()
         handlers.onClose()
       }
     })
-    q<HTMLFormElement>('.composer').addEventListener('submit', (e) => {
+    this.composer.addEventListener('submit', (e) => {
       e.preventDefault()
       handlers.onSend(this.input.value)
     })
@@ -158,28 +175,70 @@ export class WidgetView {
     })
   }
 
-  /** Appends the host to the page as soon as there is a body to append it to. */
-  mount(): void {
-    const attach = () => {
-      if (!this.host.isConnected) document.body.appendChild(this.host)
-    }
-    if (document.body) attach()
-    else document.addEventListener('DOMContentLoaded', attach, { once: true })
-  }
-
   setOpen(open: boolean, focus: boolean): void {
-    const hadFocus = this.panel.contains(this.root.activeElement)
+    const root = this.panel.getRootNode() as ShadowRoot
+    const hadFocus = this.panel.contains(root.activeElement)
     this.panel.hidden = !open
-    this.launcher.setAttribute('aria-expanded', String(open))
-    this.launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat')
     if (open) {
       this.scrollToBottom()
       this.fitInput()
-      if (focus) this.input.focus()
-    } else if (hadFocus) {
+      if (focus) this.focusFirst()
+    } else if (hadFocus || focus) {
       // Focus must not be left on an element that just disappeared.
-      this.launcher.focus()
+      this.launcher?.focus()
     }
+  }
+
+  /** Into the box: the first field of a form shown instead of the composer, else the composer. */
+  focusFirst(): void {
+    const field = this.slot.hidden ? null : this.slot.querySelector<HTMLElement>('input, textarea, select, button')
+    ;(field ?? this.input).focus()
+  }
+
+  /** Applies the workspace's look and words (colours are the loader's CSS variables). */
+  applyConfig(config: PublicWidgetConfig): void {
+    this.config = config
+    const dep = config.department.enabled && config.department.name ? config.department : null
+    this.title.textContent = dep ? dep.name : config.launcherText || 'Chat with us'
+    this.avatar.hidden = !(dep && dep.avatarUrl)
+    if (dep && dep.avatarUrl) this.avatar.src = dep.avatarUrl.startsWith('/') ? this.serverUrl + dep.avatarUrl : dep.avatarUrl
+    this.welcome.textContent = config.welcomeMessage
+    this.welcome.hidden = !config.welcomeMessage
+    for (const el of Array.from(this.list.querySelectorAll<HTMLElement>('.msg[data-kind="agent"] .author'))) {
+      if (dep) el.textContent = dep.name
+    }
+  }
+
+  /** A line under the messages (e.g. nobody is online); null hides it. */
+  setNotice(text: string | null): void {
+    this.notice.textContent = text ?? ''
+    this.notice.hidden = !text
+  }
+
+  /** "Ana is typing…" until `typing` is false or the agent goes quiet. */
+  setTyping(name: string | null): void {
+    clearTimeout(this.typingTimer)
+    this.typing.textContent = name ? `${this.agentName(name)} is typing${ELLIPSIS}` : ''
+    this.typing.hidden = !name
+    // A lost "stopped typing" frame must not leave the line up for good.
+    if (name) this.typingTimer = setTimeout(() => this.setTyping(null), TYPING_SHOWN_MS)
+  }
+
+  /**
+   * Shows a form (pre-chat, request, survey…) in place of the composer, or puts the composer back
+   * with null. `inline`: below the messages instead (the survey keeps the composer).
+   */
+  showSlot(el: HTMLElement | null, focus = false): void {
+    this.slot.replaceChildren(...(el ? [el] : []))
+    this.slot.hidden = !el
+    this.composer.hidden = !!el
+    if (el && focus) this.focusFirst()
+  }
+
+  /** Appends a block (a survey, a thank-you) to the end of the conversation. */
+  appendBlock(el: HTMLElement): void {
+    this.list.appendChild(el)
+    this.scrollToBottom()
   }
 
   setStatus(status: ConnectionStatus): void {
@@ -202,15 +261,6 @@ export class WidgetView {
     this.error.hidden = !text
   }
 
-  setUnread(count: number): void {
-    this.badge.textContent = count > 99 ? '99+' : String(count)
-    this.badge.setAttribute('aria-label', `${count} unread ${count === 1 ? 'message' : 'messages'}`)
-    this.badge.hidden = count <= 0
-    // Only point at the badge while it says something; a hidden "0" would still be read out.
-    if (count > 0) this.launcher.setAttribute('aria-describedby', 'unread')
-    else this.launcher.removeAttribute('aria-describedby')
-  }
-
   clearInput(): void {
     this.input.value = ''
     this.fitInput()
@@ -222,7 +272,6 @@ export class WidgetView {
     this.count = 0
     for (const m of messages) this.list.appendChild(this.build(m))
     this.count = messages.length
-    this.welcome.hidden = this.count > 0
     this.scrollToBottom()
   }
 
@@ -230,7 +279,6 @@ export class WidgetView {
     const stick = m.kind === 'visitor' || this.nearBottom()
     this.list.appendChild(this.build(m))
     this.count++
-    this.welcome.hidden = true
     if (stick) this.scrollToBottom()
   }
 
@@ -240,6 +288,7 @@ export class WidgetView {
     if (!el) return
     el.setAttribute('data-id', m.id)
     el.setAttribute('data-state', stateOf(m))
+    if (m.read) el.setAttribute('data-read', 'true')
     const files = el.querySelector('.files')
     if (files) files.replaceWith(this.buildFiles(m.attachments || []))
   }
@@ -255,7 +304,7 @@ export class WidgetView {
       const author = document.createElement('span')
       author.className = 'author'
       author.setAttribute('data-testid', 'parley-message-author')
-      author.textContent = m.authorName || (m.kind === 'bot' ? 'Bot' : 'Agent')
+      author.textContent = m.kind === 'agent' ? this.agentName(m.authorName) : m.authorName || 'Bot'
       el.appendChild(author)
     }
     const files = Array.isArray(m.attachments) && m.attachments.length ? m.attachments : null
@@ -268,6 +317,7 @@ export class WidgetView {
       el.appendChild(bubble)
     }
     if (files) el.appendChild(this.buildFiles(files))
+    if (m.read) el.setAttribute('data-read', 'true')
     this.elements.set(m, el)
     return el
   }
@@ -300,6 +350,12 @@ export class WidgetView {
       box.appendChild(el)
     }
     return box
+  }
+
+  /** The department's name instead of the agent's when the workspace says so. */
+  private agentName(name: string): string {
+    const dep = this.config?.department
+    return dep && dep.enabled && dep.name ? dep.name : name || 'Agent'
   }
 
   private nearBottom(): boolean {

@@ -1,5 +1,9 @@
-/** A sample shop page with the widget, so a self-hoster can try the chat at `/demo`. */
-export function demoPage(workspace: string): string {
+/**
+ * A sample shop page with the widget, so a self-hoster can try the chat at `/demo`. With `preview`
+ * (`/demo?preview=1`), the widget takes its configuration from the parent page's `postMessage`:
+ * the admin's live preview of settings › widget embeds it so.
+ */
+export function demoPage(workspace: string, preview = false): string {
   const ws = workspace.replace(/[^A-Za-z0-9_-]/g, '')
   return `<!doctype html>
 <html lang="en">
@@ -24,7 +28,7 @@ export function demoPage(workspace: string): string {
   <article><h2>Merino base layer</h2><p>Warm when wet, does not smell after three days.</p><p class="price">€69</p></article>
 </main>
 <footer>This is a demo page served by Parley at /demo.</footer>
-<script src="/widget.js" data-workspace="${ws}" async></script>
+<script src="/widget.js" data-workspace="${ws}"${preview ? ' data-preview="1"' : ''} async></script>
 </body>
 </html>`
 }
