@@ -13,6 +13,7 @@ import { SkillsSection } from './SkillsSection.tsx'
 import type { LiveDocument } from './settingsDoc.ts'
 import { TagsSection } from './TagsSection.tsx'
 import { TemplatesSection } from './TemplatesSection.tsx'
+import { WidgetSection } from './WidgetSection.tsx'
 import { WorkspaceSection } from './WorkspaceSection.tsx'
 
 export interface SectionProps {
@@ -38,6 +39,7 @@ export const SECTIONS: Section[] = [
   { id: 'skills', label: 'Skills', adminOnly: true, component: SkillsSection },
   { id: 'hours', label: 'Working hours', adminOnly: true, component: HoursSection },
   { id: 'scripts', label: 'Scripts', adminOnly: true, component: ScriptsSection },
+  { id: 'widget', label: 'Widget', adminOnly: true, component: WidgetSection },
   { id: 'tags', label: 'Tags', adminOnly: true, component: TagsSection },
   { id: 'templates', label: 'Templates', adminOnly: false, component: TemplatesSection },
   { id: 'workspace', label: 'Workspace', adminOnly: true, component: WorkspaceSection },
