@@ -101,6 +101,9 @@ test('an admin restyles the widget and sets a pre-chat form: the preview follows
   // And the widget takes an unsaved change at once, without a reload.
   await page.getByTestId('widget-launcher-text').fill('Ask Northwind today')
   await expect(launcher).toContainText('Ask Northwind today')
+  // Opened from the page, the preview's chat box greets with the welcome message.
+  await page.getByTestId('widget-preview-open').click()
+  await expect(page.frameLocator('[data-testid="widget-preview"]').getByTestId('parley-welcome')).toContainText('Hello from Northwind!')
   await context.close()
 })
 

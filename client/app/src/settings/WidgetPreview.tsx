@@ -3,7 +3,7 @@
  * (unsaved) configuration. The widget in preview mode takes `{type: 'parley:preview', config}`
  * from its parent window, so the frame is sent the configuration after it loads and on every
  * change; a widget that says `parley:preview-ready` (its script loads asynchronously) is sent it
- * again. The frame is same-origin, and messages name that origin as their only recipient.
+ * again; buttons ask it to open the chat box or show the invitation. The frame is same-origin, and messages name that origin as their only recipient.
  */
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import type { PublicWidgetConfig } from '../../../../shared/widgetConfig.ts'
@@ -21,7 +21,9 @@ export function WidgetPreview(props: { config: PublicWidgetConfig }) {
   const offline = () => ws.connectivity() === 'offline'
   const src = () => `/demo?preview=1&workspace=${encodeURIComponent(ws.session.agent.workspace)}`
 
-  const send = () => frame?.contentWindow?.postMessage({ type: PREVIEW_MESSAGE, config: props.config }, location.origin)
+  /** `open` opens or closes the chat box; `invite` shows the proactive invitation. */
+  const send = (extra: { open?: boolean; invite?: true } = {}) =>
+    frame?.contentWindow?.postMessage({ type: PREVIEW_MESSAGE, config: props.config, ...extra }, location.origin)
   createEffect(() => {
     // Reading the config here makes every change of the form post it again.
     void props.config
@@ -75,6 +77,19 @@ export function WidgetPreview(props: { config: PublicWidgetConfig }) {
           )}
         </Show>
       </Show>
+      <div class="widget-copy-row">
+        <button type="button" class="button button-quiet" data-testid="widget-preview-open" disabled={!loaded()} onClick={() => send({ open: true })}>
+          Open the chat
+        </button>
+        <button type="button" class="button button-quiet" data-testid="widget-preview-close" disabled={!loaded()} onClick={() => send({ open: false })}>
+          Close it
+        </button>
+        <Show when={props.config.activation.mode === 'proactiveInvite'}>
+          <button type="button" class="button button-quiet" data-testid="widget-preview-invite" disabled={!loaded()} onClick={() => send({ invite: true })}>
+            Show the invitation
+          </button>
+        </Show>
+      </div>
       <p class="muted">Your unsaved changes show here at once; visitors see them once you save.</p>
     </div>
   )
