@@ -17,7 +17,9 @@ import { SnoozeClock } from './commands/SnoozeClock.ts'
 import { Conversations } from './Conversations.ts'
 import { EventHub } from './events/EventHub.ts'
 import { LiveGateway, visibleEvents } from './events/LiveGateway.ts'
+import { chatPage } from './http/chatPage.ts'
 import { demoPage } from './http/demoPage.ts'
+import { publicWidgetConfig, readWidgetConfig } from '../shared/widgetConfig.ts'
 import { HttpError, bearer, readJson, sendJson } from './http/respond.ts'
 import { StaticFiles } from './http/StaticFiles.ts'
 import { RoomManager, ROOM_IDLE_MS } from './rooms/RoomManager.ts'
@@ -274,8 +276,35 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       if (await widgetFiles.serve(req, res, 'widget.js')) return
       throw new HttpError(503, 'the widget is not built; run npm run build')
     }
+    // The chat bundle the loader imports when the visitor needs it (a module: fetched with CORS).
+    if (path === '/widget/chat.js') {
+      res.setHeader('access-control-allow-origin', '*')
+      if (await widgetFiles.serve(req, res, 'chat.js')) return
+      throw new HttpError(503, 'the widget is not built; run npm run build')
+    }
+    // What the loader needs before the chat loads: the launcher's look and the activation mode.
+    if (path === '/widget/config') {
+      const workspace = url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(workspace) || !(await accounts.workspace(workspace))) throw new HttpError(404, 'no such workspace')
+      const room = await rooms.hold(workspace, 'settings', { kind: 'settings' })
+      let config
+      try {
+        config = publicWidgetConfig(readWidgetConfig(room.doc))
+      } finally {
+        rooms.release(room)
+      }
+      res.setHeader('access-control-allow-origin', '*')
+      res.setHeader('cache-control', 'no-cache')
+      return sendJson(res, 200, { config })
+    }
+    const chatMatch = /^\/chat\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path)
+    if (chatMatch) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+      res.end(chatPage(chatMatch[1]!))
+      return
+    }
     if (path === '/demo' || path === '/demo/') {
-      const html = demoPage(url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE)
+      const html = demoPage(url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE, url.searchParams.get('preview') === '1')
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
       res.end(html)
       return
