@@ -45,6 +45,11 @@ export const SERVER_OWNED_META = [
   'visitorReadUpTo',
   'visitorReadAt',
   'visitorBlocked',
+  // The visitor's rating, written by the server from the widget.
+  'csat',
+  'nps',
+  'ratingComment',
+  'ratedAt',
 ] as const
 
 /** What the rules read of a conversation. */

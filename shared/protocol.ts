@@ -117,6 +117,12 @@ export interface PageInfo {
 export interface VisitorUser {
   name?: string
   email?: string
+  /**
+   * Identity verification: hex HMAC-SHA256 of the lower-cased email, keyed with the workspace's
+   * identity secret (`GET /api/workspace/identity-secret`), computed by the site's backend. When it
+   * verifies, the visitor is that email on every device; without it the email merges nothing.
+   */
+  hash?: string
 }
 
 // ---- Widget socket: visitor → server ---------------------------------------------------------
@@ -129,6 +135,10 @@ export const FromWidgetType = {
   read: 'read',
   form: 'form',
   rating: 'rating',
+  attributes: 'attributes',
+  invite: 'invite',
+  engage: 'engage',
+  track: 'track',
 } as const
 
 export interface WidgetHello {
@@ -249,6 +259,8 @@ export interface WidgetSurvey {
 export interface WidgetSaved {
   type: 'saved'
   what: 'form' | 'rating' | 'attributes'
+  /** The request form's answers became this conversation (a request agents find in their queue). */
+  conversationId?: string
 }
 export interface WidgetAck {
   type: 'ack'
@@ -354,6 +366,21 @@ export const EventType = {
   queueJoined: 'queue.joined',
   /** A conversation stopped waiting: `data.reason` (assigned, taken…), `data.waitedMs`. */
   queueLeft: 'queue.left',
+  /** The visitor rated their conversation: `data` has kind (csat | nps), score, comment. A second rating of a kind replaces the first. */
+  rated: 'conversation.rated',
+  /** A proactive invitation was shown to a visitor (`data.visitorId`, `data.pageUrl`). */
+  proactiveShown: 'proactive.shown',
+  /** The visitor accepted a proactive invitation. */
+  proactiveAccepted: 'proactive.accepted',
+  /** The visitor refused (closed) a proactive invitation. */
+  proactiveRefused: 'proactive.refused',
+  /**
+   * A visitor met the launch criterion in proactive-without-invite mode: agents may start a chat
+   * with them (`POST /api/visitors/<visitorId>/chat`). `data`: visitorId, visitorName, pageUrl, pageTitle, attributes.
+   */
+  visitorEngaged: 'visitor.engaged',
+  /** The host page reported an event (`Parley.track`): `data` has visitorId, name, payload. */
+  visitorTracked: 'visitor.tracked',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 

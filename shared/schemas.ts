@@ -15,6 +15,41 @@ const email = z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+$/
 
 const page = z.object({ url: shortText(2048), title: shortText(512) })
 
+/** Bounds of what a widget may store on the visitor's client card. */
+export const WidgetDataLimits = {
+  /** Fields per form or attributes frame. */
+  keys: 50,
+  /** Characters of an attribute value. */
+  attributeValue: 500,
+  /** Characters of a form answer (a request form's message is longer than an attribute). */
+  formValue: 2000,
+  /** Characters of a rating comment. */
+  comment: 2000,
+  trackName: 64,
+  trackPayloadKeys: 20,
+  trackValue: 500,
+} as const
+
+const FIELD_KEY = /^[A-Za-z0-9_-]{1,64}$/
+/** Keys checked here rather than by the record's key schema, whose error names no rule. */
+const namedKeys = (max: number, what: string) => (o: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  const keys = Object.keys(o)
+  if (keys.length > max) ctx.addIssue({ code: 'custom', message: `at most ${max} ${what} fields` })
+  const bad = keys.find((k) => !FIELD_KEY.test(k))
+  if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `field names are 1–64 letters, digits, _ or - (not "${bad.slice(0, 64)}")` })
+}
+/** A record of named strings, at most `WidgetDataLimits.keys` of them. */
+const fieldRecord = (what: string, maxValue: number) =>
+  z.record(z.string(), z.string().max(maxValue, `${what} values are at most ${maxValue} characters`)).superRefine(namedKeys(WidgetDataLimits.keys, what))
+const conversationRef = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'conversationId must be an id')
+/** The score ranges of each rating: CSAT 1–5, NPS 0–10. */
+export const RATING_RANGE = { csat: [1, 5], nps: [0, 10] } as const
+const trackValue = z.union([
+  z.string().max(WidgetDataLimits.trackValue, `track values are at most ${WidgetDataLimits.trackValue} characters`),
+  z.number().finite(),
+  z.boolean(),
+])
+
 /** Every frame a widget may send; anything else is answered with an error frame. */
 export const fromWidgetSchema = z.discriminatedUnion('type', [
   z.object({
@@ -22,7 +57,7 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
     workspace: z.string().min(1).max(64),
     visitorToken: z.string().max(512).nullable(),
     page: page.optional(),
-    user: z.object({ name: shortText(200).optional(), email: shortText(320).optional() }).optional(),
+    user: z.object({ name: shortText(200).optional(), email: shortText(320).optional(), hash: shortText(128).optional() }).optional(),
   }),
   z
     .object({
@@ -36,12 +71,30 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('page'), url: shortText(2048), title: shortText(512) }),
   z.object({ type: z.literal('typing') }),
   z.object({ type: z.literal('read'), upTo: z.string().max(64) }),
-  z.object({ type: z.literal('form'), fields: z.record(z.string().max(64), shortText(2000)) }),
   z.object({
-    type: z.literal('rating'),
-    conversationId: z.string().max(64),
-    score: z.number().int().min(0).max(10),
-    comment: shortText(2000).optional(),
+    type: z.literal('form'),
+    kind: z.enum(['prechat', 'request'], 'kind must be prechat or request').default('prechat'),
+    fields: fieldRecord('form', WidgetDataLimits.formValue),
+  }),
+  z
+    .object({
+      type: z.literal('rating'),
+      conversationId: conversationRef,
+      kind: z.enum(['csat', 'nps'], 'kind must be csat or nps').default('csat'),
+      score: z.number().int('score must be a whole number'),
+      comment: z.string().trim().max(WidgetDataLimits.comment, `comment is at most ${WidgetDataLimits.comment} characters`).optional(),
+    })
+    .refine((r) => r.score >= RATING_RANGE[r.kind][0] && r.score <= RATING_RANGE[r.kind][1], {
+      message: 'score out of range: CSAT is 1–5, NPS 0–10',
+      path: ['score'],
+    }),
+  z.object({ type: z.literal('attributes'), values: fieldRecord('attribute', WidgetDataLimits.attributeValue) }),
+  z.object({ type: z.literal('invite'), action: z.enum(['shown', 'accepted', 'refused'], 'action must be shown, accepted or refused') }),
+  z.object({ type: z.literal('engage') }),
+  z.object({
+    type: z.literal('track'),
+    name: z.string().trim().min(1, 'name is empty').max(WidgetDataLimits.trackName, `name is at most ${WidgetDataLimits.trackName} characters`),
+    payload: z.record(z.string(), trackValue).superRefine(namedKeys(WidgetDataLimits.trackPayloadKeys, 'payload')).optional(),
   }),
 ])
 
@@ -86,3 +139,9 @@ export const agentStatusSchema = z.object({ status: z.enum(['online', 'away', 'o
 
 /** An idempotency key: what an outbox sends again with the same command. */
 export const idempotencyKeySchema = z.string().min(8).max(128).regex(/^[A-Za-z0-9_-]+$/)
+
+/** The body of `POST /api/visitors/<visitorId>/chat`: an agent starts a chat with an engaged visitor. */
+export const startChatSchema = z.object({
+  clientId,
+  text: z.string().trim().min(1, 'message is empty').max(Limits.messageText, `message is longer than ${Limits.messageText} characters`),
+})

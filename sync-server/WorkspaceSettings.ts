@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Principal } from '../shared/permissions.ts'
 import { readSettings, rightsOf, type Settings } from '../shared/settings.ts'
+import { DEFAULT_WIDGET_CONFIG, readWidgetConfig, type WidgetConfig } from '../shared/widgetConfig.ts'
 import type { Room } from './rooms/Room.ts'
 import type { RoomManager } from './rooms/RoomManager.ts'
 import type { AgentRecord } from './store/Store.ts'
@@ -8,6 +9,8 @@ import type { AgentRecord } from './store/Store.ts'
 interface Entry {
   ready: Promise<Room>
   settings: Settings | null
+  /** The widget's configuration (settings › widget), read with the rest. */
+  widget: WidgetConfig
   /** What permissions depend on (memberships, groups' rights, template editing), to tell when they change. */
   accessKey: string
 }
@@ -35,7 +38,7 @@ export class WorkspaceSettings {
   async get(workspace: string): Promise<Settings> {
     let entry = this.entries.get(workspace)
     if (!entry) {
-      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, accessKey: '' }
+      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, accessKey: '' }
       e.ready = this.rooms.hold(workspace, 'settings', { kind: 'settings' }).then((room) => {
         const refresh = () => {
           let next: Settings
@@ -44,6 +47,11 @@ export class WorkspaceSettings {
           } catch (err) {
             this.log.error({ err, workspace }, 'could not read settings')
             return
+          }
+          try {
+            e.widget = readWidgetConfig(room.doc)
+          } catch (err) {
+            this.log.error({ err, workspace }, 'could not read the widget configuration')
           }
           const key = accessKeyOf(next)
           const accessChanged = e.settings !== null && key !== e.accessKey
@@ -60,6 +68,12 @@ export class WorkspaceSettings {
     }
     await entry.ready
     return entry.settings!
+  }
+
+  /** The widget configuration of a workspace (settings › widget), loading its document on first use. */
+  async widget(workspace: string): Promise<WidgetConfig> {
+    await this.get(workspace)
+    return this.entries.get(workspace)?.widget ?? DEFAULT_WIDGET_CONFIG
   }
 
   /** The settings as last read, when the workspace's document is loaded. */

@@ -12,6 +12,12 @@ export interface Config {
   sessionHours: number
   sqliteSynchronous: 'full' | 'normal'
   staticDir: string
+  /** SMTP server for email notices to visitors (`smtp://user:pass@host:587`); unset: no email. */
+  smtpUrl: string | undefined
+  /** Sender of those emails. */
+  mailFrom: string | undefined
+  /** Behind a reverse proxy: visitors' addresses come from `X-Forwarded-For`. */
+  trustProxy: boolean
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -20,6 +26,25 @@ function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number,
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`)
   return n
+}
+
+function bool(env: NodeJS.ProcessEnv, key: string): boolean {
+  const raw = (env[key] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true
+  throw new Error(`${key} must be true or false, got "${env[key]}"`)
+}
+
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`SMTP_URL must be a URL like smtp://user:pass@host:587, got "${raw}"`)
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}"`)
+  return raw
 }
 
 /** Reads the configuration; throws with a message naming the variable when one is invalid. */
@@ -38,5 +63,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: int(env, 'SESSION_HOURS', 24 * 30, 1, 24 * 365),
     sqliteSynchronous: sync,
     staticDir: resolve(env.STATIC_DIR || './dist'),
+    smtpUrl: smtpUrl(env.SMTP_URL),
+    mailFrom: env.MAIL_FROM || undefined,
+    trustProxy: bool(env, 'TRUST_PROXY'),
   }
 }

@@ -24,6 +24,8 @@ const server = createParleyServer({
   adminPassword: config.adminPassword,
   sessionHours: config.sessionHours,
   sqliteSynchronous: config.sqliteSynchronous,
+  mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
+  trustProxy: config.trustProxy,
   logger: log,
 })
 

@@ -4,9 +4,9 @@ import type { Duplex } from 'node:stream'
 import { join, resolve } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CloseCode, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
+import { CloseCode, EventType, Limits, type EventsResponse, type LoginResponse } from '../shared/protocol.ts'
 import { CommandName, type CommandInput } from '../shared/commands.ts'
-import { agentStatusSchema, commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema } from '../shared/schemas.ts'
+import { agentStatusSchema, commandBodySchemas, createAgentSchema, describeIssues, idempotencyKeySchema, loginSchema, startChatSchema } from '../shared/schemas.ts'
 import { maySeeConversation } from '../shared/permissions.ts'
 import { Accounts, DEFAULT_WORKSPACE, publicAgent } from './Accounts.ts'
 import { principalFrom, WorkspaceSettings } from './WorkspaceSettings.ts'
@@ -29,6 +29,9 @@ import type { AgentRecord, Store } from './store/Store.ts'
 import { TokenBucket } from './widget/TokenBucket.ts'
 import { VisitorPresence } from './widget/VisitorPresence.ts'
 import { WidgetGateway } from './widget/WidgetGateway.ts'
+import { EmailNotifier } from './widget/EmailNotifier.ts'
+import { identitySecret } from './widget/VisitorIdentity.ts'
+import { Mailer } from './mail/Mailer.ts'
 import { BlobStore } from './files/BlobStore.ts'
 import { FileService } from './files/FileService.ts'
 
@@ -57,6 +60,12 @@ export interface ServerOptions {
   now?: () => number
   roomIdleMs?: number
   sessionHours?: number
+  /** Email to visitors (answers they missed): SMTP URL and sender. Without `smtpUrl`, none is sent. */
+  mail?: { smtpUrl?: string; from?: string }
+  /** Behind a reverse proxy: take the visitor's address from `X-Forwarded-For` (for per-address limits). */
+  trustProxy?: boolean
+  /** Widget frames per address across sockets (tests lower it). */
+  widgetAddressRate?: { perSecond: number; burst: number }
 }
 
 export interface ParleyServer {
@@ -76,9 +85,17 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const accounts = new Accounts(store, log.child({ sub: 'accounts' }), (opts.sessionHours ?? 24 * 30) * 3600_000, now)
   const conversations = new Conversations(store)
   const hub = new EventHub()
-  const published = (workspace: string, events: Parameters<EventHub['publish']>[1]) => hub.publish(workspace, events)
+  const published = (workspace: string, events: Parameters<EventHub['publish']>[1]) => {
+    hub.publish(workspace, events)
+    if (!events.length) return
+    void widgets?.committed(workspace, events).catch((err) => log.error({ err }, 'widget event hook failed'))
+    for (const e of events)
+      if (e.type === EventType.message && e.conversationId && e.data.kind === 'agent' && !e.data.internal)
+        void notifier?.agentAnswered(workspace, e.conversationId).catch((err) => log.warn({ err }, 'could not schedule an email notice'))
+  }
 
   let widgets: WidgetGateway | null = null
+  let notifier: EmailNotifier | null = null
   let syncGateway: SyncGateway | null = null
   let presence: VisitorPresence | null = null
   const rooms = new RoomManager(
@@ -96,6 +113,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         snoozes.track(record)
       },
       visitorPresence: (ws, id) => presence?.get(ws, id) ?? null,
+      agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
     },
     opts.roomIdleMs ?? ROOM_IDLE_MS,
   )
@@ -113,7 +131,31 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   presence = new VisitorPresence(rooms)
   // Files: metadata in the store, blobs content-addressed in DATA_DIR/files (DESIGN §3.3).
   const files = new FileService({ store, accounts, blobs: new BlobStore(join(resolve(opts.dataDir), 'files')), log: log.child({ sub: 'files' }), now })
-  widgets = new WidgetGateway({ store, rooms, accounts, conversations, log: log.child({ sub: 'widget' }), now, published, presence, files, routing: dispatcher })
+  widgets = new WidgetGateway({
+    store,
+    rooms,
+    accounts,
+    conversations,
+    log: log.child({ sub: 'widget' }),
+    now,
+    published,
+    presence,
+    files,
+    routing: dispatcher,
+    widgetConfig: (ws) => settings.widget(ws),
+    addressRate: opts.widgetAddressRate,
+  })
+  const mailer = new Mailer(opts.mail ?? {}, log.child({ sub: 'mail' }))
+  notifier = new EmailNotifier({
+    store,
+    rooms,
+    conversations,
+    mailer,
+    log: log.child({ sub: 'notify' }),
+    now,
+    widgetConfig: (ws) => settings.widget(ws),
+    awaySince: (ws, visitorId) => widgets!.awaySince(ws, visitorId),
+  })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }))
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now)
   dispatcher.bind(commands)
@@ -169,6 +211,11 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         pageTitle: visitor.pageTitle ?? null,
         firstSeenAt: visitor.createdAt,
         blocked: visitor.blocked,
+        phone: visitor.phone ?? null,
+        /** Custom fields: pre-chat and request form answers besides name, email and phone, and the site's attributes. */
+        fields: visitor.fields ?? {},
+        /** The email was proven by the site's identity hash. */
+        verified: Boolean(visitor.verifiedEmail),
       },
       number: await store.conversationNumber(agent.workspace, conversationId),
       channel: 'widget',
@@ -237,6 +284,21 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
           return { id: a.id, name: a.name, email: a.email, role: a.role, groups: who.groups, status: a.status }
         })
         return sendJson(res, 200, { agents })
+      }
+      if (path === '/api/workspace/identity-secret' && method === 'GET') {
+        const admin = await requireAgent(req)
+        if (admin.role !== 'admin') throw new HttpError(403, 'only admins see the identity secret')
+        const ws = await accounts.workspace(admin.workspace)
+        if (!ws) throw new HttpError(404, 'no such workspace')
+        return sendJson(res, 200, { secret: identitySecret(ws.secret) })
+      }
+      const visitorChat = /^\/api\/visitors\/([A-Za-z0-9_-]{1,64})\/chat$/.exec(path)
+      if (visitorChat && method === 'POST') {
+        const agent = await requireAgent(req)
+        const body = startChatSchema.safeParse(await readJson(req))
+        if (!body.success) throw new HttpError(400, describeIssues(body.error))
+        const result = await widgets!.startChat(agent, visitorChat[1]!, body.data.clientId, body.data.text)
+        return sendJson(res, result.status, result.body)
       }
       const contact = /^\/api\/conversations\/([A-Za-z0-9_-]{1,64})\/contact$/.exec(path)
       if (contact && method === 'GET') {
@@ -337,7 +399,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       if (path === '/widget/ws') {
         wssWidget.handleUpgrade(req, socket, head, (ws) => {
           wssWidget.emit('connection', ws, req)
-          widgets!.accept(ws)
+          widgets!.accept(ws, clientAddress(req, opts.trustProxy === true))
         })
         return
       }
@@ -418,6 +480,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       closed = true
       clearInterval(pinger)
       snoozes.close()
+      notifier?.close()
+      mailer.close()
       dispatcher.close()
       widgets!.closeAll()
       settings.close()
@@ -429,4 +493,14 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       await store.close()
     },
   }
+}
+
+/**
+ * The address a request comes from. Behind a trusted proxy: the last `X-Forwarded-For` entry, the
+ * one the proxy itself added (earlier entries are whatever the client claimed, and could dodge limits).
+ */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for']
+  const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim()
+  return (trustProxy && last) || req.socket.remoteAddress || 'unknown'
 }

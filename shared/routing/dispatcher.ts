@@ -199,19 +199,24 @@ export function forget(d: Dispatcher, conversationId: string): void {
  * puts it in its queue (or, sent to one agent, counts it as theirs). Call `dispatch` next.
  */
 export function arrive(d: Dispatcher, conv: RouteRequest & { id: string }, now: number): RouteDecision {
-  const ctx: RouteContext = {
-    index: d.index,
-    now,
-    load: (groupId) => d.load.get(groupId) ?? 0,
-    online: (pool) => (d.online.get(pool) ?? 0) > 0,
-  }
-  const decision = decideRoute(ctx, conv)
+  const decision = previewRoute(d, conv, now)
   if (decision.agentId) track(d, { id: conv.id, status: 'open', groupId: null, assigneeId: decision.agentId, since: now })
   else if (decision.outcome !== 'full' && !decision.requestForm) {
     const { groupId, teamId, skillId } = decision
     track(d, { id: conv.id, status: 'waiting', groupId, teamId, skillId, assigneeId: null, since: now })
   }
   return decision
+}
+
+/** Where a new conversation would go now, without placing anything (the widget's availability before a chat starts). */
+export function previewRoute(d: Dispatcher, req: RouteRequest, now: number): RouteDecision {
+  const ctx: RouteContext = {
+    index: d.index,
+    now,
+    load: (groupId) => d.load.get(groupId) ?? 0,
+    online: (pool) => (d.online.get(pool) ?? 0) > 0,
+  }
+  return decideRoute(ctx, req)
 }
 
 const headOrder = (a: QueueRec, b: QueueRec) => {

@@ -5,6 +5,7 @@ import {
   createDispatcher,
   dispatch,
   positions,
+  previewRoute,
   recordHandling,
   setSettings,
   track,
@@ -97,6 +98,17 @@ export class DispatchService {
     const decision = arrive(w.d, { ...req, id: conversationId }, this.deps.now())
     this.schedule(w)
     return decision
+  }
+
+  /**
+   * What a visitor on this page would meet now: `online` when someone who could take the chat is
+   * online and within hours (even if their group is full), `requestForm` when routing would show the
+   * request form instead of the chat.
+   */
+  async availability(workspace: string, pageUrl: string | null): Promise<{ online: boolean; requestForm: boolean }> {
+    const w = await this.load(workspace)
+    const d = previewRoute(w.d, { pageUrl, channel: 'widget' }, this.deps.now())
+    return { online: d.outcome === 'queued' || d.outcome === 'full', requestForm: d.requestForm }
   }
 
   /** Where a waiting conversation stands now; null when it is not waiting (or not known yet). */

@@ -45,6 +45,13 @@ export interface RoomDeps {
   conversationChanged: (record: ConversationRecord) => void
   /** The visitor's presence in a conversation, published in its awareness when it loads. */
   visitorPresence?: (workspace: string, conversationId: string) => { online: boolean; typing: boolean } | null
+  /**
+   * The agents present in a conversation's awareness changed: each one there is viewing it, and
+   * typing when their state says `typing: true` (for the visitor's widget). The app sets a field
+   * (`viewing: true`) while the conversation is on screen: y-protocols drops a client's first,
+   * untouched state (clock 0), so an app that sets nothing is never seen.
+   */
+  agentAwareness?: (workspace: string, conversationId: string, agents: { agentId: string; name: string; typing: boolean }[]) => void
 }
 
 /** Who caused a change: a peer's socket, or the server acting for a visitor or itself. */
@@ -281,6 +288,23 @@ export class Room {
     encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
     const frame = encoding.toUint8Array(enc)
     for (const p of this.peers.values()) this.send(p, frame)
+    // The server's own state (the visitor's presence) is not an agent's.
+    if (origin !== 'local' && this.ref.kind === 'conversation' && this.deps.agentAwareness) this.deps.agentAwareness(this.workspace, this.ref.conversationId, this.agentsPresent())
+  }
+
+  /** The agents whose sockets have a state in this room's awareness, typing or not. */
+  private agentsPresent(): { agentId: string; name: string; typing: boolean }[] {
+    const states = this.awareness.getStates()
+    const out = new Map<string, { agentId: string; name: string; typing: boolean }>()
+    for (const p of this.peers.values()) {
+      for (const id of p.awarenessIds) {
+        const state = states.get(id) as { typing?: unknown } | undefined
+        if (!state) continue
+        const prev = out.get(p.agentId)
+        out.set(p.agentId, { agentId: p.agentId, name: p.agentName, typing: state.typing === true || prev?.typing === true })
+      }
+    }
+    return [...out.values()]
   }
 
   // ---- changes -----------------------------------------------------------------------------

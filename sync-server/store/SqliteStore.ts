@@ -44,6 +44,12 @@ const MIGRATIONS: string[] = [
   `CREATE TABLE files (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
      size INTEGER NOT NULL, uploader_kind TEXT NOT NULL, uploader_id TEXT NOT NULL, created_at INTEGER NOT NULL);
    CREATE INDEX files_by_sha256 ON files (sha256);`,
+  `ALTER TABLE conversations ADD COLUMN skill_id TEXT;`,
+  `ALTER TABLE visitors ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+   ALTER TABLE visitors ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE visitors ADD COLUMN form_done INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE visitors ADD COLUMN verified_email TEXT;
+   CREATE UNIQUE INDEX visitors_by_verified_email ON visitors (workspace, verified_email) WHERE verified_email IS NOT NULL;`,
 ]
 
 export interface SqliteStoreOptions {
@@ -98,10 +104,12 @@ export class SqliteStore implements Store {
            snoozed_until = excluded.snoozed_until`,
       ),
       upsertVisitor: db.prepare(
-        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title, phone, fields, form_done, verified_email)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
            current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked,
-           page_url = excluded.page_url, page_title = excluded.page_title`,
+           page_url = excluded.page_url, page_title = excluded.page_title, phone = excluded.phone, fields = excluded.fields,
+           form_done = excluded.form_done, verified_email = excluded.verified_email`,
       ),
       insertCommandResult: db.prepare(
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -165,7 +173,21 @@ export class SqliteStore implements Store {
       s.insertUpdate.run(c.workspace, k.doc, k.snapshot)
     }
     for (const v of c.visitors ?? [])
-      s.upsertVisitor.run(v.id, c.workspace, v.name, v.email, v.createdAt, v.currentConversationId, v.blocked ? 1 : 0, v.pageUrl ?? '', v.pageTitle ?? '')
+      s.upsertVisitor.run(
+        v.id,
+        c.workspace,
+        v.name,
+        v.email,
+        v.createdAt,
+        v.currentConversationId,
+        v.blocked ? 1 : 0,
+        v.pageUrl ?? '',
+        v.pageTitle ?? '',
+        v.phone ?? '',
+        JSON.stringify(v.fields ?? {}),
+        v.formDone ? 1 : 0,
+        v.verifiedEmail || null,
+      )
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
     for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)
@@ -281,8 +303,21 @@ export class SqliteStore implements Store {
   }
 
   async getVisitor(workspace: string, id: string): Promise<VisitorRecord | null> {
-    const r = this.db.prepare('SELECT * FROM visitors WHERE workspace = ? AND id = ?').get(workspace, id) as Row | undefined
+    return this.visitorFrom(this.db.prepare('SELECT * FROM visitors WHERE workspace = ? AND id = ?').get(workspace, id) as Row | undefined)
+  }
+
+  async getVisitorByVerifiedEmail(workspace: string, email: string): Promise<VisitorRecord | null> {
+    return this.visitorFrom(this.db.prepare('SELECT * FROM visitors WHERE workspace = ? AND verified_email = ?').get(workspace, email) as Row | undefined)
+  }
+
+  private visitorFrom(r: Row | undefined): VisitorRecord | null {
     if (!r) return null
+    let fields: Record<string, string> = {}
+    try {
+      fields = JSON.parse(r.fields as string) as Record<string, string>
+    } catch {
+      // A damaged value loses the custom fields, not the visitor.
+    }
     return {
       id: r.id as string,
       workspace: r.workspace as string,
@@ -293,6 +328,10 @@ export class SqliteStore implements Store {
       blocked: r.blocked === 1,
       pageUrl: (r.page_url as string) || undefined,
       pageTitle: (r.page_title as string) || undefined,
+      phone: (r.phone as string) || undefined,
+      fields,
+      formDone: r.form_done === 1,
+      verifiedEmail: (r.verified_email as string | null) || undefined,
     }
   }
 

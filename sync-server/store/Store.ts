@@ -43,6 +43,17 @@ export interface VisitorRecord {
   /** The page the visitor was last seen on, from the widget. */
   pageUrl?: string
   pageTitle?: string
+  /** From the widget's forms (`phone` field). */
+  phone?: string
+  /** Custom fields for the client card: form answers other than name, email, phone, and `Parley.setAttributes` values. */
+  fields?: Record<string, string>
+  /** The visitor answered the pre-chat form. */
+  formDone?: boolean
+  /**
+   * The email proven by the site's identity hash (lower-case): one visitor per verified email in a
+   * workspace, so their history follows them across devices. Unset for unverified visitors.
+   */
+  verifiedEmail?: string
 }
 
 /** The server's own index of conversations: what permission checks and lists need without loading documents. */
@@ -149,6 +160,8 @@ export interface Store {
   revokeSession(tokenHash: string): Promise<void>
 
   getVisitor(workspace: string, id: string): Promise<VisitorRecord | null>
+  /** The visitor whose identity hash proved this (lower-case) email, if any. */
+  getVisitorByVerifiedEmail(workspace: string, email: string): Promise<VisitorRecord | null>
   getConversation(workspace: string, id: string): Promise<ConversationRecord | null>
   listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]>
   getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null>

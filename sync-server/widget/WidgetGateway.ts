@@ -6,11 +6,13 @@ import { newId } from '../../shared/id.ts'
 import {
   CloseCode,
   EventType,
+  FromWidgetType,
   Limits,
   PROTOCOL_VERSION,
   WidgetErrorCode,
   type Attachment,
   type ChatMessage,
+  type ConversationStatus,
   type LogEvent,
   type ToWidget,
   type WidgetHistoryMessage,
@@ -26,6 +28,12 @@ import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from '../commands/patch.ts'
 import { TokenBucket } from './TokenBucket.ts'
 import type { VisitorPresence } from './VisitorPresence.ts'
+import { publicWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
+import { AgentSignals, type AgentPresence } from './AgentSignals.ts'
+import { VisitorActions, type VisitorContext } from './VisitorActions.ts'
+import { verifyIdentity } from './VisitorIdentity.ts'
+import { startChat, type StartChatResult } from './AgentStartsChat.ts'
+import type { AgentRecord } from '../store/Store.ts'
 
 /** A visitor who has not said hello by then is not a widget. */
 export const HELLO_TIMEOUT_MS = 10_000
@@ -37,9 +45,20 @@ const HISTORY_CONVERSATIONS = 20
 const TYPING_TTL_MS = 6_000
 /** Frames a second one socket may sustain (typing and page events included), and the burst above it. */
 const FRAME_RATE = { perSecond: 10, burst: 40 }
+/**
+ * Frames a second one network address may sustain across all its sockets: a flood opening many
+ * sockets is slowed, while an office of visitors behind one address still chats (about 20 busy ones).
+ */
+export const ADDRESS_FRAME_RATE = { perSecond: 100, burst: 400 }
+/** Memory bound on the per-address limiter: past this many addresses it starts afresh. */
+const MAX_ADDRESS_BUCKETS = 100_000
+/** Memory bound on when visitors left (for email notices): the oldest are forgotten first. */
+const MAX_AWAY = 100_000
 
 interface Conn {
   ws: WebSocket
+  /** The network address (the proxy's client when trusted): frames are limited per address too. */
+  address: string
   workspace: string | null
   visitorId: string | null
   bad: number
@@ -61,7 +80,13 @@ export interface WidgetGatewayDeps {
   routing: {
     route(workspace: string, conversationId: string, req: RouteRequest): Promise<RouteDecision>
     placeOf(workspace: string, conversationId: string): Promise<{ position: number; waitSeconds: number | null } | null>
+    /** Whether someone could take a chat from this page now, and whether the request form replaces it. */
+    availability(workspace: string, pageUrl: string | null): Promise<{ online: boolean; requestForm: boolean }>
   }
+  /** The workspace's widget configuration (settings › widget). */
+  widgetConfig: (workspace: string) => Promise<WidgetConfig>
+  /** Frames per address across sockets; `ADDRESS_FRAME_RATE` by default. */
+  addressRate?: { perSecond: number; burst: number }
 }
 
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
@@ -73,11 +98,29 @@ export class WidgetGateway {
   /** Each visitor's open conversation, for presence and read receipts. */
   private current = new Map<string, string>()
   private typingTimers = new Map<string, NodeJS.Timeout>()
+  private addressBuckets = new Map<string, TokenBucket>()
+  /** When each visitor's last socket closed, for email notices of answers they missed. */
+  private away = new Map<string, number>()
+  private actions: VisitorActions
+  /** Agents' typing and read receipts, told to the visitor. */
+  readonly signals: AgentSignals
 
-  constructor(private deps: WidgetGatewayDeps) {}
+  constructor(private deps: WidgetGatewayDeps) {
+    this.actions = new VisitorActions({
+      ...deps,
+      postAsVisitor: async (ctx, clientId, text, opts) => {
+        const conn = this.connOf(ctx)
+        if (!conn) return null
+        await this.serialize(ctx.workspace, ctx.visitorId, () => this.message(conn, clientId, text, [], opts))
+        const done = await deps.store.getWidgetAck(ctx.workspace, ctx.visitorId, clientId)
+        return done?.conversationId ?? null
+      },
+    })
+    this.signals = new AgentSignals({ ...deps, send: (workspace, visitorId, frame) => this.sendTo(workspace, visitorId, frame) })
+  }
 
-  accept(ws: WebSocket): void {
-    const conn: Conn = { ws, workspace: null, visitorId: null, bad: 0, bucket: new TokenBucket(FRAME_RATE.burst, FRAME_RATE.perSecond, this.deps.now) }
+  accept(ws: WebSocket, address = 'unknown'): void {
+    const conn: Conn = { ws, address, workspace: null, visitorId: null, bad: 0, bucket: new TokenBucket(FRAME_RATE.burst, FRAME_RATE.perSecond, this.deps.now) }
     const helloTimer = setTimeout(() => {
       if (!conn.visitorId) ws.close(CloseCode.unauthenticated, 'hello expected')
     }, HELLO_TIMEOUT_MS)
@@ -102,6 +145,11 @@ export class WidgetGateway {
       conn.ws.close(CloseCode.tooMany, 'too many frames')
       return
     }
+    if (!this.addressBucket(conn.address).take()) {
+      // Others may share the address (an office, a mobile carrier): refuse the frame, keep the socket.
+      this.error(conn, WidgetErrorCode.tooMany, 'Too many messages from your network right now; please wait a moment.')
+      return this.strike(conn)
+    }
     if (raw.byteLength > Limits.widgetFrame) {
       this.error(conn, WidgetErrorCode.tooLarge, 'That message is too large.')
       return this.strike(conn)
@@ -120,7 +168,7 @@ export class WidgetGateway {
     const type = (json as { type?: unknown } | null)?.type
     const parsed = fromWidgetSchema.safeParse(json)
     if (!parsed.success) {
-      const known = typeof type === 'string' && ['hello', 'message', 'page', 'typing', 'read', 'form', 'rating'].includes(type)
+      const known = typeof type === 'string' && (Object.values(FromWidgetType) as string[]).includes(type)
       this.error(conn, known ? WidgetErrorCode.badRequest : WidgetErrorCode.unknownType, known ? describeIssues(parsed.error) : `Unknown frame type.`)
       return this.strike(conn)
     }
@@ -141,10 +189,45 @@ export class WidgetGateway {
       case 'page':
         return this.serialize(conn.workspace, conn.visitorId, () => this.page(conn.workspace!, conn.visitorId!, frame.url, frame.title))
       case 'form':
+        return this.actions.form(this.context(conn), frame.kind, frame.fields)
+      case 'attributes':
+        return this.actions.attributes(this.context(conn), frame.values)
       case 'rating':
-        // Valid frames whose features (proactive rules, forms, surveys) come with the widget issue.
-        return
+        return this.actions.rating(this.context(conn), frame.conversationId, frame.kind, frame.score, frame.comment)
+      case 'invite':
+        return this.actions.invite(this.context(conn), frame.action)
+      case 'engage':
+        return this.actions.engage(this.context(conn))
+      case 'track':
+        return this.actions.track(this.context(conn), frame.name, frame.payload)
     }
+  }
+
+  private context(conn: Conn): VisitorContext {
+    const ctx: VisitorContext = {
+      workspace: conn.workspace!,
+      visitorId: conn.visitorId!,
+      reply: (frame) => this.send(conn.ws, frame),
+      error: (code, message) => this.error(conn, code, message),
+    }
+    this.conns.set(ctx, conn)
+    return ctx
+  }
+
+  /** The socket behind a context. */
+  private connOf(ctx: VisitorContext): Conn | null {
+    return this.conns.get(ctx) ?? null
+  }
+  private conns = new WeakMap<VisitorContext, Conn>()
+
+  private addressBucket(address: string): TokenBucket {
+    let bucket = this.addressBuckets.get(address)
+    if (!bucket) {
+      if (this.addressBuckets.size >= MAX_ADDRESS_BUCKETS) this.addressBuckets.clear()
+      const rate = this.deps.addressRate ?? ADDRESS_FRAME_RATE
+      this.addressBuckets.set(address, (bucket = new TokenBucket(rate.burst, rate.perSecond, this.deps.now)))
+    }
+    return bucket
   }
 
   private strike(conn: Conn): void {
@@ -153,7 +236,7 @@ export class WidgetGateway {
 
   private async hello(
     conn: Conn,
-    frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string }; page?: { url: string; title: string } },
+    frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string; hash?: string }; page?: { url: string; title: string } },
   ): Promise<void> {
     if (conn.visitorId) {
       this.error(conn, WidgetErrorCode.badRequest, 'Already said hello.')
@@ -183,14 +266,26 @@ export class WidgetGateway {
         blocked: false,
       }
     }
+    // The site's backend vouched for the email (user.hash): that person is one visitor on every device.
+    const claimed = frame.user?.email?.trim().toLowerCase()
+    const verified = claimed && frame.user?.hash && verifyIdentity(ws.secret, claimed, frame.user.hash) ? claimed : null
+    if (frame.user?.hash && !verified) this.deps.log.info({ workspace: ws.id }, 'identity hash did not verify; the email is kept unverified')
+    if (verified && visitor?.verifiedEmail !== verified) {
+      const owner = await this.deps.store.getVisitorByVerifiedEmail(ws.id, verified)
+      if (owner) visitor = owner
+      // Someone else signed in on this browser: they are not the previous person.
+      else if (visitor?.verifiedEmail) visitor = null
+    }
     const isNew = !visitor
     visitor ??= { id: newId(), workspace: ws.id, name: '', email: '', createdAt: this.deps.now(), currentConversationId: null, blocked: false }
     const name = frame.user?.name?.trim() || visitor.name
-    const email = frame.user?.email?.trim().toLowerCase() || visitor.email
+    // A verified email is not replaced by an unverified one.
+    const email = verified ?? (visitor.verifiedEmail ? visitor.email : claimed || visitor.email)
+    const verifiedEmail = verified ?? visitor.verifiedEmail
     const pageUrl = frame.page?.url ?? visitor.pageUrl
     const pageTitle = frame.page?.title ?? visitor.pageTitle
-    const changed = isNew || name !== visitor.name || email !== visitor.email || pageUrl !== visitor.pageUrl
-    visitor = { ...visitor, name, email, pageUrl, pageTitle }
+    const changed = isNew || name !== visitor.name || email !== visitor.email || pageUrl !== visitor.pageUrl || verifiedEmail !== visitor.verifiedEmail
+    visitor = { ...visitor, name, email, pageUrl, pageTitle, ...(verifiedEmail ? { verifiedEmail } : {}) }
 
     const key = `${ws.id}/${visitor.id}`
     const firstSocket = !this.sockets.get(key)?.size
@@ -204,17 +299,28 @@ export class WidgetGateway {
     let set = this.sockets.get(key)
     if (!set) this.sockets.set(key, (set = new Set()))
     set.add(conn.ws)
+    this.away.delete(key)
     if (visitor.currentConversationId) {
       this.current.set(key, visitor.currentConversationId)
       this.deps.presence.set(ws.id, visitor.currentConversationId, { online: true, typing: false })
     }
 
+    const [history, config, availability, current] = await Promise.all([
+      this.history(ws.id, visitor.id),
+      this.deps.widgetConfig(ws.id),
+      this.deps.routing.availability(ws.id, visitor.pageUrl ?? null),
+      visitor.currentConversationId ? this.deps.conversations.get(ws.id, visitor.currentConversationId) : null,
+    ])
     this.send(conn.ws, {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
       visitorToken: signVisitorToken(ws.secret, ws.id, visitor.id),
       visitorId: visitor.id,
-      history: await this.history(ws.id, visitor.id),
+      history,
+      config: publicWidgetConfig(config),
+      availability,
+      current: current && current.status !== 'closed' ? { conversationId: current.id, status: current.status as ConversationStatus } : null,
+      formDone: visitor.formDone === true,
     })
     // A visitor back while still waiting learns their place at once.
     const place = visitor.currentConversationId ? await this.deps.routing.placeOf(ws.id, visitor.currentConversationId) : null
@@ -238,7 +344,8 @@ export class WidgetGateway {
     return found.map(([id, m]) => forVisitor(id, m, files(m)))
   }
 
-  private async message(conn: Conn, clientId: string, text: string, fileIds: string[]): Promise<void> {
+  /** A visitor's message; `ticket`: the request form's answers, kept as a request even when the group is full. */
+  private async message(conn: Conn, clientId: string, text: string, fileIds: string[], opts: { ticket?: boolean } = {}): Promise<void> {
     const workspace = conn.workspace!
     const visitorId = conn.visitorId!
     const { store, rooms, conversations, now } = this.deps
@@ -264,7 +371,7 @@ export class WidgetGateway {
     const conversationId = creating ? newId() : current.id
     // A new conversation is routed first: a group at its maximum refuses it, with the group's words.
     const route = creating ? await this.deps.routing.route(workspace, conversationId, { pageUrl: visitor.pageUrl ?? null, channel: 'widget' }) : null
-    if (route?.outcome === 'full') {
+    if (route?.outcome === 'full' && !opts.ticket) {
       this.send(conn.ws, { type: 'error', code: WidgetErrorCode.full, message: route.message || 'All our agents are busy; please try again later.', clientId })
       return
     }
@@ -289,7 +396,15 @@ export class WidgetGateway {
           type: EventType.conversationCreated,
           at,
           conversationId,
-          data: { visitorId, visitorName: message.authorName, visitorEmail: visitor.email || undefined, channel: 'widget', status: 'waiting', groupId: route?.groupId ?? null },
+          data: {
+            visitorId,
+            visitorName: message.authorName,
+            visitorEmail: visitor.email || undefined,
+            channel: 'widget',
+            status: 'waiting',
+            groupId: route?.groupId ?? null,
+            ...(opts.ticket ? { ticket: true } : {}),
+          },
         },
         {
           type: EventType.routed,
@@ -320,6 +435,8 @@ export class WidgetGateway {
           meta.set('groupId', route?.groupId ?? null)
           meta.set('assigneeId', null)
           meta.set('createdAt', at)
+          // A request from the request form: agents see it marked as one in the queue.
+          if (opts.ticket) meta.set('ticket', true)
         }
         appendMessageOnce(doc, message)
       }, extra)
@@ -402,6 +519,68 @@ export class WidgetGateway {
       const frame: ToWidget = { type: 'message', conversationId, message: forVisitor(conversationId, m, files(m)) }
       for (const ws of set) this.send(ws, frame)
     }
+    // An agent who answers has read what the visitor wrote before.
+    if (shown.some((m) => m.kind === 'agent')) await this.signals.answered(workspace, conversationId)
+  }
+
+  /** Sends a frame to every open socket of a visitor; false when they have none. */
+  sendTo(workspace: string, visitorId: string, frame: ToWidget): boolean {
+    const set = this.sockets.get(`${workspace}/${visitorId}`)
+    if (!set?.size) return false
+    for (const ws of set) this.send(ws, frame)
+    return true
+  }
+
+  /**
+   * Since when a visitor has had no widget open; null while one is. A visitor not seen since the
+   * server started counts as away from now.
+   */
+  awaySince(workspace: string, visitorId: string): number | null {
+    const key = `${workspace}/${visitorId}`
+    if (this.sockets.get(key)?.size) return null
+    let at = this.away.get(key)
+    if (at === undefined) this.rememberAway(key, (at = this.deps.now()))
+    return at
+  }
+
+  private rememberAway(key: string, at: number): void {
+    if (this.away.size >= MAX_AWAY) this.away.delete(this.away.keys().next().value!)
+    this.away.set(key, at)
+  }
+
+  /** The agents present in a conversation's awareness changed (typing, viewing). */
+  agentAwareness(workspace: string, conversationId: string, agents: AgentPresence[]): void {
+    this.signals.awareness(workspace, conversationId, agents)
+  }
+
+  /** Events just committed: a closed conversation asks its visitor for a rating, as configured. */
+  async committed(workspace: string, events: LogEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.type !== EventType.closed || !e.conversationId) continue
+      this.signals.forget(workspace, e.conversationId)
+      const conv = await this.deps.conversations.get(workspace, e.conversationId)
+      if (!conv) continue
+      const { survey } = await this.deps.widgetConfig(workspace)
+      if (!survey.csat && !survey.nps) continue
+      this.sendTo(workspace, conv.visitorId, { type: 'survey', conversationId: conv.id, csat: survey.csat, nps: survey.nps, comment: survey.comment })
+    }
+  }
+
+  /** An agent starts a chat with a visitor (`POST /api/visitors/<id>/chat`), in turn with the visitor's own messages. */
+  async startChat(agent: AgentRecord, visitorId: string, clientId: string, text: string): Promise<StartChatResult> {
+    let result: StartChatResult = { status: 500, body: { error: 'internal error' } }
+    await this.serialize(agent.workspace, visitorId, async () => {
+      result = await startChat(this.deps, agent, visitorId, clientId, text)
+    })
+    const id = (result.body.conversation as { id?: string } | undefined)?.id
+    if (result.status === 201 && id) {
+      const key = `${agent.workspace}/${visitorId}`
+      if (this.sockets.get(key)?.size) {
+        this.current.set(key, id)
+        this.deps.presence.set(agent.workspace, id, { online: true, typing: false })
+      }
+    }
+    return result
   }
 
   private serialize(workspace: string, visitorId: string, fn: () => Promise<void>): Promise<void> {
@@ -423,6 +602,7 @@ export class WidgetGateway {
     set.delete(conn.ws)
     if (set.size > 0) return
     this.sockets.delete(key)
+    this.rememberAway(key, this.deps.now())
     // At shutdown the store closes next; the visitor's going offline is implied by the restart.
     if (this.closing) return
     clearTimeout(this.typingTimers.get(key))
@@ -454,6 +634,7 @@ export class WidgetGateway {
 
   closeAll(): void {
     this.closing = true
+    this.signals.close()
     for (const t of this.typingTimers.values()) clearTimeout(t)
     for (const set of this.sockets.values()) for (const ws of set) ws.close(CloseCode.goingAway, 'server shutting down')
   }

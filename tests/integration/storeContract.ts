@@ -88,6 +88,21 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect((await store.listActiveConversations('w1')).map((c) => c.id)).toEqual(['c1', 'c2', 'c4'])
     })
 
+    it('keeps a visitor\'s client-card fields, and one visitor per verified email', async () => {
+      const v = { id: 'v1', workspace: 'w1', name: 'V', email: 'v@x.io', createdAt: 1, currentConversationId: null, blocked: false }
+      await store.commit({ workspace: 'w1', visitors: [{ ...v, phone: '+1 555', fields: { plan: 'pro', company: 'Acme' }, formDone: true, verifiedEmail: 'v@x.io' }] })
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({ phone: '+1 555', fields: { plan: 'pro', company: 'Acme' }, formDone: true, verifiedEmail: 'v@x.io' })
+      expect((await store.getVisitorByVerifiedEmail('w1', 'v@x.io'))?.id).toBe('v1')
+      expect(await store.getVisitorByVerifiedEmail('w2', 'v@x.io')).toBeNull()
+      expect(await store.getVisitorByVerifiedEmail('w1', 'other@x.io')).toBeNull()
+      // A second visitor cannot claim the same verified email.
+      await expect(store.commit({ workspace: 'w1', visitors: [{ ...v, id: 'v2', verifiedEmail: 'v@x.io' }] })).rejects.toThrow()
+      // Unverified visitors: defaults, and any number may share an email.
+      await store.commit({ workspace: 'w1', visitors: [{ ...v, id: 'v3' }, { ...v, id: 'v4' }] })
+      expect(await store.getVisitor('w1', 'v3')).toMatchObject({ fields: {}, formDone: false })
+      expect((await store.getVisitor('w1', 'v3'))?.verifiedEmail).toBeUndefined()
+    })
+
     it('keeps agents unique by email and sessions revocable', async () => {
       const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1, status: 'offline' as const }
       await store.createAgent(agent)

@@ -15,7 +15,7 @@ export class Visitor {
 
   constructor(
     private wsUrl: string,
-    private user: { name?: string; email?: string } = {},
+    private user: { name?: string; email?: string; hash?: string } = {},
     private page: { url: string; title: string } = { url: 'http://shop.test/', title: 'Shop' },
   ) {}
 
@@ -52,6 +52,18 @@ export class Visitor {
         },
       })
     })
+  }
+
+  /** Sends any frame as JSON (forms, ratings, garbage…). */
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame))
+  }
+
+  /** Sends a frame and resolves with the next frame of `type` (e.g. `saved` or `error`). */
+  async request<T extends ToWidget['type']>(frame: unknown, ...types: T[]): Promise<Extract<ToWidget, { type: T }>> {
+    const reply = this.next<Extract<ToWidget, { type: T }>>((f) => (types as string[]).includes(f.type))
+    this.send(frame)
+    return reply
   }
 
   /** Sends a message and resolves with its ack. */

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino'
+import { conversationDocName, isChatMessage, messagesOf, readMeta } from '../../shared/documents.ts'
+import type { ChatMessage } from '../../shared/protocol.ts'
+import type { WidgetConfig } from '../../shared/widgetConfig.ts'
+import type { Conversations } from '../Conversations.ts'
+import type { Mailer } from '../mail/Mailer.ts'
+import type { RoomManager } from '../rooms/RoomManager.ts'
+import type { Store } from '../store/Store.ts'
+
+/** Answers quoted in one email; the rest waits in the widget. */
+const MAX_QUOTED = 20
+
+export interface EmailNotifierDeps {
+  store: Store
+  rooms: RoomManager
+  conversations: Conversations
+  mailer: Mailer
+  log: Logger
+  now: () => number
+  widgetConfig: (workspace: string) => Promise<WidgetConfig>
+  /** When the visitor's last widget socket closed; null while one is open. Unknown (before a restart): from now. */
+  awaySince: (workspace: string, visitorId: string) => number | null
+}
+
+/**
+ * Emails a visitor the agents' answers they missed: when an agent answers and the visitor has had
+ * no widget open for `emailNotify.afterMinutes`, gave an email, and has not read the answer. One
+ * email per conversation per away period. Timers live in memory: a restart forgets them.
+ */
+export class EmailNotifier {
+  private timers = new Map<string, NodeJS.Timeout>()
+  /** The away period (its start) each conversation was last emailed for. */
+  private sentFor = new Map<string, number>()
+  private closed = false
+
+  constructor(private deps: EmailNotifierDeps) {}
+
+  /** An agent answered in a conversation: email the visitor later if they are away by then. */
+  async agentAnswered(workspace: string, conversationId: string): Promise<void> {
+    if (this.closed || !this.deps.mailer.enabled) return
+    const key = `${workspace}/${conversationId}`
+    if (this.timers.has(key)) return
+    const config = await this.deps.widgetConfig(workspace)
+    if (!config.emailNotify.enabled) return
+    const record = await this.deps.conversations.get(workspace, conversationId)
+    if (!record) return
+    const away = this.deps.awaySince(workspace, record.visitorId)
+    // Online now: they read it live. If they leave without reading, the next answer schedules again.
+    if (away === null) return
+    if (this.sentFor.get(key) === away) return
+    const due = away + config.emailNotify.afterMinutes * 60_000
+    const timer = setTimeout(() => {
+      this.timers.delete(key)
+      void this.fire(workspace, conversationId).catch((err) => this.deps.log.warn({ err, workspace, conversationId }, 'could not email the visitor'))
+    }, Math.max(0, due - this.deps.now()))
+    timer.unref()
+    this.timers.set(key, timer)
+  }
+
+  close(): void {
+    this.closed = true
+    for (const t of this.timers.values()) clearTimeout(t)
+    this.timers.clear()
+  }
+
+  private async fire(workspace: string, conversationId: string): Promise<void> {
+    if (this.closed) return
+    const key = `${workspace}/${conversationId}`
+    const config = await this.deps.widgetConfig(workspace)
+    const record = await this.deps.conversations.get(workspace, conversationId)
+    if (!config.emailNotify.enabled || !record) return
+    const away = this.deps.awaySince(workspace, record.visitorId)
+    if (away === null || this.sentFor.get(key) === away) return
+    const visitor = await this.deps.store.getVisitor(workspace, record.visitorId)
+    if (!visitor?.email) return
+    const unread = await this.unreadAnswers(workspace, conversationId)
+    if (!unread.length) return
+    const from = config.department.enabled && config.department.name ? config.department.name : (unread[unread.length - 1]!.authorName || 'Support')
+    const page = visitor.pageUrl && /^https?:\/\//i.test(visitor.pageUrl) ? visitor.pageUrl : null
+    // Marked before sending: a slow SMTP server must not let a second timer send the same email.
+    this.sentFor.set(key, away)
+    if (this.sentFor.size > 50_000) this.sentFor.delete(this.sentFor.keys().next().value!)
+    await this.deps.mailer.send({
+      to: visitor.email,
+      subject: `New reply from ${from}`,
+      text: [
+        `Hello${visitor.name ? ` ${visitor.name}` : ''},`,
+        '',
+        `You have ${unread.length === 1 ? 'a new reply' : `${unread.length} new replies`} in your chat:`,
+        '',
+        ...unread.map((m) => `${m.authorName}: ${m.text}`),
+        '',
+        page ? `Continue the conversation: ${page}` : 'Come back to the site to continue the conversation.',
+      ].join('\n'),
+      html: [
+        `<p>Hello${visitor.name ? ` ${escapeHtml(visitor.name)}` : ''},</p>`,
+        `<p>You have ${unread.length === 1 ? 'a new reply' : `${unread.length} new replies`} in your chat:</p>`,
+        ...unread.map((m) => `<p><strong>${escapeHtml(m.authorName)}</strong>: ${escapeHtml(m.text).replace(/\n/g, '<br>')}</p>`),
+        page ? `<p><a href="${escapeHtml(page)}">Continue the conversation</a></p>` : '<p>Come back to the site to continue the conversation.</p>',
+      ].join('\n'),
+    })
+    this.deps.log.info({ workspace, conversationId, answers: unread.length }, 'emailed the visitor the answers they missed')
+  }
+
+  /** The agents' answers after the last message the visitor read. */
+  private async unreadAnswers(workspace: string, conversationId: string): Promise<ChatMessage[]> {
+    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    try {
+      const all = messagesOf(room.doc).toArray().filter(isChatMessage)
+      const readUpTo = readMeta(room.doc)?.visitorReadUpTo ?? null
+      const from = readUpTo ? all.findIndex((m) => m.id === readUpTo) + 1 : 0
+      return all
+        .slice(from)
+        .filter((m) => m.kind === 'agent' && !m.internal)
+        .slice(-MAX_QUOTED)
+    } finally {
+      this.deps.rooms.release(room)
+    }
+  }
+}
+
+/** Escapes text for HTML: what a visitor or agent typed is never markup in an email. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { messagesOf, metaOf } from '../../shared/documents.ts'
+import { command, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { startServer, type TestServer } from '../support/server.ts'
+import { api, eventsOf, setWidgetConfig } from '../support/widget.ts'
+
+let t: TestServer
+beforeEach(async () => {
+  t = await startServer()
+})
+afterEach(async () => {
+  await t.destroy()
+})
+
+describe('forms and attributes on the client card', () => {
+  it('stores the pre-chat form and attributes, shows them on the contact card, and remembers the form was answered', async () => {
+    const admin = await login(t.url)
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    expect(
+      await v.request({ type: 'form', kind: 'prechat', fields: { name: 'Vera', email: 'Vera@Shop.test', phone: '+47 555 0100', order: 'A-1001', blank: '  ' } }, 'saved', 'error'),
+    ).toEqual({ type: 'saved', what: 'form' })
+    expect(await v.request({ type: 'attributes', values: { plan: 'pro', order: 'A-1002' } }, 'saved', 'error')).toEqual({ type: 'saved', what: 'attributes' })
+    const ack = await v.say('where is my order?')
+
+    const card = await api(t.url, admin.token, `/api/conversations/${ack.conversationId}/contact`)
+    expect(card.status).toBe(200)
+    expect(card.body.visitor).toMatchObject({ name: 'Vera', email: 'vera@shop.test', phone: '+47 555 0100', fields: { order: 'A-1002', plan: 'pro' } })
+    expect(card.body.visitor.fields).not.toHaveProperty('blank')
+    expect(card.body.visitor.fields).not.toHaveProperty('name')
+
+    await v.close()
+    expect((await v.connect()).formDone).toBe(true)
+    await v.close()
+  })
+
+  it('turns the request form into a request agents find in their queue, answered once however often it is sent', async () => {
+    const admin = await login(t.url)
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    const fields = { name: 'Omar', email: 'omar@shop.test', message: 'Please call me back about my invoice.' }
+    const saved = await v.request({ type: 'form', kind: 'request', fields }, 'saved', 'error')
+    expect(saved).toMatchObject({ type: 'saved', what: 'form', conversationId: expect.any(String) })
+    const id = (saved as { conversationId: string }).conversationId
+    // Sent again after a reconnect: the same request.
+    expect(await v.request({ type: 'form', kind: 'request', fields }, 'saved', 'error')).toMatchObject({ conversationId: id })
+
+    const events = await eventsOf(t.url, admin.token)
+    const created = events.filter((e) => e.type === 'conversation.created' && e.conversationId === id)
+    expect(created).toHaveLength(1)
+    expect(created[0]!.data).toMatchObject({ status: 'waiting', ticket: true, visitorName: 'Omar', visitorEmail: 'omar@shop.test' })
+    const { doc, close } = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
+    expect(metaOf(doc).toJSON()).toMatchObject({ status: 'waiting', ticket: true, assigneeId: null })
+    expect(messagesOf(doc).toArray()).toMatchObject([
+      { kind: 'visitor', text: 'Name: Omar\nEmail: omar@shop.test\nHow can we help?: Please call me back about my invoice.' },
+    ])
+    close()
+    await v.close()
+  })
+})
+
+describe('ratings and the survey', () => {
+  it('asks for a rating when an agent closes the chat, stores it on the conversation, and logs it', async () => {
+    const admin = await login(t.url)
+    await setWidgetConfig(t.wsUrl, admin.token, { survey: { csat: true, nps: true, comment: true } })
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    const ack = await v.say('thanks for the help')
+    const survey = v.next((f) => f.type === 'survey')
+    expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+    expect(await survey).toEqual({ type: 'survey', conversationId: ack.conversationId, csat: true, nps: true, comment: true })
+
+    expect(await v.request({ type: 'rating', conversationId: ack.conversationId, kind: 'csat', score: 4 }, 'saved', 'error')).toEqual({ type: 'saved', what: 'rating' })
+    // A second CSAT replaces the first; NPS is its own.
+    await v.request({ type: 'rating', conversationId: ack.conversationId, kind: 'csat', score: 5, comment: 'Quick and kind' }, 'saved')
+    await v.request({ type: 'rating', conversationId: ack.conversationId, kind: 'nps', score: 9 }, 'saved')
+
+    const { doc, close } = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, admin.token)
+    await whenDoc(doc, () => metaOf(doc).get('nps') === 9)
+    expect(metaOf(doc).toJSON()).toMatchObject({ csat: 5, nps: 9, ratingComment: 'Quick and kind', status: 'closed' })
+    close()
+    const rated = (await eventsOf(t.url, admin.token)).filter((e) => e.type === 'conversation.rated')
+    expect(rated.map((e) => [e.conversationId, e.data.kind, e.data.score, e.data.comment])).toEqual([
+      [ack.conversationId, 'csat', 4, null],
+      [ack.conversationId, 'csat', 5, 'Quick and kind'],
+      [ack.conversationId, 'nps', 9, null],
+    ])
+    await v.close()
+  })
+
+  it('sends no survey when both scores are off, and refuses to rate someone else\'s conversation', async () => {
+    const admin = await login(t.url)
+    await setWidgetConfig(t.wsUrl, admin.token, { survey: { csat: false, nps: false, comment: true } })
+    const a = new Visitor(t.wsUrl)
+    const b = new Visitor(t.wsUrl)
+    await a.connect()
+    await b.connect()
+    const ack = await a.say('mine')
+    expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+    // A survey would be on its way by now: the close is committed, and b's round trip below follows it.
+    expect(await b.request({ type: 'rating', conversationId: ack.conversationId, kind: 'csat', score: 1 }, 'saved', 'error')).toMatchObject({ type: 'error', code: 'bad_request' })
+    expect(a.frames.some((f) => f.type === 'survey')).toBe(false)
+    const rated = (await eventsOf(t.url, admin.token)).filter((e) => e.type === 'conversation.rated')
+    expect(rated).toEqual([])
+    await a.close()
+    await b.close()
+  })
+})
