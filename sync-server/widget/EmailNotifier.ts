@@ -48,7 +48,12 @@ export class EmailNotifier {
     // Online now: they read it live. If they leave without reading, the next answer schedules again.
     if (away === null) return
     if (this.sentFor.get(key) === away) return
-    const due = away + config.emailNotify.afterMinutes * 60_000
+    this.schedule(workspace, conversationId, away + config.emailNotify.afterMinutes * 60_000)
+  }
+
+  private schedule(workspace: string, conversationId: string, due: number): void {
+    const key = `${workspace}/${conversationId}`
+    clearTimeout(this.timers.get(key))
     const timer = setTimeout(() => {
       this.timers.delete(key)
       void this.fire(workspace, conversationId).catch((err) => this.deps.log.warn({ err, workspace, conversationId }, 'could not email the visitor'))
@@ -71,6 +76,9 @@ export class EmailNotifier {
     if (!config.emailNotify.enabled || !record) return
     const away = this.deps.awaySince(workspace, record.visitorId)
     if (away === null || this.sentFor.get(key) === away) return
+    // They came back and left again since this was scheduled: the away time counts from then.
+    const due = away + config.emailNotify.afterMinutes * 60_000
+    if (due > this.deps.now()) return this.schedule(workspace, conversationId, due)
     const visitor = await this.deps.store.getVisitor(workspace, record.visitorId)
     if (!visitor?.email) return
     const unread = await this.unreadAnswers(workspace, conversationId)

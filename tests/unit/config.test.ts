@@ -14,6 +14,18 @@ describe('configuration', () => {
     expect(() => readConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(/SQLITE_SYNCHRONOUS/)
   })
 
+  it('reads the email and proxy settings, off by default', () => {
+    expect(readConfig({})).toMatchObject({ smtpUrl: undefined, mailFrom: undefined, trustProxy: false })
+    expect(readConfig({ SMTP_URL: 'smtp://u:p@mail.test:587', MAIL_FROM: 'Help <help@shop.test>', TRUST_PROXY: 'true' })).toMatchObject({
+      smtpUrl: 'smtp://u:p@mail.test:587',
+      mailFrom: 'Help <help@shop.test>',
+      trustProxy: true,
+    })
+    expect(() => readConfig({ SMTP_URL: 'http://mail.test' })).toThrow(/SMTP_URL/)
+    expect(() => readConfig({ SMTP_URL: 'not a url' })).toThrow(/SMTP_URL/)
+    expect(() => readConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/)
+  })
+
   it('refuses the scale-out variables rather than silently using SQLite', () => {
     expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley' })).toThrow(/DATABASE_URL/)
   })
