@@ -6,7 +6,19 @@ import type { ParleyDb } from './db.ts'
 import type { Session } from './session.ts'
 
 export interface ContactCard {
-  visitor: { id: string; name: string; email: string; pageUrl: string | null; pageTitle: string | null; firstSeenAt: number; blocked: boolean }
+  visitor: {
+    id: string
+    name: string
+    email: string
+    /** Empty when the visitor gave none. */
+    phone: string
+    /** Custom fields (form answers besides name, email and phone; the site's attributes), by key. */
+    fields: Record<string, string>
+    pageUrl: string | null
+    pageTitle: string | null
+    firstSeenAt: number
+    blocked: boolean
+  }
   number: number | null
   channel: string
   totalRequests: number
@@ -15,9 +27,22 @@ export interface ContactCard {
 
 const key = (conversationId: string) => `contact:${conversationId}`
 
+/** Custom fields as shown: string values only (the card is data from the network, or cached from an older server). */
+function customFields(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {}
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+}
+
+/** A card as stored or received, with phone and fields present whatever server or cache it came from. */
+function normalise(card: ContactCard): ContactCard {
+  const v = card.visitor as ContactCard['visitor'] & { phone?: unknown; fields?: unknown }
+  return { ...card, visitor: { ...v, phone: typeof v.phone === 'string' ? v.phone : '', fields: customFields(v.fields) } }
+}
+
 export async function cachedContact(db: ParleyDb, conversationId: string): Promise<ContactCard | null> {
   const row = await db.kv.get(key(conversationId))
-  return (row?.value as ContactCard | undefined) ?? null
+  const card = row?.value as ContactCard | undefined
+  return card?.visitor ? normalise(card) : null
 }
 
 /** Fetches a fresh card and stores it; null when offline or refused (the cached one stays). */
@@ -27,7 +52,7 @@ export async function fetchContact(session: Session, db: ParleyDb, conversationI
       headers: { authorization: `Bearer ${session.token}` },
     })
     if (!res.ok) return null
-    const card = (await res.json()) as ContactCard
+    const card = normalise((await res.json()) as ContactCard)
     await db.kv.put({ key: key(conversationId), value: card })
     return card
   } catch {

@@ -1,10 +1,18 @@
 /** The visitor's card beside a conversation: who, how to reach them, where they came from, and their other requests. */
 import { createSignal, For, onMount, Show } from 'solid-js'
+import { readWidgetConfig } from '../../../../shared/widgetConfig.ts'
 import { cachedContact, fetchContact, type ContactCard } from '../../../data/contact.ts'
 import { statusLabel } from '../format.ts'
 import { conversationPath, Link } from '../router.tsx'
+import { createLiveDocument } from '../settings/settingsDoc.ts'
 import { useWorkspace } from '../workspace.tsx'
 import './ClientCard.css'
+
+/** A custom field's key as a label when no form of the widget names it: `order_number` → "Order number". */
+const keyLabel = (key: string) => {
+  const words = key.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase()
+  return words ? words[0]!.toUpperCase() + words.slice(1) : key
+}
 
 const day = (ms: number) => new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
 
@@ -12,6 +20,12 @@ export function ClientCard(props: { conversationId: string }) {
   const ws = useWorkspace()
   const [card, setCard] = createSignal<ContactCard | null>(null)
   const [loaded, setLoaded] = createSignal(false)
+  // Custom fields are named as the widget's forms ask for them ("Your plan" for `plan`).
+  const widget = createLiveDocument(ws, 'settings', readWidgetConfig)
+  const fieldLabel = (key: string) => {
+    const c = widget.value()
+    return [...(c?.form.fields ?? []), ...(c?.requestForm.fields ?? [])].find((f) => f.id === key)?.label ?? keyLabel(key)
+  }
 
   onMount(async () => {
     const cached = await cachedContact(ws.db, props.conversationId)
@@ -38,6 +52,22 @@ export function ClientCard(props: { conversationId: string }) {
                   <a href={`mailto:${c().visitor.email}`}>{c().visitor.email}</a>
                 </Show>
               </dd>
+              <dt>Phone</dt>
+              <dd data-testid="client-phone">
+                <Show when={c().visitor.phone} fallback="—">
+                  <a href={`tel:${c().visitor.phone.replace(/[^\d+]/g, '')}`}>{c().visitor.phone}</a>
+                </Show>
+              </dd>
+              <For each={Object.entries(c().visitor.fields)}>
+                {([key, value]) => (
+                  <>
+                    <dt>{fieldLabel(key)}</dt>
+                    <dd data-testid="client-field" data-key={key}>
+                      {value}
+                    </dd>
+                  </>
+                )}
+              </For>
               <dt>Channel</dt>
               <dd>{c().channel === 'widget' ? 'Chat widget' : c().channel}</dd>
               <dt>Request</dt>
