@@ -1,18 +1,57 @@
 /** Which events the agent is told about while the app is open (pure; the Alerts view shows them). */
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 
-export type AlertKind = 'new-chat' | 'message' | 'mention'
+export type AlertKind = 'new-chat' | 'message' | 'mention' | 'engaged'
 export interface Alert {
   seq: number
   kind: AlertKind
   title: string
   body: string
   conversationId?: string
+  /** An engaged visitor an agent may start a chat with (proactive without invitation). */
+  visitor?: EngagedVisitor
+}
+
+export interface EngagedVisitor {
+  id: string
+  name: string
+  pageUrl: string | null
+}
+
+/** Where a visitor is, said short: the page's path (`/pricing`), else its title, else "your site". */
+export function placeOf(pageUrl: unknown, pageTitle: unknown): string {
+  if (typeof pageUrl === 'string' && pageUrl) {
+    try {
+      const u = new URL(pageUrl)
+      return decodeURI(u.pathname) + u.search
+    } catch {
+      /* not an address: the title or the default says it */
+    }
+  }
+  return typeof pageTitle === 'string' && pageTitle.trim() ? pageTitle.trim() : 'your site'
+}
+
+/** The event of a visitor who met the launch criterion in proactive-without-invitation mode. */
+const VISITOR_ENGAGED = 'visitor.engaged'
+
+function engagedAlert(e: LogEvent): Alert | null {
+  const d = e.data
+  if (typeof d.visitorId !== 'string' || !d.visitorId) return null
+  const name = typeof d.visitorName === 'string' && d.visitorName.trim() ? d.visitorName.trim() : 'A visitor'
+  const pageUrl = typeof d.pageUrl === 'string' ? d.pageUrl : null
+  return {
+    seq: e.seq,
+    kind: 'engaged',
+    title: `${name} is on ${placeOf(pageUrl, d.pageTitle)} — start a chat`,
+    body: typeof d.pageTitle === 'string' ? d.pageTitle : '',
+    visitor: { id: d.visitorId, name, pageUrl },
+  }
 }
 
 /** What an event means for this agent, if anything. `mine` tells whether a conversation is assigned to them. */
 export function alertFor(e: LogEvent, me: string, mine: (conversationId: string) => boolean): Alert | null {
   const d = e.data
+  if ((e.type as string) === VISITOR_ENGAGED) return engagedAlert(e)
   switch (e.type) {
     case EventType.conversationCreated:
       return { seq: e.seq, kind: 'new-chat', title: `New chat from ${String(d.visitorName || 'a visitor')}`, body: '', conversationId: e.conversationId }

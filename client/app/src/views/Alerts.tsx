@@ -11,10 +11,13 @@ import { readLastSeq } from '../../../data/db.ts'
 import { createLiveQuery } from '../liveQuery.ts'
 import { conversationPath, useRouter } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
+import { EngagedAlerts } from './EngagedAlerts.tsx'
 import '../notes/NotesPanel.css'
 
 /** How long a toast stays: long enough to read a short note on a phone. */
 const TOAST_MS = 10_000
+/** An engaged visitor's toast stays longer: visitors browse for minutes, and the chance lasts as long. */
+const ENGAGED_TOAST_MS = 60_000
 /** At most this many toasts at once; older ones give way. */
 const MAX_TOASTS = 4
 
@@ -77,7 +80,7 @@ export function Alerts() {
         // The agent is looking at this conversation already: nothing to announce.
         if (a.kind === 'message' && a.conversationId === openConversation() && document.visibilityState === 'visible') continue
         setToasts((t) => [...t, a].slice(-MAX_TOASTS))
-        const timer = setTimeout(() => dismiss(a.seq), TOAST_MS)
+        const timer = setTimeout(() => dismiss(a.seq), a.kind === 'engaged' ? ENGAGED_TOAST_MS : TOAST_MS)
         timers.add(timer)
         if (!rang && !muted()) {
           chime()
@@ -130,7 +133,8 @@ export function Alerts() {
         </Show>
       </div>
       <div class="toasts" aria-live="polite">
-        <For each={toasts()}>
+        <EngagedAlerts alerts={toasts().filter((a) => a.kind === 'engaged')} dismiss={dismiss} />
+        <For each={toasts().filter((a) => a.kind !== 'engaged')}>
           {(a) => (
             <div class="toast" role="status" data-testid="toast" data-kind={a.kind}>
               <button
