@@ -18,7 +18,8 @@ export const CommandName = {
 } as const
 export type CommandName = (typeof CommandName)[keyof typeof CommandName]
 
-export type TransferTarget = { agentId: string } | { groupId: string }
+/** An agent (even one away: it waits for them), a routing group's queue, or whoever has a skill. */
+export type TransferTarget = { agentId: string } | { groupId: string } | { skillId: string }
 
 /** The body of `POST /api/conversations/<id>/<command>`, besides `idempotencyKey`. */
 export type CommandInput =
@@ -36,6 +37,7 @@ export const SERVER_OWNED_META = [
   'status',
   'assigneeId',
   'groupId',
+  'skillId',
   'visitorId',
   'channel',
   'createdAt',
@@ -69,6 +71,7 @@ export type MetaPatch = Partial<{
   status: ConversationStatus
   assigneeId: string | null
   groupId: string | null
+  skillId: string | null
   snoozedUntil: number | null
   closedAt: number | null
   tags: string[]
@@ -103,6 +106,8 @@ export function decide(
   now: number,
   nameOf: (agentId: string) => string | undefined,
   agentExists: (agentId: string) => boolean,
+  /** The workspace's groups and skills by id, when known: unknown targets are refused, known ones named. */
+  places?: { groupName(id: string): string | undefined; skillName(id: string): string | undefined },
 ): Decision {
   const takenBy = () => `already taken by ${nameOf(conv.assigneeId!) ?? 'another agent'}`
   if (!maySeeConversation(actor, conv)) {
@@ -137,17 +142,31 @@ export function decide(
         return {
           ok: true,
           // Even to an agent who is away: it waits for them.
-          patch: { assigneeId: to, status: 'open', snoozedUntil: null },
+          patch: { assigneeId: to, status: 'open', snoozedUntil: null, skillId: null },
           event: { type: EventType.transferred, data: { from: conv.assigneeId, toAgentId: to, by: actor.id, note } },
           line: `${actor.name} transferred the chat to ${nameOf(to) ?? 'another agent'}`,
         }
       }
+      if ('skillId' in input.to) {
+        const skillId = input.to.skillId
+        const skill = places ? places.skillName(skillId) : skillId
+        if (skill === undefined) return { ok: false, status: 400, reason: 'no such skill' }
+        return {
+          ok: true,
+          // It waits in its group's queue for someone with the skill.
+          patch: { assigneeId: null, skillId, status: 'waiting', snoozedUntil: null },
+          event: { type: EventType.transferred, data: { from: conv.assigneeId, toSkillId: skillId, toGroupId: conv.groupId, by: actor.id, note } },
+          line: `${actor.name} transferred the chat to someone with the ${skill} skill`,
+        }
+      }
       const groupId = input.to.groupId
+      const group = places ? places.groupName(groupId) : groupId
+      if (group === undefined) return { ok: false, status: 400, reason: 'no such group' }
       return {
         ok: true,
-        patch: { assigneeId: null, groupId, status: 'waiting', snoozedUntil: null },
+        patch: { assigneeId: null, groupId, skillId: null, status: 'waiting', snoozedUntil: null },
         event: { type: EventType.transferred, data: { from: conv.assigneeId, toGroupId: groupId, by: actor.id, note } },
-        line: `${actor.name} transferred the chat to the ${groupId} queue`,
+        line: `${actor.name} transferred the chat to the ${group} queue`,
       }
     }
     case 'snooze': {

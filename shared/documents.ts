@@ -39,6 +39,8 @@ export interface ConversationMeta {
   visitorId: string
   visitorName: string
   groupId: string | null
+  /** Set by a transfer to a skill: only agents with it are given the chat. */
+  skillId: string | null
   assigneeId: string | null
   createdAt: number
   snoozedUntil: number | null
@@ -67,6 +69,7 @@ export function readMeta(doc: Y.Doc): ConversationMeta | null {
     visitorId: str('visitorId') ?? '',
     visitorName: str('visitorName') ?? '',
     groupId: str('groupId'),
+    skillId: str('skillId'),
     assigneeId: str('assigneeId'),
     createdAt: typeof m.get('createdAt') === 'number' ? (m.get('createdAt') as number) : 0,
     snoozedUntil: typeof m.get('snoozedUntil') === 'number' ? (m.get('snoozedUntil') as number) : null,

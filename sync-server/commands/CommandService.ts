@@ -57,6 +57,7 @@ export class CommandService {
       const meta = readMeta(room.doc)
       if (!meta) return { status: 404, body: { error: 'no such conversation' } }
       const now = this.now()
+      const current = await this.settings.get(ws)
       const decision = decide(
         input,
         meta,
@@ -64,6 +65,10 @@ export class CommandService {
         now,
         (id) => names.get(id),
         (id) => names.has(id),
+        {
+          groupName: (id) => current.groups.find((g) => g.id === id)?.name,
+          skillName: (id) => current.skills.find((s) => s.id === id)?.name,
+        },
       )
       if (!decision.ok) {
         const body = { error: decision.reason, reason: decision.reason, ...(decision.assigneeId !== undefined ? { assigneeId: decision.assigneeId } : {}) }
@@ -79,6 +84,7 @@ export class CommandService {
           status: after.status,
           assigneeId: after.assigneeId,
           groupId: after.groupId,
+          skillId: after.skillId,
           snoozedUntil: after.snoozedUntil,
           tags: decision.patch.tags ?? null,
           ticket: decision.patch.ticket ?? false,

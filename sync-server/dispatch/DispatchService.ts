@@ -54,6 +54,7 @@ const tracked = (r: ConversationRecord): TrackedConversation => ({
   id: r.id,
   status: r.status as TrackedConversation['status'],
   groupId: r.groupId,
+  skillId: r.skillId ?? null,
   assigneeId: r.assigneeId,
   since: r.createdAt,
 })

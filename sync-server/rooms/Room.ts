@@ -448,6 +448,7 @@ export class Room {
           assigneeId: meta.assigneeId,
           createdAt: meta.createdAt,
           snoozedUntil: meta.snoozedUntil,
+          skillId: meta.skillId,
         }
         // Assignments, snoozes and closes are logged by their commands; the plain status change is logged here.
         if (prev && prev.status !== record.status)

@@ -99,9 +99,9 @@ export class SqliteStore implements Store {
       insertEvent: db.prepare('INSERT INTO events (workspace, seq, type, at, conversation_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       readEvents: db.prepare('SELECT seq, type, at, conversation_id, data FROM events WHERE workspace = ? AND seq > ? ORDER BY seq LIMIT ?'),
       upsertConversation: db.prepare(
-        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id,
-           snoozed_until = excluded.snoozed_until`,
+           snoozed_until = excluded.snoozed_until, skill_id = excluded.skill_id`,
       ),
       upsertVisitor: db.prepare(
         `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title, phone, fields, form_done, verified_email)
@@ -189,7 +189,7 @@ export class SqliteStore implements Store {
         v.verifiedEmail || null,
       )
     for (const r of c.conversations ?? [])
-      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil)
+      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null)
     for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)
     for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
     for (const a of c.widgetAcks ?? []) s.insertAck.run(c.workspace, a.visitorId, a.clientId, a.messageId, a.conversationId)
@@ -345,6 +345,7 @@ export class SqliteStore implements Store {
       assigneeId: (r.assignee_id as string | null) ?? null,
       createdAt: r.created_at as number,
       snoozedUntil: (r.snoozed_until as number | null) ?? null,
+      skillId: (r.skill_id as string | null) ?? null,
     }
   }
 

@@ -67,6 +67,8 @@ export interface ConversationRecord {
   createdAt: number
   /** When a snoozed conversation wakes up; null unless snoozed. */
   snoozedUntil: number | null
+  /** Set by a transfer to a skill: only agents with it are given the chat. */
+  skillId?: string | null
 }
 
 /** The stored answer to a command, so a replay of the same idempotency key gets the same answer. */

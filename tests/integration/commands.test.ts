@@ -56,8 +56,17 @@ describe('commands', () => {
     await visitor.close()
   })
 
-  it('transfers to an agent (who may be away) and to a group, with a line for agents that the visitor never sees', async () => {
+  it('transfers to an agent (who may be away), to a group and to a skill, with a line for agents that the visitor never sees', async () => {
     const { admin, bo, id, visitor } = await setup()
+    const settings = await openDoc(t.wsUrl, 'settings', admin.token)
+    settings.doc.transact(() => {
+      settings.doc.getMap('groups').set('billing', { name: 'Billing' })
+      settings.doc.getMap('skills').set('fr', { name: 'French' })
+    })
+    const check = await openDoc(t.wsUrl, 'settings', admin.token)
+    await whenDoc(check.doc, () => check.doc.getMap('skills').has('fr'))
+    check.close()
+    settings.close()
     await command(t.url, admin.token, id, 'take')
     const moved = await command(t.url, admin.token, id, 'transfer', { to: { agentId: bo.agent.id }, note: 'VIP, be nice' })
     expect(moved).toMatchObject({ status: 200, body: { conversation: { assigneeId: bo.agent.id, status: 'open' } } })
@@ -66,12 +75,19 @@ describe('commands', () => {
     const toGroup = await command(t.url, bo.token, id, 'transfer', { to: { groupId: 'billing' } })
     expect(toGroup.body.conversation).toMatchObject({ assigneeId: null, groupId: 'billing', status: 'waiting' })
     expect((await command(t.url, bo.token, id, 'transfer', { to: { agentId: 'nobody' } })).status).toBe(400)
+    expect((await command(t.url, admin.token, id, 'transfer', { to: { groupId: 'nowhere' } })).body).toMatchObject({ reason: 'no such group' })
+    expect((await command(t.url, admin.token, id, 'transfer', { to: { skillId: 'klingon' } })).body).toMatchObject({ reason: 'no such skill' })
+    await command(t.url, admin.token, id, 'take')
+    const toSkill = await command(t.url, admin.token, id, 'transfer', { to: { skillId: 'fr' } })
+    expect(toSkill.body.conversation).toMatchObject({ assigneeId: null, groupId: 'billing', skillId: 'fr', status: 'waiting' })
 
     const doc = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
     expect(messagesOf(doc.doc).toArray().filter((m) => m.internal).map((m) => m.text)).toEqual([
       'Admin took the chat',
       'Admin transferred the chat to Bo',
-      'Bo transferred the chat to the billing queue',
+      'Bo transferred the chat to the Billing queue',
+      'Admin took the chat',
+      'Admin transferred the chat to someone with the French skill',
     ])
     doc.close()
     expect(JSON.stringify(visitor.frames)).not.toContain('transferred')

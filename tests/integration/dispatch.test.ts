@@ -161,3 +161,26 @@ describe('the dispatcher on a real server', () => {
     expect(log.some((e) => e.conversationId === c1 && e.type === 'queue.joined' && e.data.reason === 'reassigned')).toBe(true)
   })
 })
+
+describe('transfers to a skill', () => {
+  it('waits for an agent with the skill and gives it to them, not to others with room', async () => {
+    const { admin, ana, bo } = await setup()
+    const settings = await openDoc(t.wsUrl, 'settings', admin.token)
+    settings.doc.transact(() => {
+      putEntry(settings.doc, 'skills', { id: 'fr', name: 'French' })
+      putEntry(settings.doc, 'members', { agentId: ana.agent.id, groups: ['sales'], skills: [], slots: 2 })
+      putEntry(settings.doc, 'members', { agentId: bo.agent.id, groups: ['sales'], skills: ['fr'], slots: 2 })
+    })
+    await whenDoc(settings.doc, () => settings.doc.getMap('skills').has('fr'))
+    settings.close()
+    await setStatus(ana.token, 'online')
+    const v1 = await visitorOnPricing('V1')
+    const c1 = (await v1.say('bonjour')).conversationId
+    expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(ana.agent.id)
+    // Ana has room but no French: the chat waits for Bo.
+    expect((await command(t.url, ana.token, c1, 'transfer', { to: { skillId: 'fr' } })).status).toBe(200)
+    expect(await metaOf(admin.token, c1, (m) => m.status === 'waiting')).toMatchObject({ assigneeId: null, skillId: 'fr', groupId: 'sales' })
+    await setStatus(bo.token, 'online')
+    expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(bo.agent.id)
+  })
+})
