@@ -115,8 +115,11 @@ if (w.Parley) {
     const url = `${embed.serverUrl}/widget/chat.js`
     import(/* @vite-ignore */ url).then(
       (m: { mount: MountChat }) => {
-        chat = m.mount(ctx)
-        queue.ready(chat)
+        // A task of its own: the bundle's evaluation and the box's first render stay two short tasks, not one long one.
+        setTimeout(() => {
+          chat = m.mount(ctx)
+          queue.ready(chat)
+        })
       },
       (err) => {
         // Offline, or the server is down: the next click tries again.

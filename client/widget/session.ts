@@ -69,6 +69,8 @@ export class ChatSession implements ChatHandle {
   /** The conversation the open survey is about. */
   private surveyFor = ''
   private invitation: HTMLElement | null = null
+  /** What stands in place of the composer now (kept while it stays the same, so typed answers survive a reconnect). */
+  private gate: 'request' | 'prechat' | 'thanks' | 'none' | null = null
   private isOpen = false
   private unread = 0
   /** False until we know what the visitor has already seen, so a first load's history is not "new". */
@@ -120,13 +122,15 @@ export class ChatSession implements ChatHandle {
   setOpen(open: boolean, focus: boolean): void {
     if (open === this.isOpen) return
     this.isOpen = open
-    if (open) this.hideInvite()
+    if (open) {
+      this.hideInvite()
+      this.showGate(false)
+    }
     this.view.setOpen(open, focus)
     this.ctx.setOpen(open)
     if (open) {
       this.setUnread(0)
       this.sendRead()
-      this.showGate(false)
     }
     this.ctx.emit(open ? 'open' : 'close', undefined)
   }
@@ -169,6 +173,7 @@ export class ChatSession implements ChatHandle {
   applyConfig(raw: unknown): void {
     const config = (this.look = parseWidgetConfig(raw))
     this.view.applyConfig(config)
+    this.gate = null // the forms' fields may have changed: build them again
     this.showGate(false)
   }
 
@@ -478,7 +483,16 @@ export class ChatSession implements ChatHandle {
         : null,
     )
     focus = focus && this.isOpen
-    if (this.requestSent) {
+    const want = this.requestSent
+      ? 'thanks'
+      : !online && requestForm && !chatting && look.requestForm.fields.length
+        ? 'request'
+        : look.form.enabled && look.form.fields.length && !this.formDone && !chatting && look.activation.mode !== 'proactiveNoInvite'
+          ? 'prechat'
+          : 'none'
+    if (want === this.gate) return
+    this.gate = want
+    if (want === 'thanks') {
       const thanks = document.createElement('p')
       thanks.className = 'thanks'
       thanks.setAttribute('role', 'status')
@@ -486,7 +500,7 @@ export class ChatSession implements ChatHandle {
       thanks.textContent = look.requestForm.thanks
       return this.view.showSlot(thanks)
     }
-    if (!online && requestForm && !chatting && look.requestForm.fields.length) {
+    if (want === 'request') {
       return this.view.showSlot(
         buildForm({
           kind: 'request',
@@ -502,8 +516,7 @@ export class ChatSession implements ChatHandle {
         focus,
       )
     }
-    const proactiveOnly = look.activation.mode === 'proactiveNoInvite'
-    if (look.form.enabled && look.form.fields.length && !this.formDone && !chatting && !proactiveOnly) {
+    if (want === 'prechat') {
       return this.view.showSlot(
         buildForm({
           kind: 'prechat',

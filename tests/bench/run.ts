@@ -8,11 +8,12 @@ import { DISPATCHER_BUDGET, measureDispatcher } from './dispatcher.ts'
 import { measureDurable } from './durable.ts'
 import { measureParley, measureStock } from './roundtrip.ts'
 import { quantile, round } from './stats.ts'
+import { measureWidget, WIDGET_BUDGET } from './widget.ts'
 
 // Each y-websocket provider listens for the process's exit; hundreds of them are expected here.
 process.setMaxListeners(0)
 
-const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher'] as const
+const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget'] as const
 const ONLY = new Set((process.env.BENCH_ONLY ?? BENCHES.join(',')).split(',').map((s) => s.trim()))
 for (const name of ONLY) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`)
 
@@ -69,6 +70,14 @@ if (ONLY.has('dispatcher')) {
   const dispatcher = measureDispatcher({ runs: Number(process.env.BENCH_DISPATCHER_RUNS ?? 9), agents: 500, groups: 20, existing: 10_000, burst: 1000 })
   result.dispatcher = dispatcher
   budgets.dispatcher_burst_1000_ms = { budget: DISPATCHER_BUDGET.burst_1000_ms, ok: dispatcher.burst_1000_ms <= DISPATCHER_BUDGET.burst_1000_ms }
+}
+
+if (ONLY.has('widget')) {
+  log('widget: the visitor widget on the demo page in Chromium, before and after opening (needs `npm run build`)…')
+  const widget = await measureWidget()
+  result.widget = widget
+  budgets.widget_loader_gzip_bytes = { budget: WIDGET_BUDGET.loader_gzip_bytes, ok: widget.loader_gzip_bytes <= WIDGET_BUDGET.loader_gzip_bytes }
+  budgets.widget_opened_gzip_bytes = { budget: WIDGET_BUDGET.opened_gzip_bytes, ok: widget.opened_gzip_bytes <= WIDGET_BUDGET.opened_gzip_bytes }
 }
 
 result.budgets = budgets

@@ -108,3 +108,28 @@ describe('the loader reads the launcher config like the full parser', () => {
     })
   }
 })
+
+describe('the widget reads the new server frames defensively', () => {
+  it('decodes typing, read, survey and saved, and drops malformed ones', async () => {
+    const { decodeFrame } = await import('../../client/widget/frames.ts')
+    const enc = (f: unknown) => decodeFrame(JSON.stringify(f))
+    expect(enc({ type: 'typing', conversationId: 'c1', typing: true, name: 'Ana' })).toEqual({ type: 'typing', conversationId: 'c1', typing: true, name: 'Ana' })
+    expect(enc({ type: 'typing', typing: true })).toBeNull()
+    expect(enc({ type: 'read', conversationId: 'c1', upTo: 'm9' })).toEqual({ type: 'read', conversationId: 'c1', upTo: 'm9' })
+    expect(enc({ type: 'read', conversationId: 'c1' })).toBeNull()
+    expect(enc({ type: 'survey', conversationId: 'c1', csat: true, nps: 'yes' })).toEqual({ type: 'survey', conversationId: 'c1', csat: true, nps: false, comment: false })
+    expect(enc({ type: 'saved', what: 'rating' })).toEqual({ type: 'saved', what: 'rating' })
+    expect(enc({ type: 'saved', what: '<img>' })).toBeNull()
+    expect(enc({ type: 'queue', position: 2, waitSeconds: null })).toEqual({ type: 'queue', position: 2, waitSeconds: null })
+  })
+
+  it('keeps welcome working without the new fields (older servers) and reads them when present', async () => {
+    const { decodeFrame } = await import('../../client/widget/frames.ts')
+    const old = decodeFrame(JSON.stringify({ type: 'welcome', visitorToken: 't', visitorId: 'v', history: [] }))
+    expect(old).toEqual({ type: 'welcome', protocol: 0, visitorToken: 't', visitorId: 'v', history: [] })
+    const now = decodeFrame(
+      JSON.stringify({ type: 'welcome', protocol: 1, visitorToken: 't', visitorId: 'v', history: [], config: { launcherText: 'Hi' }, availability: { online: false, requestForm: true }, current: null, formDone: true }),
+    )
+    expect(now).toMatchObject({ config: { launcherText: 'Hi' }, availability: { online: false, requestForm: true }, current: null, formDone: true })
+  })
+})

@@ -1,0 +1,76 @@
+import type { Page } from '@playwright/test'
+import { DEFAULT_WIDGET_CONFIG, writeWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
+import { login, openDoc } from '../support/clients.ts'
+import type { TestServer } from '../support/server.ts'
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] }
+
+/** Writes settings › widget as an admin would, and waits until the server serves it. */
+export async function setWidgetConfig(parley: TestServer, patch: DeepPartial<WidgetConfig>): Promise<WidgetConfig> {
+  const d = DEFAULT_WIDGET_CONFIG
+  const config = { ...d, ...patch } as WidgetConfig
+  for (const k of ['colors', 'department', 'activation', 'form', 'requestForm', 'survey'] as const) {
+    if (patch[k]) (config as unknown as Record<string, unknown>)[k] = { ...d[k], ...patch[k] }
+  }
+  const { token } = await login(parley.url)
+  const settings = await openDoc(parley.wsUrl, 'settings', token)
+  writeWidgetConfig(settings.doc, config)
+  try {
+    const want = JSON.stringify(config.activation)
+    for (let i = 0; i < 100; i++) {
+      const body = (await (await fetch(`${parley.url}/widget/config`)).json()) as { config: WidgetConfig }
+      if (JSON.stringify(body.config.activation) === want && body.config.launcherText === config.launcherText) return config
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error('the server never served the new widget configuration')
+  } finally {
+    settings.close()
+  }
+}
+
+/** Every frame the page's widget sent, parsed. */
+export function sentFrames(page: Page): Array<Record<string, any>> {
+  const frames: Array<Record<string, any>> = []
+  page.on('websocket', (ws) => {
+    if (!ws.url().endsWith('/widget/ws')) return
+    ws.on('framesent', (f) => {
+      try {
+        frames.push(JSON.parse(String(f.payload)))
+      } catch {
+        // not ours
+      }
+    })
+  })
+  return frames
+}
+
+/** Every frame the page's widget received, parsed. */
+export function receivedFrames(page: Page): Array<Record<string, any>> {
+  const frames: Array<Record<string, any>> = []
+  page.on('websocket', (ws) => {
+    if (!ws.url().endsWith('/widget/ws')) return
+    ws.on('framereceived', (f) => {
+      try {
+        frames.push(JSON.parse(String(f.payload)))
+      } catch {
+        // not ours
+      }
+    })
+  })
+  return frames
+}
+
+/**
+ * A page of the test's own on the server's origin embedding the widget. Written into a real page of
+ * the server (a fulfilled route would count as a public address, and Chromium's local-network checks
+ * would then block the widget's socket to 127.0.0.1).
+ */
+export async function hostPage(page: Page, url: string, opts: { attrs?: string; head?: string; body?: string } = {}): Promise<void> {
+  await page.goto(`${url}/healthz`)
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>${opts.head ?? ''}</head><body><main><h1>Shop</h1>${opts.body ?? ''}</main><script src="${url}/widget.js" data-workspace="default" ${opts.attrs ?? ''}></script></body></html>`
+  await page.evaluate((h) => {
+    document.open()
+    document.write(h)
+    document.close()
+  }, html)
+}
