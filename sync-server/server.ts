@@ -211,7 +211,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         pageTitle: visitor.pageTitle ?? null,
         firstSeenAt: visitor.createdAt,
         blocked: visitor.blocked,
-        phone: visitor.phone ?? null,
+        /** Empty when the visitor gave none. */
+        phone: visitor.phone ?? '',
         /** Custom fields: pre-chat and request form answers besides name, email and phone, and the site's attributes. */
         fields: visitor.fields ?? {},
         /** The email was proven by the site's identity hash. */

@@ -104,7 +104,7 @@ describe('garbage in the widget frames', () => {
     }
     // Nothing changed: the client card is as it was, no rating or page event was logged.
     const card = await api(t.url, admin.token, `/api/conversations/${ack.conversationId}/contact`)
-    expect(card.body.visitor).toMatchObject({ id: w.visitorId, name: '', email: '', phone: null, fields: {} })
+    expect(card.body.visitor).toMatchObject({ id: w.visitorId, name: '', email: '', phone: '', fields: {} })
     const types = new Set((await eventsOf(t.url, admin.token)).map((e) => e.type))
     for (const type of ['conversation.rated', 'proactive.shown', 'visitor.tracked']) expect(types.has(type)).toBe(false)
     // And the socket still serves.
