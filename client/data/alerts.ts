@@ -31,9 +31,7 @@ export function placeOf(pageUrl: unknown, pageTitle: unknown): string {
   return typeof pageTitle === 'string' && pageTitle.trim() ? pageTitle.trim() : 'your site'
 }
 
-/** The event of a visitor who met the launch criterion in proactive-without-invitation mode. */
-const VISITOR_ENGAGED = 'visitor.engaged'
-
+/** A visitor met the launch criterion in proactive-without-invitation mode: an agent may start the chat. */
 function engagedAlert(e: LogEvent): Alert | null {
   const d = e.data
   if (typeof d.visitorId !== 'string' || !d.visitorId) return null
@@ -51,7 +49,6 @@ function engagedAlert(e: LogEvent): Alert | null {
 /** What an event means for this agent, if anything. `mine` tells whether a conversation is assigned to them. */
 export function alertFor(e: LogEvent, me: string, mine: (conversationId: string) => boolean): Alert | null {
   const d = e.data
-  if ((e.type as string) === VISITOR_ENGAGED) return engagedAlert(e)
   switch (e.type) {
     case EventType.conversationCreated:
       return { seq: e.seq, kind: 'new-chat', title: `New chat from ${String(d.visitorName || 'a visitor')}`, body: '', conversationId: e.conversationId }
@@ -61,6 +58,8 @@ export function alertFor(e: LogEvent, me: string, mine: (conversationId: string)
     case EventType.note:
       if (!Array.isArray(d.mentions) || !d.mentions.includes(me) || d.authorId === me) return null
       return { seq: e.seq, kind: 'mention', title: `${String(d.authorName)} mentioned you`, body: String(d.text ?? ''), conversationId: e.conversationId }
+    case EventType.visitorEngaged:
+      return engagedAlert(e)
     default:
       return null
   }

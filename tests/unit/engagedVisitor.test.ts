@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { LogEvent } from '../../shared/protocol.ts'
+import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { alertFor, placeOf } from '../../client/data/alerts.ts'
 import { startChatOutcome } from '../../client/data/engage.ts'
 
-const engaged = (data: Record<string, unknown>, seq = 7): LogEvent => ({ seq, type: 'visitor.engaged' as LogEvent['type'], at: 1, data })
+const engaged = (data: Record<string, unknown>, seq = 7): LogEvent => ({ seq, type: EventType.visitorEngaged, at: 1, data })
 const nobody = () => false
 
 describe('the engaged-visitor alert', () => {
