@@ -1,6 +1,6 @@
 import { command, login } from '../support/clients.ts'
 import { expect, openWidget, test, visitorSays } from './fixtures.ts'
-import { receivedFrames, sentFrames, setWidgetConfig } from './widgetSupport.ts'
+import { receivedFrames, requestFormWhenNobody, sentFrames, setWidgetConfig } from './widgetSupport.ts'
 
 test('the workspace look: colours, side, launcher words, department name and welcome line', async ({ page, parley }) => {
   await setWidgetConfig(parley, {
@@ -159,4 +159,33 @@ test('proactive without invitation: after the delay agents are alerted once per 
   await page.getByTestId('parley-launcher').click()
   await expect(page.getByTestId('parley-input')).toBeVisible()
   await expect(page.getByTestId('parley-form-prechat')).toHaveCount(0)
+})
+
+test('nobody online and the script asks for it: the request form, checked, then the thanks', async ({ page, parley }) => {
+  await setWidgetConfig(parley, { requestForm: { thanks: 'Thanks! Expect an email within a day.' } as never })
+  await requestFormWhenNobody(parley)
+  const frames = sentFrames(page)
+  await openWidget(page, parley.url)
+  const form = page.getByTestId('parley-form-request')
+  await expect(form).toBeVisible()
+  await expect(page.getByTestId('parley-input')).toBeHidden()
+  await expect(form.getByTestId('parley-required')).toHaveCount(3)
+  await page.getByTestId('parley-field-name').fill('Ana')
+  await page.getByTestId('parley-field-email').fill('not-an-email')
+  await page.getByTestId('parley-form-submit').click()
+  await expect(form).toContainText('Please enter a valid email address.')
+  await expect(form).toContainText('How can we help? is required.')
+  await page.getByTestId('parley-field-email').fill('ana@example.com')
+  await page.getByTestId('parley-field-message').fill('My order #1234 never arrived.')
+  await page.getByTestId('parley-form-submit').click()
+  await expect(page.getByTestId('parley-thanks')).toHaveText('Thanks! Expect an email within a day.')
+  expect(frames.filter((f) => f.type === 'form')).toEqual([
+    { type: 'form', kind: 'request', fields: { name: 'Ana', email: 'ana@example.com', message: 'My order #1234 never arrived.' } },
+  ])
+})
+
+test('nobody online without a request form: the visitor can still write, and is told so', async ({ page, parley }) => {
+  await openWidget(page, parley.url)
+  await expect(page.getByTestId('parley-notice')).toContainText('Nobody is available right now')
+  await visitorSays(page, 'I will wait for an answer')
 })

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { DEFAULT_WIDGET_CONFIG, writeWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
-import { login, openDoc } from '../support/clients.ts'
+import { putEntry } from '../../shared/settings.ts'
+import { login, openDoc, whenDoc } from '../support/clients.ts'
 import type { TestServer } from '../support/server.ts'
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] }
@@ -73,4 +74,30 @@ export async function hostPage(page: Page, url: string, opts: { attrs?: string; 
     document.write(h)
     document.close()
   }, html)
+}
+
+/** A routing script for the demo page that shows the request form when nobody is online. */
+export async function requestFormWhenNobody(parley: TestServer): Promise<void> {
+  const { token } = await login(parley.url)
+  const settings = await openDoc(parley.wsUrl, 'settings', token)
+  putEntry(settings.doc, 'scripts', {
+    id: 'demo',
+    name: 'Demo shop',
+    url: '/demo',
+    match: 'partial',
+    teamId: null,
+    groupId: null,
+    onlyWhenOnline: false,
+    requestFormWhenNobody: true,
+    active: true,
+    order: 0,
+  })
+  // Read back through a second client: the server has it once another agent's copy does.
+  const check = await openDoc(parley.wsUrl, 'settings', token)
+  try {
+    await whenDoc(check.doc, () => check.doc.getMap('scripts').has('demo'))
+  } finally {
+    check.close()
+    settings.close()
+  }
 }
