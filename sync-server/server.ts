@@ -19,7 +19,7 @@ import { EventHub } from './events/EventHub.ts'
 import { LiveGateway, visibleEvents } from './events/LiveGateway.ts'
 import { chatPage } from './http/chatPage.ts'
 import { demoPage } from './http/demoPage.ts'
-import { publicWidgetConfig, readWidgetConfig } from '../shared/widgetConfig.ts'
+import { publicWidgetConfig } from '../shared/widgetConfig.ts'
 import { HttpError, bearer, readJson, sendJson } from './http/respond.ts'
 import { StaticFiles } from './http/StaticFiles.ts'
 import { RoomManager, ROOM_IDLE_MS } from './rooms/RoomManager.ts'
@@ -349,13 +349,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     if (path === '/widget/config') {
       const workspace = url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(workspace) || !(await accounts.workspace(workspace))) throw new HttpError(404, 'no such workspace')
-      const room = await rooms.hold(workspace, 'settings', { kind: 'settings' })
-      let config
-      try {
-        config = publicWidgetConfig(readWidgetConfig(room.doc))
-      } finally {
-        rooms.release(room)
-      }
+      const config = publicWidgetConfig(await settings.widget(workspace))
       res.setHeader('access-control-allow-origin', '*')
       res.setHeader('cache-control', 'no-cache')
       return sendJson(res, 200, { config })
