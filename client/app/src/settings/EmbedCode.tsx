@@ -97,8 +97,8 @@ export function EmbedCode() {
       <Show when={identity()}>
         <div class="widget-identity" data-testid="identity-help">
           <p>
-            Put your user’s name and email in <code>data-user-name</code> and <code>data-user-email</code>, and in <code>data-user-hash</code> the HMAC-SHA256 of the email, in
-            hex, made with the workspace’s identity secret. The hash proves that your site, not someone typing in the page, says who the visitor is; compute it on your server and
+            Put your user’s name and email in <code>data-user-name</code> and <code>data-user-email</code>, and in <code>data-user-hash</code> the HMAC-SHA256 of the email
+            (trimmed, in lower case), in hex, made with the workspace’s identity secret. The hash proves that your site, not someone typing in the page, says who the visitor is; compute it on your server and
             never put the secret in a page.
           </p>
           <pre class="widget-code-example">{HASH_EXAMPLE}</pre>

@@ -31,5 +31,5 @@ export const chatUrl = (origin: string, workspace: string): string => `${base(or
 /** How the site's server computes the hash, in Node.js (the secret never goes in the page). */
 export const HASH_EXAMPLE = `const hash = require('node:crypto')
   .createHmac('sha256', process.env.PARLEY_IDENTITY_SECRET)
-  .update(user.email)
+  .update(user.email.trim().toLowerCase())
   .digest('hex')`
