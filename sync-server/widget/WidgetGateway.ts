@@ -101,6 +101,8 @@ export class WidgetGateway {
   private addressBuckets = new Map<string, TokenBucket>()
   /** When each visitor's last socket closed, for email notices of answers they missed. */
   private away = new Map<string, number>()
+  /** Per visitor, the conversation closed while they were away whose survey they have not seen. */
+  private owedSurveys = new Map<string, string>()
   private actions: VisitorActions
   /** Agents' typing and read receipts, told to the visitor. */
   readonly signals: AgentSignals
@@ -237,6 +239,7 @@ export class WidgetGateway {
   private async hello(
     conn: Conn,
     frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string; hash?: string }; page?: { url: string; title: string } },
+    retried = false,
   ): Promise<void> {
     if (conn.visitorId) {
       this.error(conn, WidgetErrorCode.badRequest, 'Already said hello.')
@@ -291,7 +294,16 @@ export class WidgetGateway {
     const firstSocket = !this.sockets.get(key)?.size
     const commit: Commit = { workspace: ws.id, visitors: changed ? [visitor] : [] }
     if (firstSocket) commit.events = [{ type: EventType.visitorOnline, at: this.deps.now(), data: { visitorId: visitor.id } }]
-    if (changed || firstSocket) this.deps.published(ws.id, await this.deps.store.commit(commit))
+    if (changed || firstSocket) {
+      try {
+        this.deps.published(ws.id, await this.deps.store.commit(commit))
+      } catch (err) {
+        // Two devices of one verified person said hello at once and both claimed the email: the
+        // store keeps one visitor per verified email, so the second looks again and finds the first.
+        if (verified && !retried) return this.hello(conn, frame, true)
+        throw err
+      }
+    }
     if (conn.ws.readyState !== conn.ws.OPEN) return
 
     conn.workspace = ws.id
@@ -325,6 +337,8 @@ export class WidgetGateway {
     // A visitor back while still waiting learns their place at once.
     const place = visitor.currentConversationId ? await this.deps.routing.placeOf(ws.id, visitor.currentConversationId) : null
     if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
+    const survey = await this.owedSurvey(ws.id, visitor)
+    if (survey) this.send(conn.ws, survey)
   }
 
   /** Every message of the visitor's recent conversations, oldest first. Notes live elsewhere and never appear. */
@@ -562,8 +576,31 @@ export class WidgetGateway {
       if (!conv) continue
       const { survey } = await this.deps.widgetConfig(workspace)
       if (!survey.csat && !survey.nps) continue
-      this.sendTo(workspace, conv.visitorId, { type: 'survey', conversationId: conv.id, csat: survey.csat, nps: survey.nps, comment: survey.comment })
+      const frame: ToWidget = { type: 'survey', conversationId: conv.id, csat: survey.csat, nps: survey.nps, comment: survey.comment }
+      // Away when it closed: asked when they are back (until a restart, or a newer conversation).
+      if (!this.sendTo(workspace, conv.visitorId, frame)) remember(this.owedSurveys, `${workspace}/${conv.visitorId}`, conv.id)
     }
+  }
+
+  /** The survey of a conversation closed while its visitor was away, unless it was rated meanwhile or is no longer their latest. */
+  private async owedSurvey(workspace: string, visitor: VisitorRecord): Promise<ToWidget | null> {
+    const key = `${workspace}/${visitor.id}`
+    const conversationId = this.owedSurveys.get(key)
+    if (!conversationId) return null
+    this.owedSurveys.delete(key)
+    if (visitor.currentConversationId !== conversationId) return null
+    const conv = await this.deps.conversations.get(workspace, conversationId)
+    if (conv?.status !== 'closed') return null
+    const { survey } = await this.deps.widgetConfig(workspace)
+    if (!survey.csat && !survey.nps) return null
+    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    try {
+      const meta = metaOf(room.doc)
+      if (meta.get('csat') !== undefined || meta.get('nps') !== undefined) return null
+    } finally {
+      this.deps.rooms.release(room)
+    }
+    return { type: 'survey', conversationId, csat: survey.csat, nps: survey.nps, comment: survey.comment }
   }
 
   /** An agent starts a chat with a visitor (`POST /api/visitors/<id>/chat`), in turn with the visitor's own messages. */
@@ -655,4 +692,11 @@ function forVisitor(conversationId: string, m: ChatMessage, attachments: Attachm
     conversationId,
     ...(attachments?.length ? { attachments } : {}),
   }
+}
+
+/** Sets a key in a map bounded to `MAX_AWAY` entries, the oldest forgotten first. */
+function remember<V>(m: Map<string, V>, key: string, value: V): void {
+  m.delete(key)
+  if (m.size >= MAX_AWAY) m.delete(m.keys().next().value!)
+  m.set(key, value)
 }

@@ -88,6 +88,24 @@ describe('ratings and the survey', () => {
     await v.close()
   })
 
+  it('asks a visitor who was away when the chat closed once they are back, and not again after they rated', async () => {
+    const admin = await login(t.url)
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    const ack = await v.say('are you there?')
+    await v.close()
+    expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+    const survey = v.next((f) => f.type === 'survey')
+    await v.connect()
+    expect(await survey).toMatchObject({ type: 'survey', conversationId: ack.conversationId, csat: true })
+    await v.request({ type: 'rating', conversationId: ack.conversationId, score: 3 }, 'saved')
+    await v.close()
+    await v.connect()
+    await v.say('one more question')
+    expect(v.frames.filter((f) => f.type === 'survey')).toHaveLength(1)
+    await v.close()
+  })
+
   it('sends no survey when both scores are off, and refuses to rate someone else\'s conversation', async () => {
     const admin = await login(t.url)
     await setWidgetConfig(t.wsUrl, admin.token, { survey: { csat: false, nps: false, comment: true } })

@@ -80,6 +80,16 @@ describe('identity verification', () => {
     await phone.close()
   })
 
+  it('makes two devices saying hello at the same moment one visitor', async () => {
+    const admin = await login(t.url)
+    const { secret } = (await api(t.url, admin.token, '/api/workspace/identity-secret')).body as { secret: string }
+    const user = { email: 'omar@shop.test', hash: hashOf(secret, 'omar@shop.test') }
+    const devices = [new Visitor(t.wsUrl, user), new Visitor(t.wsUrl, user), new Visitor(t.wsUrl, user)]
+    const welcomes = await Promise.all(devices.map((d) => d.connect()))
+    expect(new Set(welcomes.map((w) => w.visitorId)).size).toBe(1)
+    for (const d of devices) await d.close()
+  })
+
   it('never merges on an unverified or wrong-hash email', async () => {
     const admin = await login(t.url)
     const { secret } = (await api(t.url, admin.token, '/api/workspace/identity-secret')).body as { secret: string }
