@@ -185,6 +185,7 @@ test('workspace options are written to the settings the server reads', async ({ 
   const admin = await agentPage(browser, parley.url)
   await openSettings(admin, 'workspace')
   await admin.getByTestId('option-restrict-offline').check()
+  await admin.getByTestId('option-default-assignment').selectOption('leastBusy')
   await admin.getByTestId('option-reassign').check()
   const seconds = admin.getByTestId('option-reassign-seconds')
   await expect(seconds).toHaveValue('300')
@@ -198,7 +199,7 @@ test('workspace options are written to the settings the server reads', async ({ 
   const token = (await login(parley.url)).token
   const settings = await openDoc(parley.wsUrl, 'settings', token)
   await whenDoc(settings.doc, () => readOptions(settings.doc).reassignAfterSeconds === 120)
-  expect(readOptions(settings.doc)).toEqual({ restrictOffline: true, reassignAfterSeconds: 120, agentsEditTemplates: false })
+  expect(readOptions(settings.doc)).toEqual({ restrictOffline: true, reassignAfterSeconds: 120, agentsEditTemplates: false, defaultAssignment: 'leastBusy' })
 
   // Turned off: never.
   await admin.getByTestId('option-reassign').uncheck()
