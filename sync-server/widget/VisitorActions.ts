@@ -41,6 +41,8 @@ export interface VisitorActionsDeps {
    * routed, acknowledged, serialized with the visitor's other messages. Resolves with its conversation.
    */
   postAsVisitor: (ctx: VisitorContext, clientId: string, text: string, opts: { ticket: boolean }) => Promise<string | null>
+  /** Runs a read-modify-write of the visitor's record in turn with their messages (which also write it). */
+  exclusive: (ctx: VisitorContext, fn: () => Promise<void>) => Promise<void>
 }
 
 /**
@@ -55,17 +57,22 @@ export class VisitorActions {
 
   /** The pre-chat form fills the client card; the request form also becomes a request agents find in their queue. */
   async form(ctx: VisitorContext, kind: 'prechat' | 'request', fields: Record<string, string>): Promise<void> {
-    const visitor = await this.visitor(ctx)
-    if (!visitor) return
-    if (visitor.blocked) return ctx.error(WidgetErrorCode.blocked, 'Sorry, you can no longer send messages in this chat.')
     const answers = clean(fields)
-    const email = answers.email?.toLowerCase()
-    if (email !== undefined && email !== '' && !/^[^\s@]+@[^\s@]+$/.test(email))
-      return ctx.error(WidgetErrorCode.badRequest, 'fields.email: enter an email address like name@example.com')
-    const next = withCard(visitor, answers)
-    if (!next) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
-    if (kind === 'prechat') next.formDone = true
-    await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next] })
+    let stored = false
+    await this.deps.exclusive(ctx, async () => {
+      const visitor = await this.visitor(ctx)
+      if (!visitor) return
+      if (visitor.blocked) return ctx.error(WidgetErrorCode.blocked, 'Sorry, you can no longer send messages in this chat.')
+      const email = answers.email?.toLowerCase()
+      if (email !== undefined && email !== '' && !/^[^\s@]+@[^\s@]+$/.test(email))
+        return ctx.error(WidgetErrorCode.badRequest, 'fields.email: enter an email address like name@example.com')
+      const next = withCard(visitor, answers)
+      if (!next) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
+      if (kind === 'prechat') next.formDone = true
+      await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next] })
+      stored = true
+    })
+    if (!stored) return
     if (kind === 'prechat') return ctx.reply({ type: 'saved', what: 'form' })
 
     const config = await this.deps.widgetConfig(ctx.workspace)
@@ -79,12 +86,14 @@ export class VisitorActions {
 
   /** `Parley.setAttributes`: custom fields on the client card, merged over what is there. */
   async attributes(ctx: VisitorContext, values: Record<string, string>): Promise<void> {
-    const visitor = await this.visitor(ctx)
-    if (!visitor) return
-    const fields = { ...(visitor.fields ?? {}), ...clean(values) }
-    if (Object.keys(fields).length > MAX_CUSTOM_FIELDS) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
-    await this.deps.store.commit({ workspace: ctx.workspace, visitors: [{ ...visitor, fields }] })
-    ctx.reply({ type: 'saved', what: 'attributes' })
+    await this.deps.exclusive(ctx, async () => {
+      const visitor = await this.visitor(ctx)
+      if (!visitor) return
+      const fields = { ...(visitor.fields ?? {}), ...clean(values) }
+      if (Object.keys(fields).length > MAX_CUSTOM_FIELDS) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
+      await this.deps.store.commit({ workspace: ctx.workspace, visitors: [{ ...visitor, fields }] })
+      ctx.reply({ type: 'saved', what: 'attributes' })
+    })
   }
 
   /** A CSAT or NPS score for the visitor's own conversation; a second rating of a kind replaces the first. */

@@ -110,6 +110,7 @@ export class WidgetGateway {
   constructor(private deps: WidgetGatewayDeps) {
     this.actions = new VisitorActions({
       ...deps,
+      exclusive: (ctx, fn) => this.serialize(ctx.workspace, ctx.visitorId, fn),
       postAsVisitor: async (ctx, clientId, text, opts) => {
         const conn = this.connOf(ctx)
         if (!conn) return null

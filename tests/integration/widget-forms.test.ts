@@ -34,6 +34,18 @@ describe('forms and attributes on the client card', () => {
     await v.close()
   })
 
+  it('keeps attributes sent just before a first message (both write the visitor’s record, in turn)', async () => {
+    const admin = await login(t.url)
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    // No wait for `saved`: the message that opens the conversation must not overwrite the fields.
+    v.ws.send(JSON.stringify({ type: 'attributes', values: { plan: 'pro' } }))
+    const ack = await v.say('hello')
+    const card = await api(t.url, admin.token, `/api/conversations/${ack.conversationId}/contact`)
+    expect(card.body.visitor.fields).toEqual({ plan: 'pro' })
+    await v.close()
+  })
+
   it('turns the request form into a request agents find in their queue, answered once however often it is sent', async () => {
     const admin = await login(t.url)
     const v = new Visitor(t.wsUrl)
