@@ -135,7 +135,9 @@ if (w.Parley) {
   if (document.body) mount()
   else document.addEventListener('DOMContentLoaded', mount, { once: true })
 
-  const active = !!(get('active') || get('unread') || (get('outbox') || '[]') !== '[]')
+  // A conversation going, an unread answer, a message waiting to go, or agents alerted of this visit
+  // (one of them may write first): the chat should be connected on this page too.
+  const active = !!(get('active') || get('unread') || (get('outbox') || '[]') !== '[]' || get('engaged', session()))
   if (embed.pageMode || embed.openAtStart) {
     queue.push((c) => c.setOpen(true, false))
     load()

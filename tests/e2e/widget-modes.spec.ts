@@ -147,6 +147,7 @@ test('the admin preview re-renders from postMessage without a server round trip'
 test('proactive without invitation: after the delay agents are alerted once per visit, and there is no pre-chat form', async ({ page, parley }) => {
   await setWidgetConfig(parley, { activation: { mode: 'proactiveNoInvite', delaySeconds: 1 }, form: { enabled: true } })
   const frames = sentFrames(page)
+  const received = receivedFrames(page)
   await page.goto(`${parley.url}/demo`)
   await expect.poll(() => frames.filter((f) => f.type === 'engage').length).toBe(1)
   await expect(page.getByTestId('parley-invite')).toHaveCount(0)
@@ -156,7 +157,20 @@ test('proactive without invitation: after the delay agents are alerted once per 
   await expect(page.getByTestId('parley-launcher')).toBeVisible()
   await page.waitForTimeout(2000)
   expect(frames.filter((f) => f.type === 'engage')).toHaveLength(1)
+  await expect(page.getByTestId('parley-panel')).toBeHidden()
+
+  // An agent, alerted, starts the chat: the visitor sees an unread answer on the launcher.
+  const visitorId = received.find((f) => f.type === 'welcome')!.visitorId as string
+  const { token } = await login(parley.url)
+  const res = await fetch(`${parley.url}/api/visitors/${visitorId}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ clientId: 'agent-starts-1', text: 'Hi! Looking for rain gear?' }),
+  })
+  expect(res.status).toBeLessThan(300)
+  await expect(page.getByTestId('parley-unread')).toHaveText('1')
   await page.getByTestId('parley-launcher').click()
+  await expect(page.getByTestId('parley-message').filter({ hasText: 'Looking for rain gear?' })).toHaveAttribute('data-kind', 'agent')
   await expect(page.getByTestId('parley-input')).toBeVisible()
   await expect(page.getByTestId('parley-form-prechat')).toHaveCount(0)
 })
