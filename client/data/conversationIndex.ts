@@ -60,6 +60,8 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
       next.groupId = str(d.groupId) ?? next.groupId ?? null
       const status = str(d.status)
       if (status && STATUSES.has(status)) next.status = status as ConversationStatus
+      // A visitor's request (the widget's request form) is a ticket from the start.
+      if (d.ticket === true) next.ticket = true
       if (!row) next.createdAt = event.at
       return next
     }
@@ -106,13 +108,14 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
       const next = start()
       const toAgent = str(d.toAgentId)
       const toGroup = str(d.toGroupId)
+      const toSkill = str(d.toSkillId)
       // As the command's rule does (the status event says the same, unless it was not news).
       if (toAgent) {
         next.assigneeId = toAgent
         if (next.status !== ConversationStatus.closed) next.status = ConversationStatus.open
-      } else if (toGroup) {
+      } else if (toGroup || toSkill) {
         next.assigneeId = null
-        next.groupId = toGroup
+        if (toGroup) next.groupId = toGroup
         if (next.status !== ConversationStatus.closed) next.status = ConversationStatus.waiting
       }
       next.snoozedUntil = null

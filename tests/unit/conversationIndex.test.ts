@@ -71,6 +71,17 @@ describe('indexConversation', () => {
     expect(indexConversation(woke, ev('conversation.status', { status: 'open' }), ME)).toMatchObject({ status: 'open', snoozedUntil: null })
   })
 
+  it('marks a visitor’s request (the widget’s request form) as a request from its creation', () => {
+    const request = fold(ev('conversation.created', { visitorName: 'Olga', channel: 'widget', status: 'waiting', ticket: true }))
+    expect(request).toMatchObject({ ticket: true, status: 'waiting' })
+    expect(fold(created())).toMatchObject({ ticket: false })
+  })
+
+  it('puts a chat transferred to a skill back in the queue, keeping its group', () => {
+    const moved = fold(created(), ev('conversation.assigned', { assigneeId: ME }), ev('conversation.transferred', { from: ME, toSkillId: 'fr', toGroupId: null }))
+    expect(moved).toMatchObject({ status: 'waiting', assigneeId: null })
+  })
+
   it('close with tags and as a request; reopen keeps the request mark', () => {
     const closed = fold(created(), ev('conversation.assigned', { assigneeId: ME }), ev('conversation.closed', { tags: ['billing', 7, 'bug'], asTicket: true, by: ME }, 42_000))
     expect(closed).toMatchObject({ status: 'closed', tags: ['billing', 'bug'], ticket: true, closedAt: 42_000, snoozedUntil: null })

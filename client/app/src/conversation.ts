@@ -48,6 +48,8 @@ export interface Conversation {
   send(text: string): Promise<boolean>
   /** The reply with files behind a message, while it is held on this device (uploading, or refused). */
   held(messageId: string): HeldReply | undefined
+  /** Says (in the document's awareness) that this agent is typing a reply, or stopped; the visitor sees "typing…". */
+  setTyping(typing: boolean): void
 }
 
 /** Messages in array order, each once (two replicas could append the same id concurrently), copied out of Yjs. */
@@ -114,9 +116,14 @@ export function createConversation(id: string): Conversation {
       const syncMeta = () => setState('meta', reconcile(readMeta(h.doc)))
       messages.observeDeep(syncMessages)
       meta.observe(syncMeta)
+      // Being on screen is a state in the awareness (the server tells the visitor their messages
+      // were read); y-protocols ignores a client that never set a field, hence `viewing`.
+      h.awareness.setLocalStateField('viewing', true)
       stop = () => {
         messages.unobserveDeep(syncMessages)
         meta.unobserve(syncMeta)
+        // Another holder of the document may keep it open: leave, rather than wait for the unload.
+        h.awareness.setLocalState(null)
         h.release()
       }
       syncMessages()
@@ -183,6 +190,10 @@ export function createConversation(id: string): Conversation {
     synced,
     error,
     awareness: () => handle()?.awareness ?? null,
+    setTyping(typing) {
+      const a = handle()?.awareness
+      if (a && a.getLocalState()?.typing !== typing) a.setLocalStateField('typing', typing)
+    },
     isRead(message) {
       const positions = readPositions()
       if (!positions) return false

@@ -18,6 +18,9 @@ import { TemplatePicker } from './TemplatePicker.tsx'
 
 type Picker = { mode: 'inline'; at: ShortcodeQuery } | { mode: 'browse'; search: string; start: number; end: number }
 
+/** An agent who paused this long is no longer shown as typing to the visitor. */
+const TYPING_IDLE_MS = 4_000
+
 /** An Enter that confirms an IME composition is not an Enter the agent meant for us. */
 const composing = (e: KeyboardEvent) => e.isComposing || e.keyCode === 229
 
@@ -114,9 +117,23 @@ export function Composer(props: { conversation: Conversation; conversationId: st
     return true
   }
 
+  // ---- typing, as the visitor sees it ----
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
+  function typed() {
+    props.conversation.setTyping(draft().length > 0)
+    clearTimeout(typingTimer)
+    typingTimer = setTimeout(() => props.conversation.setTyping(false), TYPING_IDLE_MS)
+  }
+  onCleanup(() => {
+    clearTimeout(typingTimer)
+    props.conversation.setTyping(false)
+  })
+
   // ---- sending ----
   async function send() {
     if (!canSend()) return
+    clearTimeout(typingTimer)
+    props.conversation.setTyping(false)
     const text = draft()
     setDraft('')
     setPicker(null)
@@ -226,6 +243,7 @@ export function Composer(props: { conversation: Conversation; conversationId: st
         onInput={(e) => {
           setDraft(e.currentTarget.value)
           followCaret()
+          typed()
         }}
         onKeyDown={onKeyDown}
         // The caret moved without typing (arrows, a click): the `:query` under it may have changed.
