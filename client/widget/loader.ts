@@ -84,7 +84,8 @@ if (w.Parley) {
   const queue = new CallQueue<ChatHandle>()
   let chat: ChatHandle | null = null
   let loading = false
-  const launcher = embed.pageMode ? null : createLauncher(frame, () => (chat ? chat.setOpen(!chat.open, true) : (queue.push((c) => c.setOpen(true, true)), load())))
+  const toggle = () => (chat ? chat.setOpen(!chat.open, true) : withChat((c) => c.setOpen(true, true)))
+  const launcher = embed.pageMode ? null : createLauncher(frame, () => toggle())
 
   const apply = (r: unknown) => {
     const c = (config = readLauncherConfig((raw = r)))
@@ -129,6 +130,12 @@ if (w.Parley) {
     )
   }
 
+  /** Runs `call` on the chat, loading it first if needed. */
+  const withChat = (call: (c: ChatHandle) => void) => {
+    queue.push(call)
+    load()
+  }
+
   const mount = () => {
     if (!host.isConnected) document.body.appendChild(host)
   }
@@ -139,8 +146,7 @@ if (w.Parley) {
   // (one of them may write first): the chat should be connected on this page too.
   const active = !!(get('active') || get('unread') || (get('outbox') || '[]') !== '[]' || get('engaged', session()))
   if (embed.pageMode || embed.openAtStart) {
-    queue.push((c) => c.setOpen(true, false))
-    load()
+    withChat((c) => c.setOpen(true, false))
   } else if (active) {
     // A returning visitor: load the chat once the page is idle, so an answer shows up (unread count).
     const idle = (window as { requestIdleCallback?: (fn: () => void, o: { timeout: number }) => void }).requestIdleCallback
@@ -153,8 +159,10 @@ if (w.Parley) {
       const d = e.data as { type?: unknown; config?: unknown; open?: unknown; invite?: unknown } | null
       if (e.origin !== location.origin || e.source !== window.parent || !d || d.type !== 'parley:preview') return
       apply(d.config)
-      if (d.invite === true) queue.push((c) => c.invite()), load()
-      else if (typeof d.open === 'boolean') (chat || d.open) && (queue.push((c) => c.setOpen(d.open as boolean, false)), load())
+      // `invite: true` shows the invitation, `open` opens or closes the box (closing loads nothing).
+      const open = d.open
+      if (d.invite === true) withChat((c) => c.invite())
+      else if (open === true || (open === false && chat)) withChat((c) => c.setOpen(open, false))
     })
   } else {
     const activate = () => {
@@ -169,8 +177,7 @@ if (w.Parley) {
       setTimeout(() => {
         if (chat?.open) return
         if (step.action === 'engage') set('engaged', '1', session())
-        queue.push((c) => (step.action === 'invite' ? c.invite() : c.engage()))
-        load()
+        withChat((c) => (step.action === 'invite' ? c.invite() : c.engage()))
       }, step.afterMs)
     }
     // The workspace's configuration, fresh; the copy from the last page paints the launcher meanwhile.
@@ -187,9 +194,9 @@ if (w.Parley) {
   }
 
   w.Parley = {
-    open: () => (queue.push((c) => c.setOpen(true, true)), load()),
+    open: () => withChat((c) => c.setOpen(true, true)),
     close: () => queue.push((c) => c.setOpen(false, false)),
-    toggle: () => (chat ? chat.setOpen(!chat.open, true) : (queue.push((c) => c.setOpen(true, true)), load())),
+    toggle,
     setUser: (u) => {
       const user = typeof u === 'object' && u ? u : {}
       // Kept for the hello of a chat that loads later; a loaded chat says hello again.
