@@ -66,3 +66,52 @@ test('the dispatcher gives a chat from the demo page to the online agent, queues
 
   for (const c of [agentCtx, v1Ctx, v2Ctx]) await c.close()
 })
+
+test('a chat transferred to a skill, even from offline, goes to the agent who has it', async ({ browser, parley }) => {
+  const admin = await login(parley.url, ADMIN)
+  const ana = await createAgent(parley.url, admin.token, { email: 'ana@x.io', name: 'Ana', password: 'password-ana' })
+  await createAgent(parley.url, admin.token, { email: 'bea@x.io', name: 'Bea', password: 'password-bea' })
+  const settings = await openDoc(parley.wsUrl, 'settings', admin.token)
+  settings.doc.transact(() => {
+    putEntry(settings.doc, 'skills', { id: 'fr', name: 'French' })
+    putEntry(settings.doc, 'members', { agentId: ana.body.id!, groups: [], skills: ['fr'], slots: 3 })
+    settings.doc.getMap('workspace').set('defaultAssignment', 'leastBusy')
+  })
+  const check = await openDoc(parley.wsUrl, 'settings', admin.token)
+  await whenDoc(check.doc, () => check.doc.getMap('skills').has('fr'))
+  check.close()
+  settings.close()
+
+  const anaCtx = await browser.newContext()
+  const anaPage = await anaCtx.newPage()
+  await signIn(anaPage, parley.url, { email: 'ana@x.io', password: 'password-ana' })
+  // Ana stays away until the chat needs French: the workspace queue would otherwise give it to her.
+  const adminCtx = await browser.newContext()
+  const adminPage = await adminCtx.newPage()
+  await signIn(adminPage, parley.url)
+
+  const vCtx = await browser.newContext()
+  const v = await vCtx.newPage()
+  await openWidget(v, parley.url)
+  await visitorSays(v, 'Bonjour, je cherche une veste')
+  await adminPage.getByTestId('conversation-row').filter({ hasText: 'Bonjour' }).click()
+  await adminPage.getByTestId('action-take').click()
+  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
+  await anaPage.getByTestId('status-select').selectOption('online')
+  await expect(anaPage.getByTestId('status-select')).toHaveAttribute('data-status', 'online')
+
+  // The transfer is chosen offline: it waits in the outbox and goes when the network is back.
+  await adminCtx.setOffline(true)
+  await adminPage.getByTestId('action-transfer').click()
+  const dialog = adminPage.getByTestId('transfer-dialog')
+  await dialog.locator('[data-testid="transfer-skill"][data-id="fr"]').click()
+  await dialog.getByTestId('transfer-confirm').click()
+  await expect(adminPage.getByTestId('command-pending')).toBeVisible()
+  await adminCtx.setOffline(false)
+  await expect(adminPage.getByTestId('message').filter({ hasText: 'transferred the chat to someone with the French skill' })).toHaveCount(1)
+  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to Ana')
+
+  await anaPage.getByTestId('tab').and(anaPage.locator('[data-tab="mine"]')).click()
+  await expect(anaPage.getByTestId('conversation-row').filter({ hasText: 'Bonjour' })).toHaveAttribute('data-assignee', ana.body.id!)
+  for (const c of [anaCtx, adminCtx, vCtx]) await c.close()
+})

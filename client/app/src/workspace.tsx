@@ -80,6 +80,10 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const open = (name: string) => openDocument(session, db, name, { onUnauthenticated })
   // The agent's own document, opened once for the whole session.
   const drafts = createDrafts(session.agent.id, () => open(agentDocName(session.agent.id)))
+  // The workspace's settings and templates stay open (and synced) for the whole session, so that
+  // dialogs, the close tags and the composer's templates read a fresh copy, offline too.
+  const held = ['settings', 'templates'].map((name) => open(name))
+  for (const h of held) h.catch((err) => console.error('[workspace] could not open a settings document', err))
   const connectivity = createConnectivity(feed.state)
   const agentStatus = createAgentStatus(session, db, { onUnauthenticated })
 
@@ -104,6 +108,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const [inboxSearch, setInboxSearch] = createSignal('')
 
   onCleanup(() => {
+    for (const h of held) void h.then((d) => d.release()).catch(() => {})
     drafts.close()
     commands.close()
     uploads.close()

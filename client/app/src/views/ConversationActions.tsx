@@ -214,6 +214,7 @@ export function ConversationActions(props: { conversationId: string; row: Access
       <Show when={menu() === 'transfer'}>
         <TransferDialog
           currentAssigneeId={assignee()}
+          currentGroupId={props.row()?.groupId ?? null}
           onClose={() => setMenu(null)}
           onConfirm={(to, note) => void issue({ command: 'transfer', to, ...(note ? { note } : {}) })}
         />
