@@ -39,6 +39,29 @@ describe('commands', () => {
     await visitor.close()
   })
 
+  it('keeps exactly one winner when three agents take the same chats at once, twenty times over', async () => {
+    const { admin, bo, visitor } = await setup()
+    await createAgent(t.url, admin.token, { email: 'cy@x.io', name: 'Cy', password: 'password-cy' })
+    const cy = await login(t.url, { email: 'cy@x.io', password: 'password-cy' })
+    const racers = [admin, bo, cy]
+    const visitors = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const v = new Visitor(t.wsUrl, { name: `V${i}` })
+      await v.connect()
+      return { v, id: (await v.say(`race ${i}`)).conversationId }
+    }))
+    for (const { id } of visitors) {
+      const answers = await Promise.all(racers.map((r) => command(t.url, r.token, id, 'take')))
+      const won = answers.filter((a) => a.status === 200)
+      expect(won).toHaveLength(1)
+      const winnerId = won[0]!.body.conversation.assigneeId as string
+      for (const a of answers.filter((x) => x.status !== 200)) expect(a).toMatchObject({ status: 409, body: { assigneeId: winnerId } })
+    }
+    const assigned = (await events(admin.token)).filter((e) => e.type === 'conversation.assigned')
+    expect(assigned).toHaveLength(20)
+    for (const { v } of visitors) await v.close()
+    await visitor.close()
+  })
+
   it('answers a replayed command with the same answer and changes nothing twice', async () => {
     const { admin, id, visitor } = await setup()
     const first = await command(t.url, admin.token, id, 'take', {}, 'replay-key-1')
