@@ -50,7 +50,8 @@ button, textarea, input, select { font: inherit; color: inherit; }
 .msg { display: flex; flex-direction: column; max-width: 85%; align-self: flex-start; }
 .msg[data-kind="visitor"] { align-self: flex-end; align-items: flex-end; }
 .msg[data-kind="system"] { align-self: center; max-width: 100%; }
-.author { font-size: 12px; color: #495057; margin: 0 0 2px 4px; }
+.author { font-size: 12px; color: #495057; margin: 0 0 2px 4px; display: flex; align-items: center; gap: 6px; }
+.msg-avatar { width: 20px; height: 20px; border-radius: 50%; object-fit: cover; }
 .bubble {
   margin: 0; padding: 8px 12px; border-radius: 14px; white-space: pre-wrap;
   overflow-wrap: anywhere; word-break: break-word;

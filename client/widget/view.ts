@@ -200,8 +200,9 @@ export class WidgetView {
     this.config = config
     const dep = config.department.enabled && config.department.name ? config.department : null
     this.title.textContent = dep ? dep.name : config.launcherText || 'Chat with us'
-    this.avatar.hidden = !(dep && dep.avatarUrl)
-    if (dep && dep.avatarUrl) this.avatar.src = dep.avatarUrl.startsWith('/') ? this.serverUrl + dep.avatarUrl : dep.avatarUrl
+    const avatar = this.avatarUrl()
+    this.avatar.hidden = !avatar
+    if (avatar) this.avatar.src = avatar
     this.welcome.textContent = config.welcomeMessage
     this.welcome.hidden = !config.welcomeMessage
     for (const el of Array.from(this.list.querySelectorAll<HTMLElement>('.msg[data-kind="agent"] .author'))) {
@@ -305,6 +306,15 @@ export class WidgetView {
       author.className = 'author'
       author.setAttribute('data-testid', 'parley-message-author')
       author.textContent = m.kind === 'agent' ? this.agentName(m.authorName) : m.authorName || 'Bot'
+      const avatar = m.kind === 'agent' ? this.avatarUrl() : ''
+      if (avatar) {
+        // Decorative: the name next to it says who wrote.
+        const img = document.createElement('img')
+        img.className = 'msg-avatar'
+        img.alt = ''
+        img.src = avatar
+        author.prepend(img)
+      }
       el.appendChild(author)
     }
     const files = Array.isArray(m.attachments) && m.attachments.length ? m.attachments : null
@@ -350,6 +360,13 @@ export class WidgetView {
       box.appendChild(el)
     }
     return box
+  }
+
+  /** The department's avatar when the workspace shows one for all agents; '' otherwise. */
+  private avatarUrl(): string {
+    const dep = this.config?.department
+    if (!dep || !dep.enabled || !dep.name || !dep.avatarUrl) return ''
+    return dep.avatarUrl.startsWith('/') ? this.serverUrl + dep.avatarUrl : dep.avatarUrl
   }
 
   /** The department's name instead of the agent's when the workspace says so. */

@@ -7,7 +7,7 @@ test('the workspace look: colours, side, launcher words, department name and wel
     colors: { accent: '#2b8a3e', visitorBubble: '#2b8a3e' } as never,
     position: 'left',
     launcherText: 'Ask us anything',
-    department: { enabled: true, name: 'Northwind Support', avatarUrl: '' },
+    department: { enabled: true, name: 'Northwind Support', avatarUrl: '/icons/icon-192.png' },
     welcomeMessage: 'Welcome to Northwind!',
   })
   await page.setViewportSize({ width: 1200, height: 800 })
@@ -18,6 +18,8 @@ test('the workspace look: colours, side, launcher words, department name and wel
   expect((await launcher.boundingBox())!.x).toBeLessThan(100)
   await launcher.click()
   await expect(page.getByTestId('parley-title')).toHaveText('Northwind Support')
+  await expect(page.locator('.header .avatar')).toHaveAttribute('src', `${parley.url}/icons/icon-192.png`)
+  await expect(page.locator('.header .avatar')).toBeVisible()
   await expect(page.getByTestId('parley-welcome')).toHaveText('Welcome to Northwind!')
   expect((await page.getByTestId('parley-panel').boundingBox())!.x).toBeLessThan(100)
 })
