@@ -44,6 +44,8 @@ export const SERVER_OWNED_META = [
   'snoozedUntil',
   'closedAt',
   'ticket',
+  'bot',
+  'botAnswers',
   'visitorReadUpTo',
   'visitorReadAt',
   'visitorBlocked',

@@ -91,6 +91,8 @@ export interface ChatMessage {
   internal?: boolean
   /** In notes: the agents mentioned with @, by id; each is notified. */
   mentions?: string[]
+  /** A bot's question: the answers offered as buttons (the widget sends the label, with `choice: value`). */
+  buttons?: { label: string; value: string }[]
 }
 
 export const ConversationStatus = {
@@ -155,6 +157,8 @@ export interface WidgetSend {
   text: string
   /** Ids of files this visitor uploaded to `/widget/files`. */
   attachments?: string[]
+  /** The value of the bot's button the visitor clicked (`text` is its label). */
+  choice?: string
 }
 export interface WidgetPage {
   type: 'page'
@@ -381,6 +385,12 @@ export const EventType = {
   visitorEngaged: 'visitor.engaged',
   /** The host page reported an event (`Parley.track`): `data` has visitorId, name, payload. */
   visitorTracked: 'visitor.tracked',
+  /** The bot stored a visitor's answer: `data` has questionId, attribute, value. */
+  botAnswered: 'bot.answered',
+  /** The bot handed its conversation to the dispatcher: `data.groupId` (null: the workspace-wide queue). */
+  botEscalated: 'bot.escalated',
+  /** The bot stopped before handing over: an agent took the conversation (`data.reason`). */
+  botStopped: 'bot.stopped',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 

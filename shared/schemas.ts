@@ -65,6 +65,8 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
       clientId,
       text: z.string().trim().max(Limits.messageText, `message is longer than ${Limits.messageText} characters`),
       attachments: z.array(fileId).max(Limits.attachmentsPerMessage, `at most ${Limits.attachmentsPerMessage} files a message`).optional(),
+      /** The value of the bot's button clicked (see shared/bot.ts). */
+      choice: z.string().max(500, 'choice is at most 500 characters').optional(),
     })
     // Text may be empty only when the message carries files.
     .refine((m) => m.text.length > 0 || (m.attachments?.length ?? 0) > 0, { message: 'message is empty', path: ['text'] }),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Principal } from '../shared/permissions.ts'
 import { readSettings, rightsOf, type Settings } from '../shared/settings.ts'
 import { DEFAULT_WIDGET_CONFIG, readWidgetConfig, type WidgetConfig } from '../shared/widgetConfig.ts'
+import { DEFAULT_BOT_CONFIG, readBotConfig, type BotConfig } from '../shared/bot.ts'
 import type { Room } from './rooms/Room.ts'
 import type { RoomManager } from './rooms/RoomManager.ts'
 import type { AgentRecord } from './store/Store.ts'
@@ -11,6 +12,8 @@ interface Entry {
   settings: Settings | null
   /** The widget's configuration (settings › widget), read with the rest. */
   widget: WidgetConfig
+  /** The bot before routing (settings › bot), read with the rest. */
+  bot: BotConfig
   /** What permissions depend on (memberships, groups' rights, template editing), to tell when they change. */
   accessKey: string
 }
@@ -38,7 +41,7 @@ export class WorkspaceSettings {
   async get(workspace: string): Promise<Settings> {
     let entry = this.entries.get(workspace)
     if (!entry) {
-      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, accessKey: '' }
+      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, bot: DEFAULT_BOT_CONFIG, accessKey: '' }
       e.ready = this.rooms.hold(workspace, 'settings', { kind: 'settings' }).then((room) => {
         const refresh = () => {
           let next: Settings
@@ -52,6 +55,11 @@ export class WorkspaceSettings {
             e.widget = readWidgetConfig(room.doc)
           } catch (err) {
             this.log.error({ err, workspace }, 'could not read the widget configuration')
+          }
+          try {
+            e.bot = readBotConfig(room.doc)
+          } catch (err) {
+            this.log.error({ err, workspace }, 'could not read the bot configuration')
           }
           const key = accessKeyOf(next)
           const accessChanged = e.settings !== null && key !== e.accessKey
@@ -74,6 +82,12 @@ export class WorkspaceSettings {
   async widget(workspace: string): Promise<WidgetConfig> {
     await this.get(workspace)
     return this.entries.get(workspace)?.widget ?? DEFAULT_WIDGET_CONFIG
+  }
+
+  /** The bot configuration of a workspace (settings › bot), loading its document on first use. */
+  async bot(workspace: string): Promise<BotConfig> {
+    await this.get(workspace)
+    return this.entries.get(workspace)?.bot ?? DEFAULT_BOT_CONFIG
   }
 
   /** The settings as last read, when the workspace's document is loaded. */

@@ -29,6 +29,7 @@ import type { AgentRecord, Store } from './store/Store.ts'
 import { TokenBucket } from './widget/TokenBucket.ts'
 import { VisitorPresence } from './widget/VisitorPresence.ts'
 import { WidgetGateway } from './widget/WidgetGateway.ts'
+import { BotService } from './bot/BotService.ts'
 import { EmailNotifier } from './widget/EmailNotifier.ts'
 import { identitySecret } from './widget/VisitorIdentity.ts'
 import { Mailer } from './mail/Mailer.ts'
@@ -144,6 +145,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     routing: dispatcher,
     widgetConfig: (ws) => settings.widget(ws),
     addressRate: opts.widgetAddressRate,
+    bot: new BotService({ store, rooms, log: log.child({ sub: 'bot' }), now, config: (ws) => settings.bot(ws), routing: dispatcher }),
   })
   const mailer = new Mailer(opts.mail ?? {}, log.child({ sub: 'mail' }))
   notifier = new EmailNotifier({

@@ -121,6 +121,12 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
       next.snoozedUntil = null
       return next
     }
+    case EventType.botEscalated: {
+      // The bot handed the conversation to the group the visitor's answers chose.
+      const next = start()
+      next.groupId = str(d.groupId)
+      return next
+    }
     case EventType.snoozed: {
       const next = start()
       next.status = ConversationStatus.snoozed

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { decide, decideWake, type CommandInput } from '../../shared/commands.ts'
-import { conversationDocName, readMeta } from '../../shared/documents.ts'
+import { conversationDocName, metaOf, readMeta } from '../../shared/documents.ts'
 import { EventType } from '../../shared/protocol.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
@@ -92,16 +92,22 @@ export class CommandService {
         },
       }
       const visitor = decision.patch.visitorBlocked !== undefined ? await this.store.getVisitor(ws, meta.visitorId) : null
+      // An agent acting on a conversation the bot still talks in (taking it, transferring it…) ends the bot's part.
+      const stopsBot = metaOf(room.doc).get('bot') === true && input.command !== 'block' && input.command !== 'unblock'
       await room.change(
         (doc) => {
           applyPatch(doc, decision.patch)
+          if (stopsBot) metaOf(doc).set('bot', false)
           if (decision.line) appendSystemLine(doc, decision.line, now)
         },
         {
           ...(visitor ? { visitors: [{ ...visitor, blocked: decision.patch.visitorBlocked! }] } : {}),
           // The visitor's name travels with the event: an agent who gains the chat by a transfer
           // may never have received its creation.
-          events: [{ type: decision.event.type, at: now, conversationId, data: { ...decision.event.data, visitorName: meta.visitorName } }],
+          events: [
+            { type: decision.event.type, at: now, conversationId, data: { ...decision.event.data, visitorName: meta.visitorName } },
+            ...(stopsBot ? [{ type: EventType.botStopped, at: now, conversationId, data: { reason: input.command, by: agent.id } }] : []),
+          ],
           commandResults: [{ key, agentId: agent.id, status: 200, body }],
         },
         agent.id,

@@ -4,6 +4,7 @@ import {
   arrive,
   createDispatcher,
   dispatch,
+  forget,
   positions,
   previewRoute,
   recordHandling,
@@ -131,7 +132,9 @@ export class DispatchService {
           if (opened !== undefined) recordHandling(w.d, { groupId: record.groupId }, this.deps.now() - opened)
           w.openedAt.delete(record.id)
         }
-        track(w.d, tracked(record))
+        // The bot still talks with the visitor: it queues the conversation itself when it hands over.
+        if (record.bot && record.status === 'waiting' && !record.assigneeId) forget(w.d, record.id)
+        else track(w.d, tracked(record))
         this.schedule(w)
       })
       .catch((err) => this.deps.log.error({ err }, 'dispatcher could not take a conversation change'))

@@ -449,6 +449,7 @@ export class Room {
           createdAt: meta.createdAt,
           snoozedUntil: meta.snoozedUntil,
           skillId: meta.skillId,
+          ...(metaOf(this.doc).get('bot') === true ? { bot: true } : {}),
         }
         // Assignments, snoozes and closes are logged by their commands; the plain status change is logged here.
         if (prev && prev.status !== record.status)

@@ -69,6 +69,8 @@ export interface ConversationRecord {
   snoozedUntil: number | null
   /** Set by a transfer to a skill: only agents with it are given the chat. */
   skillId?: string | null
+  /** The bot is still talking with the visitor: not queued yet (not stored: after a restart it waits as any other). */
+  bot?: boolean
 }
 
 /** The stored answer to a command, so a replay of the same idempotency key gets the same answer. */

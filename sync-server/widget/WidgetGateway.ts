@@ -87,6 +87,12 @@ export interface WidgetGatewayDeps {
   widgetConfig: (workspace: string) => Promise<WidgetConfig>
   /** Frames per address across sockets; `ADDRESS_FRAME_RATE` by default. */
   addressRate?: { perSecond: number; burst: number }
+  /** The bot before routing (sync-server/bot): a new conversation meets it first when enabled. */
+  bot?: {
+    active(workspace: string): Promise<boolean>
+    start(workspace: string, conversationId: string): Promise<void>
+    reply(workspace: string, conversationId: string, visitorId: string, text: string, choice: string | undefined): Promise<void>
+  }
 }
 
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
@@ -184,7 +190,7 @@ export class WidgetGateway {
     }
     switch (frame.type) {
       case 'message':
-        return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text, frame.attachments ?? []))
+        return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text, frame.attachments ?? [], { choice: frame.choice }))
       case 'typing':
         return this.typing(conn.workspace, conn.visitorId)
       case 'read':
@@ -360,7 +366,7 @@ export class WidgetGateway {
   }
 
   /** A visitor's message; `ticket`: the request form's answers, kept as a request even when the group is full. */
-  private async message(conn: Conn, clientId: string, text: string, fileIds: string[], opts: { ticket?: boolean } = {}): Promise<void> {
+  private async message(conn: Conn, clientId: string, text: string, fileIds: string[], opts: { ticket?: boolean; choice?: string } = {}): Promise<void> {
     const workspace = conn.workspace!
     const visitorId = conn.visitorId!
     const { store, rooms, conversations, now } = this.deps
@@ -384,8 +390,10 @@ export class WidgetGateway {
     const current = visitor.currentConversationId ? await conversations.get(workspace, visitor.currentConversationId) : null
     const creating = !current || current.status === 'closed'
     const conversationId = creating ? newId() : current.id
+    // With the bot on, a new conversation is not queued yet: the bot routes it once it has its answers.
+    const botFirst = creating && !opts.ticket && (await this.deps.bot?.active(workspace)) === true
     // A new conversation is routed first: a group at its maximum refuses it, with the group's words.
-    const route = creating ? await this.deps.routing.route(workspace, conversationId, { pageUrl: visitor.pageUrl ?? null, channel: 'widget' }) : null
+    const route = creating && !botFirst ? await this.deps.routing.route(workspace, conversationId, { pageUrl: visitor.pageUrl ?? null, channel: 'widget' }) : null
     if (route?.outcome === 'full' && !opts.ticket) {
       this.send(conn.ws, { type: 'error', code: WidgetErrorCode.full, message: route.message || 'All our agents are busy; please try again later.', clientId })
       return
@@ -419,19 +427,25 @@ export class WidgetGateway {
             status: 'waiting',
             groupId: route?.groupId ?? null,
             ...(opts.ticket ? { ticket: true } : {}),
+            ...(botFirst ? { bot: true } : {}),
           },
         },
-        {
-          type: EventType.routed,
-          at,
-          conversationId,
-          data: { groupId: route?.groupId ?? null, teamId: route?.teamId ?? null, scriptId: route?.scriptId ?? null, outcome: route?.outcome ?? 'queued', requestForm: route?.requestForm ?? false },
-        },
-        { type: EventType.queueJoined, at, conversationId, data: { groupId: route?.groupId ?? null, reason: 'new' } },
       ]
+      if (!botFirst)
+        extra.events.push(
+          {
+            type: EventType.routed,
+            at,
+            conversationId,
+            data: { groupId: route?.groupId ?? null, teamId: route?.teamId ?? null, scriptId: route?.scriptId ?? null, outcome: route?.outcome ?? 'queued', requestForm: route?.requestForm ?? false },
+          },
+          { type: EventType.queueJoined, at, conversationId, data: { groupId: route?.groupId ?? null, reason: 'new' } },
+        )
     }
     const room = await rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    let botHolds = false
     try {
+      botHolds = !creating && metaOf(room.doc).get('bot') === true
       // A snoozed conversation wakes up when the visitor writes.
       const wake = !creating ? decideWake(readMeta(room.doc) ?? { status: 'open', assigneeId: null, groupId: null, snoozedUntil: null }, 'visitor') : null
       if (wake) (extra.events ??= []).push({ type: EventType.woke, at, conversationId, data: { reason: 'visitor' } })
@@ -452,6 +466,7 @@ export class WidgetGateway {
           meta.set('createdAt', at)
           // A request from the request form: agents see it marked as one in the queue.
           if (opts.ticket) meta.set('ticket', true)
+          if (botFirst) meta.set('bot', true)
         }
         appendMessageOnce(doc, message)
       }, extra)
@@ -459,6 +474,13 @@ export class WidgetGateway {
       rooms.release(room)
     }
     this.send(conn.ws, { type: 'ack', clientId, id: message.id, conversationId })
+    // The bot answers in turn with the visitor's writes (its answers go on their card); its failure is not the message's.
+    if (botFirst || botHolds) {
+      const bot = this.deps.bot!
+      await (botFirst ? bot.start(workspace, conversationId) : bot.reply(workspace, conversationId, visitorId, text, opts.choice)).catch((err) =>
+        this.deps.log.error({ err, workspace, conversationId }, 'the bot failed'),
+      )
+    }
     // The dispatcher may have placed it before the conversation existed to address: say it now.
     const place = route ? await this.deps.routing.placeOf(workspace, conversationId) : null
     if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
@@ -692,6 +714,8 @@ function forVisitor(conversationId: string, m: ChatMessage, attachments: Attachm
     at: m.at,
     conversationId,
     ...(attachments?.length ? { attachments } : {}),
+    // A bot's question: its buttons, as plain label/value pairs.
+    ...(Array.isArray(m.buttons) && m.buttons.length ? { buttons: m.buttons.map((b) => ({ label: String(b.label), value: String(b.value) })) } : {}),
   }
 }
 
