@@ -5,6 +5,7 @@
 import type { Component } from 'solid-js'
 import type { Settings, Template } from '../../../../shared/settings.ts'
 import { AgentsSection } from './AgentsSection.tsx'
+import { BotSection } from './BotSection.tsx'
 import { GroupsSection } from './GroupsSection.tsx'
 import { HoursSection } from './HoursSection.tsx'
 import { MembersSection } from './MembersSection.tsx'
@@ -40,6 +41,7 @@ export const SECTIONS: Section[] = [
   { id: 'hours', label: 'Working hours', adminOnly: true, component: HoursSection },
   { id: 'scripts', label: 'Scripts', adminOnly: true, component: ScriptsSection },
   { id: 'widget', label: 'Widget', adminOnly: true, component: WidgetSection },
+  { id: 'bot', label: 'Bot', adminOnly: true, component: BotSection },
   { id: 'tags', label: 'Tags', adminOnly: true, component: TagsSection },
   { id: 'templates', label: 'Templates', adminOnly: false, component: TemplatesSection },
   { id: 'workspace', label: 'Workspace', adminOnly: true, component: WorkspaceSection },
