@@ -2,6 +2,7 @@
  * The inbox lists (tabs), their counts and their sort orders: pure functions of the local index
  * rows and the signed-in agent.
  */
+import type { ConversationStatus } from '../../shared/protocol.ts'
 import type { ConversationRow } from './db.ts'
 
 export const FIXED_TABS = ['unassigned', 'mine', 'all', 'snoozed', 'closed'] as const
@@ -70,11 +71,60 @@ export function tabsOf(rows: readonly ConversationRow[]): TabId[] {
   return [...FIXED_TABS, ...channels.map(channelTab)]
 }
 
-/** How many conversations each tab holds. */
+/** How many conversations each tab holds. One pass, a channel looked up rather than tested tab by tab: the inbox may hold ten thousand. */
 export function countTabs(rows: readonly ConversationRow[], tabs: readonly TabId[], me: string): Map<TabId, number> {
-  const counts = new Map<TabId, number>(tabs.map((t) => [t, 0]))
-  for (const row of rows) for (const t of tabs) if (inTab(row, t, me)) counts.set(t, counts.get(t)! + 1)
-  return counts
+  const fixed = FIXED_TABS.filter((t) => tabs.includes(t))
+  const byChannel = new Map(tabs.filter((t) => t.startsWith(CHANNEL_PREFIX)).map((t) => [t.slice(CHANNEL_PREFIX.length), t]))
+  const n = new Map<TabId, number>(tabs.map((t) => [t, 0]))
+  for (const row of rows) {
+    for (const t of fixed) if (inTab(row, t, me)) n.set(t, n.get(t)! + 1)
+    const channel = byChannel.get(row.channel)
+    if (channel && inTab(row, channel, me)) n.set(channel, n.get(channel)! + 1)
+  }
+  return n
+}
+
+/**
+ * What the local index's own counts tell about the conversations (see inboxQueries.ts): enough to
+ * count every tab without reading a row.
+ */
+export interface Census {
+  total: number
+  byStatus: Partial<Record<ConversationStatus, number>>
+  /** Open and waiting conversations that have an assignee, and those whose assignee is me. */
+  heldActive: number
+  mineActive: number
+  /** Conversations per channel and status. */
+  byChannel: ReadonlyMap<string, Partial<Record<ConversationStatus, number>>>
+}
+
+/** The tabs and their counts from a census; the same as `tabsOf` and `countTabs` over the rows. */
+export function tabCountsOf(c: Census): { tabs: TabId[]; counts: Map<TabId, number> } {
+  const s = (status: ConversationStatus) => c.byStatus[status] ?? 0
+  const channels = [...c.byChannel.keys()].filter(Boolean).sort()
+  const counts = new Map<TabId, number>([
+    ['unassigned', s('waiting') + s('open') - c.heldActive],
+    ['mine', c.mineActive],
+    ['all', c.total - s('closed')],
+    ['snoozed', s('snoozed')],
+    ['closed', s('closed')],
+  ])
+  for (const ch of channels) {
+    let open = 0
+    for (const [status, n] of Object.entries(c.byChannel.get(ch)!)) if (status !== 'closed') open += n
+    counts.set(channelTab(ch), open)
+  }
+  return { tabs: [...FIXED_TABS, ...channels.map(channelTab)], counts }
+}
+
+/**
+ * Conversations waiting for this agent: theirs with unread visitor messages, and unassigned ones
+ * with unread messages (what the app badge and the title count).
+ */
+export function countWaitingFor(rows: readonly ConversationRow[], me: string): number {
+  let n = 0
+  for (const r of rows) if (r.status !== 'closed' && r.unread > 0 && (r.assigneeId === me || !r.assigneeId)) n++
+  return n
 }
 
 /** Newest activity first; ties by id, so that the order never flickers. */

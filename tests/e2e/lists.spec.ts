@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test'
+import { prng } from '../bench/appData.ts'
+import { seedHistory } from '../bench/appSeed.ts'
 import { command, login, Visitor } from '../support/clients.ts'
 import { expect, signIn, test } from './fixtures.ts'
 
@@ -133,4 +135,31 @@ test('search finds messages and visitors offline, accent- and case-insensitive, 
 
   await zip.visitor.close()
   await other.visitor.close()
+})
+
+test('a long inbox shows only what is on screen, scrolls to its end, and shows the conversation opened by its address', async ({ browser, parley }) => {
+  // 400 conversations, one every ten minutes: long-399 is the newest.
+  const now = Date.now()
+  await seedHistory(parley.server.store, { prefix: 'long', conversations: 400, messages: 400, fromAt: now - 400 * 600_000, toAt: now - 600_000, rand: prng(42) })
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage()
+  await signIn(page, parley.url)
+  await expect(tabCount(page, 'all')).toHaveText('400')
+  const rows = page.getByTestId('conversation-row')
+  const row = (id: string) => page.locator(`[data-testid="conversation-row"][data-id="${id}"]`)
+  await expect(rows.first()).toHaveAttribute('data-id', 'long-399')
+  expect(await rows.count()).toBeLessThan(100)
+  // The rows not rendered still tell screen readers where a row stands in the list.
+  await expect(page.getByRole('listitem').filter({ has: row('long-399') })).toHaveAttribute('aria-setsize', '400')
+
+  await page.getByTestId('inbox').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+  await expect(row('long-0')).toBeInViewport()
+  expect(await rows.count()).toBeLessThan(100)
+
+  // Opened by its address (a link, a reload): its row, far down the list, is scrolled into view beside it.
+  await page.goto(`${parley.url}/c/long-150`)
+  await expect(row('long-150')).toBeInViewport()
+  await expect(row('long-150')).toHaveAttribute('aria-current', 'page')
+  // Picking another list starts at its top.
+  await tab(page, 'unassigned').click()
+  await expect(page.getByTestId('inbox')).toHaveJSProperty('scrollTop', 0)
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ConversationRow } from '../../client/data/db.ts'
-import { countTabs, inTab, isTabId, listRows, sortRows, tabLabel, tabsOf } from '../../client/data/lists.ts'
+import { countTabs, countWaitingFor, inTab, isTabId, listRows, sortRows, tabCountsOf, tabLabel, tabsOf, type Census, type TabId } from '../../client/data/lists.ts'
 
 const ME = 'ana'
 const row = (id: string, over: Partial<ConversationRow> = {}): ConversationRow => ({
@@ -26,6 +26,27 @@ const rows = [
   row('theirs', { status: 'open', assigneeId: 'bo', channel: 'telegram' }),
   row('closed', { status: 'closed', assigneeId: ME, ticket: true }),
 ]
+
+/**
+ * The census as IndexedDB's indexes see the rows (what readCensus counts): a null assignee is no
+ * key of `[status+assigneeId]`, and an empty one sorts below every real id.
+ */
+function censusOf(all: readonly ConversationRow[], me: string): Census {
+  const active = all.filter((r) => r.status === 'waiting' || r.status === 'open')
+  const byChannel = new Map<string, Record<string, number>>()
+  for (const r of all) {
+    const c = byChannel.get(r.channel) ?? {}
+    c[r.status] = (c[r.status] ?? 0) + 1
+    byChannel.set(r.channel, c)
+  }
+  return {
+    total: all.length,
+    byStatus: Object.fromEntries(['waiting', 'open', 'snoozed', 'closed'].map((s) => [s, all.filter((r) => r.status === s).length])),
+    heldActive: active.filter((r) => typeof r.assigneeId === 'string' && r.assigneeId > '').length,
+    mineActive: active.filter((r) => r.assigneeId === me).length,
+    byChannel,
+  }
+}
 
 const ids = (tab: Parameters<typeof inTab>[1]) => rows.filter((r) => inTab(r, tab, ME)).map((r) => r.id)
 
@@ -70,4 +91,42 @@ describe('lists', () => {
     expect(sortRows(r, 'created').map((x) => x.id)).toEqual(['d', 'c', 'b', 'a'])
     expect(listRows(r, 'all', 'waiting', ME).map((x) => x.id)).toEqual(['c', 'b', 'd', 'a'])
   })
+
+  it('counts each tab as its list would hold it, whatever the mix', () => {
+    const statuses = ['waiting', 'open', 'snoozed', 'closed'] as const
+    const mixed = Array.from({ length: 200 }, (_, i) =>
+      row(`c${i}`, { status: statuses[i % 4]!, assigneeId: [null, ME, 'bo'][i % 3]!, channel: ['widget', 'telegram', 'email'][i % 5 % 3]! }),
+    )
+    const tabs: TabId[] = [...tabsOf(mixed), 'channel:absent']
+    const counts = countTabs(mixed, tabs, ME)
+    for (const t of tabs) expect(counts.get(t), t).toBe(mixed.filter((r) => inTab(r, t, ME)).length)
+    // Only the tabs asked for are counted.
+    expect([...countTabs(mixed, ['mine'], ME).keys()]).toEqual(['mine'])
+  })
+
+  it('counts the conversations waiting for me: mine or nobody’s, open, with unread messages', () => {
+    const r = [
+      row('mineUnread', { status: 'open', assigneeId: ME, unread: 2 }),
+      row('mineRead', { status: 'open', assigneeId: ME, unread: 0 }),
+      row('nobodysUnread', { unread: 1 }),
+      row('theirsUnread', { status: 'open', assigneeId: 'bo', unread: 3 }),
+      row('closedUnread', { status: 'closed', assigneeId: ME, unread: 1 }),
+      row('snoozedUnread', { status: 'snoozed', assigneeId: ME, unread: 1 }),
+    ]
+    expect(countWaitingFor(r, ME)).toBe(3)
+    expect(countWaitingFor([], ME)).toBe(0)
+  })
+
+  it('counts the same from the census of the indexes as from the rows', () => {
+    const statuses = ['waiting', 'open', 'snoozed', 'closed'] as const
+    const mixed = Array.from({ length: 300 }, (_, i) =>
+      row(`c${i}`, { status: statuses[i % 4]!, assigneeId: [null, ME, 'bo', ''][i % 7 % 4]!, channel: ['widget', 'telegram', 'email'][i % 5 % 3]! }),
+    )
+    for (const sample of [mixed, rows, []]) {
+      const { tabs, counts } = tabCountsOf(censusOf(sample, ME))
+      expect(tabs).toEqual(tabsOf(sample))
+      expect(counts).toEqual(countTabs(sample, tabs, ME))
+    }
+  })
 })
+

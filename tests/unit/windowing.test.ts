@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { anchorAt, clampScrollTop, computeOffsets, isNearBottom, maxScrollTop, nextRange, rowAt, rowsBetween, scrollTopFor, totalHeight } from '../../client/app/src/thread/windowing.ts'
+import { anchorAt, clampScrollTop, computeOffsets, isNearBottom, maxScrollTop, nextRange, revealScrollTop, rowAt, rowsBetween, scrollTopFor, steadyAnchor, totalHeight } from '../../client/app/src/thread/windowing.ts'
 
 /** Rows of the given heights. */
 const offsetsOf = (...heights: number[]) => computeOffsets(heights.length, (i) => heights[i]!)
@@ -133,5 +133,71 @@ describe('scroll bounds', () => {
     expect(isNearBottom(300, 200, 500, 0)).toBe(true)
     expect(isNearBottom(230, 200, 500, 80)).toBe(true)
     expect(isNearBottom(210, 200, 500, 80)).toBe(false)
+  })
+})
+
+describe('steadyAnchor', () => {
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`)
+  const indexIn = (list: string[]) => {
+    const at = new Map(list.map((k, i) => [k, i]))
+    return (key: string) => at.get(key)
+  }
+
+  it('keeps the rows in view in place when rows arrive above them', () => {
+    const before = keys(100)
+    const after = ['new1', 'new2', ...before]
+    // Rows 40 to 49 in view, 20px into row 40.
+    const anchor = steadyAnchor(even(100), (i) => before[i]!, 2_020, 500, indexIn(after))!
+    expect(anchor).toEqual({ key: 'c40', offset: 20 })
+    expect(scrollTopFor(anchor, even(102), indexIn(after))).toBe(2_120)
+  })
+
+  it('is not dragged along by a row in view that jumps to the top', () => {
+    const before = keys(100)
+    // The top row in view gets new activity and becomes the first of the list.
+    const after = ['c40', ...before.filter((k) => k !== 'c40')]
+    const anchor = steadyAnchor(even(100), (i) => before[i]!, 2_020, 500, indexIn(after))!
+    expect(anchor.key).not.toBe('c40')
+    // The rows below it moved up by one; those above it did not move: the view stays where it was.
+    expect(scrollTopFor(anchor, even(100), indexIn(after))).toBe(2_020)
+  })
+
+  it('follows the rows in view when rows above them leave', () => {
+    const before = keys(100)
+    const after = before.slice(5)
+    const anchor = steadyAnchor(even(100), (i) => before[i]!, 2_000, 500, indexIn(after))!
+    expect(scrollTopFor(anchor, even(95), indexIn(after))).toBe(1_750)
+  })
+
+  it('gives up when none of the rows in view is left', () => {
+    const before = keys(100)
+    expect(steadyAnchor(even(100), (i) => before[i]!, 2_000, 500, indexIn(before.slice(0, 30)))).toBeNull()
+    expect(steadyAnchor(offsetsOf(), () => 'x', 0, 500, () => 0)).toBeNull()
+  })
+})
+
+describe('revealScrollTop', () => {
+  const o = even(100) // row i spans [50i, 50i + 50)
+
+  it('leaves a row in view where it is', () => {
+    expect(revealScrollTop(o, 10, 400, 200)).toBeNull()
+    expect(revealScrollTop(o, 8, 400, 200)).toBeNull()
+    expect(revealScrollTop(o, 11, 400, 200)).toBeNull()
+  })
+
+  it('scrolls the least that shows the row whole', () => {
+    // Above the viewport, or cut at its top: the row at the top.
+    expect(revealScrollTop(o, 2, 400, 200)).toBe(100)
+    expect(revealScrollTop(o, 7, 360, 200)).toBe(350)
+    // Below, or cut at its bottom: the row at the bottom.
+    expect(revealScrollTop(o, 90, 400, 200)).toBe(4_350)
+    expect(revealScrollTop(o, 11, 410, 200)).toBeNull()
+    expect(revealScrollTop(o, 12, 410, 200)).toBe(450)
+  })
+
+  it('shows the top of a row taller than the viewport, and ignores rows that do not exist', () => {
+    expect(revealScrollTop(offsetsOf(50, 500, 50), 1, 0, 200)).toBe(50)
+    expect(revealScrollTop(o, -1, 0, 200)).toBeNull()
+    expect(revealScrollTop(o, 100, 0, 200)).toBeNull()
   })
 })

@@ -1,7 +1,8 @@
 /**
- * The maths of a windowed list with variable row heights: where each row starts, which rows to
- * render for a scroll position, and how to keep the row the reader is looking at in place when
- * heights above it change or rows are inserted above it. Pure; the view measures and scrolls.
+ * The maths of a windowed list with variable row heights (the thread, the inbox): where each row
+ * starts, which rows to render for a scroll position, how to keep the row the reader is looking at
+ * in place when heights above it change or rows are inserted above it, and where to scroll to show
+ * a row. Pure; the view measures and scrolls.
  *
  * Positions are in list coordinates: 0 is the top of the first row.
  */
@@ -91,6 +92,47 @@ export function scrollTopFor(anchor: Anchor, offsets: Float64Array, indexOf: (ke
   const i = indexOf(anchor.key)
   if (i === undefined || i < 0 || i >= offsets.length - 1) return null
   return offsets[i]! + anchor.offset
+}
+
+/**
+ * The anchor to keep in place after the list changed, among the rows that were in view: one that
+ * moved as most of them did (the median move), so that one row jumping elsewhere (a conversation
+ * with new activity going to the top of the inbox) does not drag the view along. `offsets` and
+ * `keyOf` describe the list before the change, `indexOf` the list after it; null when none of the
+ * rows in view is left.
+ */
+export function steadyAnchor(
+  offsets: Float64Array,
+  keyOf: (index: number) => string,
+  scrollTop: number,
+  viewport: number,
+  indexOf: (key: string) => number | undefined,
+): Anchor | null {
+  const { start, end } = rowsBetween(offsets, scrollTop, scrollTop + viewport)
+  const moved: { index: number; key: string; by: number }[] = []
+  for (let i = start; i < end; i++) {
+    const key = keyOf(i)
+    const to = indexOf(key)
+    if (to !== undefined && to >= 0) moved.push({ index: i, key, by: to - i })
+  }
+  if (!moved.length) return null
+  const median = moved.map((m) => m.by).sort((a, b) => a - b)[(moved.length - 1) >> 1]
+  const steady = moved.find((m) => m.by === median)!
+  return { key: steady.key, offset: scrollTop - offsets[steady.index]! }
+}
+
+/**
+ * The scroll position that shows row `index` whole with the least movement (as
+ * `scrollIntoView({ block: 'nearest' })`; a row taller than the viewport shows its top); null when
+ * it is in view already or there is no such row.
+ */
+export function revealScrollTop(offsets: Float64Array, index: number, scrollTop: number, viewport: number): number | null {
+  if (index < 0 || index >= offsets.length - 1) return null
+  const top = offsets[index]!
+  const bottom = offsets[index + 1]!
+  if (top < scrollTop) return top
+  if (bottom > scrollTop + viewport) return Math.min(top, bottom - viewport)
+  return null
 }
 
 /** Whether a scroll position counts as "at the newest": within `tolerance` px of the bottom. */

@@ -5,9 +5,12 @@
  * them and the app is in the background. The count of conversations waiting for an answer goes on
  * the app icon (`navigator.setAppBadge`) and in the page title.
  */
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { EventType } from '../../../../shared/protocol.ts'
 import { alertFor, type Alert } from '../../../data/alerts.ts'
 import { readLastSeq } from '../../../data/db.ts'
+import { countWaitingFor } from '../../../data/lists.ts'
+import { useConversationRows } from '../conversationRows.ts'
 import { createLiveQuery } from '../liveQuery.ts'
 import { conversationPath, useRouter } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
@@ -20,6 +23,8 @@ const TOAST_MS = 10_000
 const ENGAGED_TOAST_MS = 60_000
 /** At most this many toasts at once; older ones give way. */
 const MAX_TOASTS = 4
+/** Delay before the waiting count reads every conversation when the inbox has not: after the first screen's reads. */
+const WAITING_COUNT_DELAY_MS = 3000
 
 /** A short two-tone chime, made on the spot (no audio file to cache). */
 function chime(): void {
@@ -55,15 +60,22 @@ export function Alerts() {
 
   // What came before this session is history, not news: the floor is where the server's log stood at
   // the feed's first hello (events only arrive after it), or this device's log when it opened. Read
-  // here, not tracked: Dexie's live query re-runs on table changes, not on Solid signals.
-  let local: number | null = null
+  // here, not tracked: Dexie's live query re-runs on table changes, not on Solid signals. Events at
+  // or below `seen` were looked at already, so each run reads only what is new.
+  let seen: number | null = null
   const announced = new Set<number>()
   const fresh = createLiveQuery(async () => {
-    local ??= await readLastSeq(ws.db)
-    const since = Math.max(local, ws.feed.serverLastAtOpen() ?? local)
-    const [events, rows] = await Promise.all([ws.db.events.where('seq').above(since).toArray(), ws.db.conversations.toArray()])
-    const mine = new Set(rows.filter((r) => r.assigneeId === me).map((r) => r.id))
-    return events.map((e) => alertFor(e, me, (id) => mine.has(id))).filter((a): a is Alert => a !== null)
+    seen ??= await readLastSeq(ws.db)
+    const since = Math.max(seen, ws.feed.serverLastAtOpen() ?? seen)
+    const events = await ws.db.events.where('seq').above(since).toArray()
+    // Whose conversation a visitor wrote in: read those rows only, not the whole index.
+    const ids = [...new Set(events.flatMap((e) => (e.type === EventType.message && e.conversationId ? [e.conversationId] : [])))]
+    const theirs = ids.length ? await ws.db.conversations.bulkGet(ids) : []
+    const mine = new Set(theirs.flatMap((r) => (r?.assigneeId === me ? [r.id] : [])))
+    return {
+      through: events.reduce((max, e) => Math.max(max, e.seq), since),
+      alerts: events.map((e) => alertFor(e, me, (id) => mine.has(id))).filter((a): a is Alert => a !== null),
+    }
   })
 
   const timers = new Set<ReturnType<typeof setTimeout>>()
@@ -72,9 +84,11 @@ export function Alerts() {
   const openConversation = () => (router.route().name === 'conversation' ? (router.route() as { id: string }).id : null)
 
   createEffect(
-    on(fresh, (list) => {
+    on(fresh, (batch) => {
+      if (!batch) return
+      seen = Math.max(seen ?? 0, batch.through)
       let rang = false
-      for (const a of list ?? []) {
+      for (const a of batch.alerts) {
         if (announced.has(a.seq)) continue
         announced.add(a.seq)
         // The agent is looking at this conversation already: nothing to announce.
@@ -92,12 +106,15 @@ export function Alerts() {
     }),
   )
 
-  // Conversations waiting for this agent: theirs with unread visitor messages, and unassigned waiting ones.
-  const waiting = createLiveQuery(async () =>
-    ws.db.conversations.filter((r) => r.status !== 'closed' && r.unread > 0 && (r.assigneeId === me || r.assigneeId === null)).count(),
-  )
+  // Conversations waiting for this agent, from the rows the inbox reads too (one read, not a scan of
+  // its own). The inbox asks for them once its first screen is shown; when it is not on screen (a
+  // phone opened on a conversation), they are read a little later: the count is not urgent.
+  const all = useConversationRows()
+  const loadTimer = setTimeout(all.load, WAITING_COUNT_DELAY_MS)
+  onCleanup(() => clearTimeout(loadTimer))
+  const waiting = createMemo(() => countWaitingFor(all.rows() ?? [], me))
   createEffect(() => {
-    const n = waiting() ?? 0
+    const n = waiting()
     document.title = n > 0 ? `(${n}) Parley` : 'Parley'
     const nav = navigator as Navigator & { setAppBadge?: (n: number) => Promise<void>; clearAppBadge?: () => Promise<void> }
     // Only installed apps show a badge; elsewhere the call is refused, and the title says it.

@@ -4,22 +4,16 @@
  * comes from the local index (the event log folded into IndexedDB), so it is complete offline
  * and updates live.
  */
-import { createComputed, createMemo, For, Show } from 'solid-js'
-import { createStore, reconcile } from 'solid-js/store'
-import type { ConversationRow } from '../../../data/db.ts'
-import { countTabs, listRows, SORT_LABELS, SORTS, tabLabel, tabsOf, isSortId } from '../../../data/lists.ts'
-import { createNow, relativeTime, statusLabel } from '../format.ts'
+import { liveQuery } from 'dexie'
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js'
+import { readCensus, readListHead, type ListHead } from '../../../data/inboxQueries.ts'
+import { FIXED_TABS, isSortId, listRows, SORT_LABELS, SORTS, tabCountsOf, tabLabel, type TabId } from '../../../data/lists.ts'
+import { useConversationRows } from '../conversationRows.ts'
+import { createNow } from '../format.ts'
 import { createLiveQuery } from '../liveQuery.ts'
-import { conversationPath, Link } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
+import { InboxList } from './InboxList.tsx'
 import { SearchResults } from './SearchResults.tsx'
-
-/** One line of the last message, marked when it was the agent's own reply. */
-function preview(row: ConversationRow, me: string): string {
-  if (!row.lastText) return row.messageCount ? '' : 'No messages yet'
-  const text = row.lastText.replace(/\s+/g, ' ').slice(0, 200)
-  return row.lastKind === 'agent' && row.lastAuthorId === me ? `You: ${text}` : text
-}
 
 const EMPTY_TEXT: Record<string, string> = {
   unassigned: 'Nobody is waiting',
@@ -29,19 +23,52 @@ const EMPTY_TEXT: Record<string, string> = {
   closed: 'Nothing closed yet',
 }
 
+/** Conversations read for the first screen of a list: a few screens' worth, before every row is read. */
+const HEAD_ROWS = 60
+/** Rows walked at most for them: a sparse list shows what was found until every row is read. */
+const HEAD_SCAN = 500
+
 export function InboxView(props: { selectedId?: string }) {
   const ws = useWorkspace()
   const me = ws.session.agent.id
   const now = createNow()
-  const rows = createLiveQuery(() => ws.db.conversations.toArray())
-  const tabs = createMemo(() => tabsOf(rows() ?? []), undefined, { equals: (a, b) => a.join() === b.join() })
-  const counts = createMemo(() => countTabs(rows() ?? [], tabs(), me))
+  // The counts come from the index's own counts: no row is read for them.
+  const census = createLiveQuery(() => readCensus(ws.db, me))
+  const tabCounts = createMemo(() => {
+    const c = census()
+    return c && tabCountsOf(c)
+  })
+  const tabs = createMemo((): TabId[] => tabCounts()?.tabs ?? [...FIXED_TABS], undefined, { equals: (a, b) => a.join() === b.join() })
   // A channel tab whose last conversation went away falls back to All.
   const tab = () => (tabs().includes(ws.inboxTab()) ? ws.inboxTab() : 'all')
-  const filtered = createMemo(() => listRows(rows() ?? [], tab(), ws.inboxSort(), me))
-  // Live queries return fresh objects every time; reconciling by id keeps each row's DOM.
-  const [list, setList] = createStore<ConversationRow[]>([])
-  createComputed(() => setList(reconcile(filtered(), { key: 'id' })))
+
+  // Every row, for every sort and for scrolling far; reading them all takes a while with thousands,
+  // so until then the top of the list by activity (read through the activity index) stands in.
+  const all = useConversationRows()
+  const [head, setHead] = createSignal<ListHead & { tab: TabId }>()
+  const counted = createMemo(() => tabCounts() !== undefined)
+  const loaded = createMemo(() => all.rows() !== undefined)
+  createEffect(() => {
+    // After the counts, which tell which tabs exist (the chosen one may be a channel's).
+    if (loaded() || ws.inboxSort() !== 'activity' || !counted()) return
+    const t = tab()
+    const subscription = liveQuery(() => readListHead(ws.db, t, me, HEAD_ROWS, HEAD_SCAN)).subscribe({
+      next: (h) => setHead({ ...h, tab: t }),
+      error: (err) => console.error('[inbox]', err),
+    })
+    onCleanup(() => subscription.unsubscribe())
+  })
+  // Every row is read once the first screen is (small reads queued behind the big one would wait for it).
+  createEffect(() => {
+    if (head() !== undefined || ws.inboxSort() !== 'activity') all.load()
+  })
+  const list = createMemo(() => {
+    const rows = all.rows()
+    if (rows) return listRows(rows, tab(), ws.inboxSort(), me)
+    const h = head()
+    // A sparse list's walk may end before its first row: that is no reason to say it is empty.
+    return h && h.tab === tab() && ws.inboxSort() === 'activity' && (h.rows.length > 0 || !h.partial) ? h.rows : undefined
+  })
 
   const searching = () => ws.inboxSearch().trim().length > 0
 
@@ -88,51 +115,22 @@ export function InboxView(props: { selectedId?: string }) {
               >
                 {tabLabel(t)}
                 <span class="tab-count" data-testid="tab-count">
-                  {counts().get(t) ?? 0}
+                  {tabCounts()?.counts.get(t) ?? 0}
                 </span>
               </button>
             )}
           </For>
         </div>
-        <Show when={rows() !== undefined}>
-          <ul class="inbox" data-testid="inbox" data-tab={tab()}>
-            <For each={list} fallback={<li class="empty">{EMPTY_TEXT[tab()] ?? 'Nothing in this list'}</li>}>
-              {(row) => (
-                <li>
-                  <Link
-                    href={conversationPath(row.id)}
-                    class="conversation-row"
-                    classList={{ selected: props.selectedId === row.id, unread: row.unread > 0 }}
-                    data-testid="conversation-row"
-                    data-id={row.id}
-                    data-status={row.status}
-                    data-assignee={row.assigneeId ?? ''}
-                    data-unread={row.unread > 0 ? 'true' : 'false'}
-                    aria-current={props.selectedId === row.id ? 'page' : undefined}
-                  >
-                    <span class="row-top">
-                      <Show when={row.unread > 0}>
-                        <span class="unread-dot" data-testid="unread-dot" aria-label={`${row.unread} unread`} />
-                      </Show>
-                      <span class="row-name">{row.visitorName || 'Visitor'}</span>
-                      <time class="row-time" datetime={new Date(row.lastActivityAt).toISOString()} title={new Date(row.lastActivityAt).toLocaleString()}>
-                        {relativeTime(row.lastActivityAt, now())}
-                      </time>
-                    </span>
-                    <span class="row-bottom">
-                      <span class="row-preview">{preview(row, me)}</span>
-                      <Show when={row.ticket}>
-                        <span class="chip chip-ticket" data-testid="ticket-chip">
-                          Request
-                        </span>
-                      </Show>
-                      <span class={`status status-${row.status}`}>{statusLabel(row.status)}</span>
-                    </span>
-                  </Link>
-                </li>
-              )}
-            </For>
-          </ul>
+        <Show when={list() !== undefined && tabCounts() !== undefined}>
+          <InboxList
+            rows={list()!}
+            tab={tab()}
+            sort={ws.inboxSort()}
+            selectedId={props.selectedId}
+            me={me}
+            now={now}
+            empty={EMPTY_TEXT[tab()] ?? 'Nothing in this list'}
+          />
         </Show>
       </Show>
     </section>

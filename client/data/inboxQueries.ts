@@ -1,0 +1,92 @@
+/**
+ * What the inbox reads from the local index without reading every row: the census behind the
+ * tab counts, from IndexedDB's own counts over indexes, and the top of a list by activity, through
+ * the activity index. With ten thousand conversations on the device these take milliseconds where
+ * reading every row takes half a second, so the inbox shows its first screen from them and reads
+ * the rest after.
+ */
+import { Dexie, type IndexableType } from 'dexie'
+import { ConversationStatus } from '../../shared/protocol.ts'
+import type { ConversationRow, ParleyDb } from './db.ts'
+import { inTab, sortRows, type Census, type TabId } from './lists.ts'
+
+const STATUSES = Object.values(ConversationStatus)
+/** The statuses of conversations being worked on (the Unassigned and Mine lists). */
+const ACTIVE = [ConversationStatus.waiting, ConversationStatus.open] as const
+
+/** Counts the conversations by status, assignee and channel, in one read-only transaction. */
+export function readCensus(db: ParleyDb, me: string): Promise<Census> {
+  const t = db.conversations
+  return db.transaction('r', t, async () => {
+    const count = (index: string, key: IndexableType) => t.where(index).equals(key).count()
+    // Any assignee: keys above [status, ''] (an empty id counts as none, as `inTab` has it).
+    const held = (status: string) => t.where('[status+assigneeId]').between([status, ''], [status, Dexie.maxKey], false, true).count()
+    const pairs = t.orderBy('[channel+status]').uniqueKeys() as Promise<unknown[]>
+    const [total, byStatus, heldActive, mineActive, channelPairs] = await Promise.all([
+      t.count(),
+      Promise.all(STATUSES.map((s) => count('status', s))),
+      Promise.all(ACTIVE.map(held)),
+      Promise.all(ACTIVE.map((s) => count('[status+assigneeId]', [s, me]))),
+      pairs,
+    ])
+    const keys = channelPairs.filter((k): k is [string, ConversationStatus] => Array.isArray(k) && typeof k[0] === 'string' && typeof k[1] === 'string')
+    const perPair = await Promise.all(keys.map((k) => count('[channel+status]', k)))
+    const byChannel = new Map<string, Partial<Record<ConversationStatus, number>>>()
+    keys.forEach(([channel, status], i) => byChannel.set(channel, { ...byChannel.get(channel), [status]: perPair[i]! }))
+    return {
+      total,
+      byStatus: Object.fromEntries(STATUSES.map((s, i) => [s, byStatus[i]!])),
+      heldActive: heldActive[0]! + heldActive[1]!,
+      mineActive: mineActive[0]! + mineActive[1]!,
+      byChannel,
+    }
+  })
+}
+
+/** The top of a list; `partial` when the walk stopped at its bound before finding `limit` rows or the end. */
+export interface ListHead {
+  rows: ConversationRow[]
+  partial: boolean
+}
+
+/**
+ * The first conversations of a list by latest activity, walking the activity index newest first
+ * and stopping after `limit` matches or `scan` rows. The rows are the exact top of the list (fewer
+ * when the walk was cut short), except that of rows tied on their last activity at the cut, not
+ * necessarily the first by id made it in.
+ */
+export async function readListHead(db: ParleyDb, tab: TabId, me: string, limit: number, scan: number): Promise<ListHead> {
+  let seen = 0
+  const rows: ConversationRow[] = []
+  await db.conversations
+    .orderBy('lastActivityAt')
+    .reverse()
+    .until(() => seen >= scan || rows.length >= limit)
+    .each((row) => {
+      seen++
+      if (inTab(row, tab, me)) rows.push(row)
+    })
+  return { rows: sortRows(rows, 'activity'), partial: rows.length < limit && seen >= scan }
+}
+
+/** Rows per read of `readAllConversations`: each page is turned into objects in a task of its own, a few milliseconds. */
+const PAGE = 2000
+
+/**
+ * Every conversation, a page at a time in one read-only transaction, so that no single task
+ * unpacks ten thousand rows. (In a transaction of its own the read also bypasses Dexie's query
+ * cache, which would deep-copy every row for every reader; the caller shares one read.)
+ */
+export function readAllConversations(db: ParleyDb): Promise<ConversationRow[]> {
+  const t = db.conversations
+  return db.transaction('r', t, async () => {
+    let page = await t.limit(PAGE).toArray()
+    const rows = page
+    while (page.length === PAGE) {
+      page = await t.where(':id').above(page[PAGE - 1]!.id).limit(PAGE).toArray()
+      for (const row of page) rows.push(row)
+    }
+    return rows
+  })
+}
+
