@@ -60,28 +60,37 @@ test('no long task over 50 ms on the host page from the widget during load, open
   await bare.goto(`${parley.url}/demo`)
   await warm.close()
 
-  // The machine running the tests is shared: another process can stall any page now and then. A long
-  // task the widget causes shows up on every run; noise does not. So the scenario runs up to three
-  // times in fresh contexts and the best run must be clean.
-  const runs: number[][] = []
+  // Long tasks are observed as such; each is attributed through the long-animation-frame entry that
+  // holds it, whose scripts name their source: the widget's are /widget.js and /widget/chat.js.
+  // The machine running the tests is shared, and another process can stretch any task now and
+  // then; a long task the widget causes shows up on every run, so the best of three must be clean.
+  type Seen = { longTasks: number[]; widget: number[] }
+  const runs: Seen[] = []
   for (let run = 0; run < 3; run++) {
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: number[] }
-      w.longTasks = []
+      const w = window as unknown as { seen: Seen }
+      w.seen = { longTasks: [], widget: [] }
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(Math.round(e.duration))
+        for (const e of list.getEntries()) w.seen.longTasks.push(Math.round(e.duration))
       }).observe({ type: 'longtask', buffered: true })
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as { scripts: { sourceURL: string; duration: number }[] }[]) {
+          const mine = e.scripts.filter((x) => /\/widget(\.js|\/chat\.js)/.test(x.sourceURL)).reduce((t, x) => t + x.duration, 0)
+          if (mine > 0) w.seen.widget.push(Math.round(mine))
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true })
     })
     await openWidget(page, parley.url)
     await visitorSays(page, `Is the jacket waterproof? (${run})`)
     await page.getByTestId('parley-close').click()
     await page.getByTestId('parley-launcher').click()
     await visitorSays(page, `And does it pack small? (${run})`)
-    runs.push((await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)).filter((d) => d > 50))
+    runs.push(await page.evaluate(() => (window as unknown as { seen: Seen }).seen))
     await context.close()
-    if (runs[run]!.length === 0) break
+    if (!runs[run]!.widget.some((d) => d > 50)) break
   }
-  expect(runs.at(-1), `long tasks over 50 ms in every run: ${JSON.stringify(runs)}`).toEqual([])
+  const last = runs.at(-1)!
+  expect(last.widget.filter((d) => d > 50), `widget time in long frames, per run: ${JSON.stringify(runs)}`).toEqual([])
 })
