@@ -110,10 +110,12 @@ if (w.Parley) {
     setActive: (a) => set('active', a ? '1' : null),
   }
 
+  let failures = 0
   function load(): void {
     if (loading) return
     loading = true
-    const url = `${embed.serverUrl}/widget/chat.js`
+    // A failed module fetch stays failed for this page under its address: a retry needs a new one.
+    const url = `${embed.serverUrl}/widget/chat.js${failures ? `?retry=${failures}` : ''}`
     import(/* @vite-ignore */ url).then(
       (m: { mount: MountChat }) => {
         // A task of its own: the bundle's evaluation and the box's first render stay two short tasks, not one long one.
@@ -125,6 +127,7 @@ if (w.Parley) {
       (err) => {
         // Offline, or the server is down: the next click tries again.
         loading = false
+        failures++
         console.error('[parley] could not load the chat', err)
       },
     )

@@ -119,3 +119,16 @@ test('a returning visitor sees the conversation again after a reload', async ({ 
   await page.getByTestId('parley-launcher').click()
   await expect(page.getByTestId('parley-message').filter({ hasText: 'Remember me' })).toHaveAttribute('data-state', 'sent')
 })
+
+test('opened while offline, the chat loads on the next try once the network is back', async ({ page, context, parley }) => {
+  await page.goto(`${parley.url}/demo`)
+  await expect(page.getByTestId('parley-launcher')).toBeVisible()
+  await context.setOffline(true)
+  await page.getByTestId('parley-launcher').click()
+  await page.waitForTimeout(500)
+  await expect(page.getByTestId('parley-panel')).toHaveCount(0)
+  await context.setOffline(false)
+  await page.getByTestId('parley-launcher').click()
+  await expect(page.getByTestId('parley-panel')).toBeVisible()
+  await expect(page.getByTestId('parley-status')).toHaveText('Online')
+})
