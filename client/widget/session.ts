@@ -86,6 +86,7 @@ export class ChatSession implements ChatHandle {
     this.view = new WidgetView(
       {
         onSend: (text) => this.send(text),
+        onChoice: (label, value) => this.send(label, value),
         onFiles: (files) => void this.sendFiles(files),
         onInput: (text) => this.handleInput(text),
         onClose: () => this.setOpen(false, true),
@@ -206,7 +207,7 @@ export class ChatSession implements ChatHandle {
   }
 
   /** Queues a message in the outbox (so a reload or a dead socket cannot lose it), then tries to send it. */
-  send(raw: string): void {
+  send(raw: string, choice?: string): void {
     const text = raw.trim()
     if (!text) return
     // A new conversation after a closed one: the survey of the old one goes.
@@ -215,7 +216,7 @@ export class ChatSession implements ChatHandle {
       this.view.setError(tooLongText(text.length))
       return
     }
-    const item: OutboxItem = { clientId: newId(), text, at: Date.now() }
+    const item: OutboxItem = { clientId: newId(), text, at: Date.now(), ...(choice !== undefined ? { choice } : {}) }
     // The server counts bytes, and JSON escaping can make a frame much larger than its text.
     if (encoder.encode(JSON.stringify(sendFrame(item))).length > Limits.widgetFrame) {
       this.view.setError('This message is too large to send. Please shorten it.')
@@ -225,7 +226,8 @@ export class ChatSession implements ChatHandle {
     const shown = fromOutbox(item)
     this.remember(shown)
     this.view.appendMessage(shown)
-    this.view.clearInput()
+    // A button's answer leaves what the visitor was typing alone.
+    if (choice === undefined) this.view.clearInput()
     this.view.setError(null)
     this.lastTypingAt = 0
     this.connection.send(sendFrame(item))
@@ -642,6 +644,7 @@ function currentPage(): { url: string; title: string } {
 function sendFrame(item: OutboxItem): FromWidget {
   const frame: FromWidget = { type: 'message', clientId: item.clientId, text: item.text }
   if (item.attachments && item.attachments.length) frame.attachments = item.attachments.map((a) => a.id)
+  if (typeof item.choice === 'string') frame.choice = item.choice
   return frame
 }
 

@@ -8,6 +8,8 @@ export interface OutboxItem {
   at: number
   /** Files already uploaded (the frame names their ids). */
   attachments?: Attachment[]
+  /** The value of the bot's button clicked (the text is its label). */
+  choice?: string
 }
 
 /**

@@ -64,6 +64,11 @@ button, textarea, input, select { font: inherit; color: inherit; }
 .msg[data-kind="system"] .bubble { background: transparent; color: #495057; font-size: 13px; text-align: center; padding: 2px 8px; }
 .bubble a { color: ${ACCENT}; text-decoration: underline; }
 .files { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
+.choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.choice { font: inherit; font-size: 13px; padding: 6px 12px; border-radius: 999px; border: 1px solid ${ACCENT}; background: #fff; color: ${ACCENT}; cursor: pointer; }
+.choice:hover:not(:disabled) { background: ${ACCENT}; color: #fff; }
+.choice:focus-visible { outline: 2px solid ${ACCENT}; outline-offset: 2px; }
+.choice:disabled { opacity: .5; cursor: default; }
 .file { padding: 6px 10px; border-radius: 10px; background: #f1f3f5; color: ${ACCENT}; font-size: 14px; overflow-wrap: anywhere; }
 .file img { display: block; max-width: 200px; max-height: 200px; min-width: 48px; min-height: 48px; object-fit: cover; border-radius: 10px; background: #f1f3f5; }
 .file:has(img) { padding: 0; background: none; }

@@ -21,10 +21,14 @@ export interface ShownMessage {
   attachments?: Attachment[]
   /** A visitor's message the agents have read. */
   read?: boolean
+  /** A bot's question: its answers, shown as buttons until the visitor has answered. */
+  buttons?: { label: string; value: string }[]
 }
 
 export interface ViewHandlers {
   onSend(text: string): void
+  /** A bot's button was clicked: sent as its label, with its value. */
+  onChoice?(label: string, value: string): void
   onFiles(files: File[]): void
   onInput(text: string): void
   onClose(): void
@@ -273,6 +277,7 @@ export class WidgetView {
     this.count = 0
     for (const m of messages) this.list.appendChild(this.build(m))
     this.count = messages.length
+    this.refreshChoices()
     this.scrollToBottom()
   }
 
@@ -280,7 +285,19 @@ export class WidgetView {
     const stick = m.kind === 'visitor' || this.nearBottom()
     this.list.appendChild(this.build(m))
     this.count++
+    this.refreshChoices()
     if (stick) this.scrollToBottom()
+  }
+
+  /** A bot's buttons stay usable until the visitor writes after them (by a click or typing). */
+  private refreshChoices(): void {
+    let answered = false
+    const messages = Array.from(this.list.querySelectorAll<HTMLElement>('.msg'))
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const el = messages[i]!
+      if (el.getAttribute('data-kind') === 'visitor') answered = true
+      for (const b of Array.from(el.querySelectorAll<HTMLButtonElement>('.choice'))) b.disabled = answered
+    }
   }
 
   /** Re-reads id, pending state and files of a message already shown (an ack arrived, an upload finished). */
@@ -327,9 +344,34 @@ export class WidgetView {
       el.appendChild(bubble)
     }
     if (files) el.appendChild(this.buildFiles(files))
+    if (m.kind === 'bot' && Array.isArray(m.buttons) && m.buttons.length) el.appendChild(this.buildChoices(m.text, m.buttons))
     if (m.read) el.setAttribute('data-read', 'true')
     this.elements.set(m, el)
     return el
+  }
+
+  /** A bot's answers as buttons, grouped and labelled by the question they answer. */
+  private buildChoices(question: string, buttons: readonly { label: string; value: string }[]): HTMLElement {
+    const box = document.createElement('div')
+    box.className = 'choices'
+    box.setAttribute('role', 'group')
+    box.setAttribute('aria-label', question || 'Answers')
+    box.setAttribute('data-testid', 'parley-choices')
+    for (const b of buttons) {
+      // The cached history lives in the host page's localStorage: check what is read back.
+      if (!b || typeof b.label !== 'string' || typeof b.value !== 'string') continue
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'choice'
+      button.setAttribute('data-testid', 'parley-choice')
+      button.textContent = b.label
+      button.addEventListener('click', () => {
+        if (button.disabled) return
+        this.handlers.onChoice?.(b.label, b.value)
+      })
+      box.appendChild(button)
+    }
+    return box
   }
 
   /** Images as thumbnails that open full size; other files as download links with their size. */

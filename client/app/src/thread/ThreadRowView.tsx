@@ -3,7 +3,7 @@
  * message bubble. Every message keeps `data-testid="message"` with its `data-id`, `data-kind`
  * and (bubbles) `data-state`: tests, benchmarks and the agent's own tools find messages by them.
  */
-import { Show, type Accessor } from 'solid-js'
+import { For, Show, type Accessor } from 'solid-js'
 import type { ChatMessage } from '../../../../shared/protocol.ts'
 import type { Conversation } from '../conversation.ts'
 import { clockTime } from '../format.ts'
@@ -11,6 +11,7 @@ import { DeliveryMark } from './DeliveryMark.tsx'
 import { MessageAttachments } from './MessageAttachments.tsx'
 import { MessageText } from './MessageText.tsx'
 import { dayLabel, type DayRow, type ThreadRow } from './threadRows.ts'
+import './botOptions.css'
 
 const isoTime = (at: number) => new Date(at).toISOString()
 
@@ -52,6 +53,12 @@ function MessageBubble(props: { message: ChatMessage; conversation: Conversation
       </Show>
       <MessageText text={props.message.text} />
       <MessageAttachments message={props.message} conversation={props.conversation} />
+      <Show when={props.message.kind === 'bot' && Array.isArray(props.message.buttons) && props.message.buttons.length > 0}>
+        {/* What the bot offered the visitor: shown to agents, not clickable. */}
+        <ul class="bot-options" data-testid="bot-options" aria-label="Answers offered to the visitor">
+          <For each={props.message.buttons}>{(b) => <li class="bot-option">{typeof b?.label === 'string' ? b.label : ''}</li>}</For>
+        </ul>
+      </Show>
       <span class="message-meta">
         <time datetime={isoTime(props.message.at)}>{clockTime(props.message.at)}</time>
         <Show when={props.message.kind === 'agent'}>
