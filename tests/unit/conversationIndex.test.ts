@@ -82,6 +82,11 @@ describe('indexConversation', () => {
     expect(moved).toMatchObject({ status: 'waiting', assigneeId: null })
   })
 
+  it('puts a chat the bot handed over in the group the answers chose', () => {
+    const handed = fold(created(), ev('bot.escalated', { groupId: 'billing', chosen: 'billing' }))
+    expect(handed).toMatchObject({ groupId: 'billing', status: 'waiting', assigneeId: null })
+  })
+
   it('close with tags and as a request; reopen keeps the request mark', () => {
     const closed = fold(created(), ev('conversation.assigned', { assigneeId: ME }), ev('conversation.closed', { tags: ['billing', 7, 'bug'], asTicket: true, by: ME }, 42_000))
     expect(closed).toMatchObject({ status: 'closed', tags: ['billing', 'bug'], ticket: true, closedAt: 42_000, snoozedUntil: null })
