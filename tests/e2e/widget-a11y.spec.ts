@@ -52,6 +52,18 @@ test('the invitation is reachable and answerable from the keyboard', async ({ pa
   await expect(page.getByTestId('parley-input')).toBeFocused()
 })
 
+/** A task of the page's main thread, from a Chromium trace: wall and CPU (thread) time in microseconds. */
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  tdur?: number
+  args?: { data?: { url?: string } }
+}
+
 test('no long task over 50 ms on the host page from the widget during load, open and a short chat', async ({ browser, parley }) => {
   // Warm the browser up on the same page without the widget: its own first-start work is not the widget's.
   const warm = await browser.newContext()
@@ -60,37 +72,42 @@ test('no long task over 50 ms on the host page from the widget during load, open
   await bare.goto(`${parley.url}/demo`)
   await warm.close()
 
-  // Long tasks are observed as such; each is attributed through the long-animation-frame entry that
-  // holds it, whose scripts name their source: the widget's are /widget.js and /widget/chat.js.
-  // The machine running the tests is shared, and another process can stretch any task now and
-  // then; a long task the widget causes shows up on every run, so the best of three must be clean.
-  type Seen = { longTasks: number[]; widget: number[] }
-  const runs: Seen[] = []
+  // The page's own PerformanceObserver sees long tasks in wall time, which a busy shared machine
+  // stretches at random. To tell the widget's, the run is traced: a task is the widget's when it
+  // runs the widget's scripts (/widget.js, /widget/chat.js), and it is measured in CPU time.
+  const runs: { longTasks: number[]; widgetTasksCpuMs: number[] }[] = []
   for (let run = 0; run < 3; run++) {
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.addInitScript(() => {
-      const w = window as unknown as { seen: Seen }
-      w.seen = { longTasks: [], widget: [] }
+      const w = window as unknown as { longTasks: number[] }
+      w.longTasks = []
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.seen.longTasks.push(Math.round(e.duration))
+        for (const e of list.getEntries()) w.longTasks.push(Math.round(e.duration))
       }).observe({ type: 'longtask', buffered: true })
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as unknown as { scripts: { sourceURL: string; duration: number }[] }[]) {
-          const mine = e.scripts.filter((x) => /\/widget(\.js|\/chat\.js)/.test(x.sourceURL)).reduce((t, x) => t + x.duration, 0)
-          if (mine > 0) w.seen.widget.push(Math.round(mine))
-        }
-      }).observe({ type: 'long-animation-frame', buffered: true })
     })
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] })
     await openWidget(page, parley.url)
     await visitorSays(page, `Is the jacket waterproof? (${run})`)
     await page.getByTestId('parley-close').click()
     await page.getByTestId('parley-launcher').click()
     await visitorSays(page, `And does it pack small? (${run})`)
-    runs.push(await page.evaluate(() => (window as unknown as { seen: Seen }).seen))
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)
+    const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents
     await context.close()
-    if (!runs[run]!.widget.some((d) => d > 50)) break
+
+    const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.dur !== undefined)
+    const widgetCalls = events.filter((e) => e.ph === 'X' && /\/widget(\.js|\/chat\.js)/.test(e.args?.data?.url ?? ''))
+    const widgetTasks = new Set<TraceEvent>()
+    for (const call of widgetCalls) {
+      const task = tasks.find((t) => t.pid === call.pid && t.tid === call.tid && t.ts <= call.ts && t.ts + t.dur! >= call.ts + (call.dur ?? 0))
+      if (task) widgetTasks.add(task)
+    }
+    expect(widgetTasks.size, 'the trace shows the widget at work').toBeGreaterThan(0)
+    const widgetTasksCpuMs = [...widgetTasks].map((t) => Math.round((t.tdur ?? t.dur!) / 1000))
+    runs.push({ longTasks, widgetTasksCpuMs })
+    if (!widgetTasksCpuMs.some((ms) => ms > 50)) break
   }
   const last = runs.at(-1)!
-  expect(last.widget.filter((d) => d > 50), `widget time in long frames, per run: ${JSON.stringify(runs)}`).toEqual([])
+  expect(last.widgetTasksCpuMs.filter((ms) => ms > 50), `the widget's tasks (CPU ms) and the page's long tasks (wall ms), per run: ${JSON.stringify(runs)}`).toEqual([])
 })
