@@ -126,6 +126,16 @@ test('offline, the bot’s settings are saved on the device and reach the server
   await page.getByTestId('bot-enabled').check()
   await page.getByTestId('bot-greeting').fill('Written on the train')
   await page.getByTestId('bot-fallback').selectOption('tech')
+  // Two questions, the second moved first; a third added and removed again.
+  for (const [i, text, field] of [[0, 'Your plan?', 'plan'], [1, 'Your country?', 'country'], [2, 'Scrapped', 'scrap']] as const) {
+    await page.getByTestId('bot-add-question').click()
+    await page.getByTestId(`bot-question-${i}-text`).fill(text)
+    await page.getByTestId(`bot-question-${i}-attribute`).fill(field)
+    await page.getByTestId(`bot-question-${i}-option-0-label`).fill(`${field} A`)
+  }
+  await page.getByTestId('bot-question-2-remove').click()
+  await page.getByRole('button', { name: 'Move question 2 up' }).click()
+  await expect(page.getByTestId('bot-question-0-text')).toHaveValue('Your country?')
   await page.getByTestId('bot-save').click()
   await expect(page.getByTestId('bot-form-state')).toHaveText('Saved')
   await expect(page.getByTestId('sync-status')).toHaveText('Saved on this device — will sync when online')
@@ -136,6 +146,10 @@ test('offline, the bot’s settings are saved on the device and reach the server
   const server = await openDoc(parley.wsUrl, 'settings', admin.token)
   await whenDoc(server.doc, () => readBotConfig(server.doc).greeting === 'Written on the train')
   expect(readBotConfig(server.doc)).toMatchObject({ enabled: true, fallbackGroupId: 'tech' })
+  expect(readBotConfig(server.doc).questions.map((q) => [q.attribute, q.options])).toEqual([
+    ['country', [{ label: 'country A', value: 'country A' }]],
+    ['plan', [{ label: 'plan A', value: 'plan A' }]],
+  ])
   server.close()
   await context.close()
 })

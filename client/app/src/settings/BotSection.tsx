@@ -145,10 +145,10 @@ export function BotSection(props: SectionProps) {
                       <button type="button" class="button button-quiet" data-testid={`bot-question-${i}-add-option`} disabled={q().options.length >= BOT_LIMITS.options} onClick={() => update((c) => void c.questions[i]!.options.push({ label: '', value: '' }))}>
                         Add a button
                       </button>
-                      <button type="button" class="button button-quiet" aria-label={`Move question ${i + 1} up`} disabled={i === 0} onClick={() => update((c) => void (c.questions = moveItem(c.questions, i, -1)))}>
+                      <button type="button" class="button button-quiet" aria-label={`Move question ${i + 1} up`} disabled={i === 0} onClick={() => setDraft('questions', (l) => moveItem(l, i, -1))}>
                         ↑
                       </button>
-                      <button type="button" class="button button-quiet" aria-label={`Move question ${i + 1} down`} disabled={i === draft.questions.length - 1} onClick={() => update((c) => void (c.questions = moveItem(c.questions, i, 1)))}>
+                      <button type="button" class="button button-quiet" aria-label={`Move question ${i + 1} down`} disabled={i === draft.questions.length - 1} onClick={() => setDraft('questions', (l) => moveItem(l, i, 1))}>
                         ↓
                       </button>
                       <button type="button" class="button button-quiet routing-danger-button" data-testid={`bot-question-${i}-remove`} aria-label={`Remove question ${i + 1}`} onClick={() => update((c) => void c.questions.splice(i, 1))}>
@@ -234,7 +234,7 @@ export function BotSection(props: SectionProps) {
                       <button type="button" class="button button-quiet" data-testid={`bot-route-${i}-add-condition`} disabled={r().when.length >= BOT_LIMITS.conditions} onClick={() => update((c) => void c.routes[i]!.when.push({ attribute: '', value: '' }))}>
                         Add a condition
                       </button>
-                      <button type="button" class="button button-quiet" aria-label={`Move route ${i + 1} up`} disabled={i === 0} onClick={() => update((c) => void (c.routes = moveItem(c.routes, i, -1)))}>
+                      <button type="button" class="button button-quiet" aria-label={`Move route ${i + 1} up`} disabled={i === 0} onClick={() => setDraft('routes', (l) => moveItem(l, i, -1))}>
                         ↑
                       </button>
                       <button type="button" class="button button-quiet routing-danger-button" data-testid={`bot-route-${i}-remove`} aria-label={`Remove route ${i + 1}`} onClick={() => update((c) => void c.routes.splice(i, 1))}>
