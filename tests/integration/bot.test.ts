@@ -63,15 +63,15 @@ async function events(token: string): Promise<LogEvent[]> {
 }
 
 /** Billing (Ana) and Tech (Bo) groups, both online, and the bot in front. */
-async function setup(bot: BotConfig = BOT) {
+async function setup(bot: BotConfig = BOT, opts: { fullGroup?: string } = {}) {
   t = await startServer()
   const admin = await login(t.url)
   const ana = await createAgent(t.url, admin.token, { email: 'ana@x.io', name: 'Ana', password: 'password-ana' })
   const bo = await createAgent(t.url, admin.token, { email: 'bo@x.io', name: 'Bo', password: 'password-bo' })
   const settings = await openDoc(t.wsUrl, 'settings', admin.token)
   settings.doc.transact(() => {
-    putEntry(settings.doc, 'groups', group('billing', 'Billing'))
-    putEntry(settings.doc, 'groups', group('tech', 'Tech'))
+    for (const [id, name] of [['billing', 'Billing'], ['tech', 'Tech']])
+      putEntry(settings.doc, 'groups', { ...group(id!, name!), maxConversations: opts.fullGroup === id ? 0 : null })
     putEntry(settings.doc, 'members', { agentId: ana.body.id!, groups: ['billing'], skills: [], slots: 3 })
     putEntry(settings.doc, 'members', { agentId: bo.body.id!, groups: ['tech'], skills: [], slots: 3 })
     writeBotConfig(settings.doc, bot)
@@ -205,6 +205,23 @@ describe('the bot before routing', () => {
     expect(log.some((e) => e.type === 'bot.answered' || e.type === 'bot.escalated')).toBe(false)
     const end = await meta(admin.token, conversationId, () => true)
     expect(end).toMatchObject({ assigneeId: bo.agent.id, groupId: null })
+  })
+
+  it('hands over to the workspace-wide queue when the chosen group is full', async () => {
+    const { admin } = await setup(BOT, { fullGroup: 'tech' })
+    const v = await visitor()
+    const first = botSays(v, 'What is it about?')
+    const { conversationId } = await v.say('hello')
+    await click(v, await first, 'Tech support')
+    const handoff = botSays(v, BOT.handoffText)
+    const queued = v.next<Extract<ToWidget, { type: 'queue' }>>((f) => f.type === 'queue')
+    await v.say('free')
+    await handoff
+    expect((await queued).position).toBe(1)
+    const after = await meta(admin.token, conversationId, (m) => m.bot === false)
+    expect(after).toMatchObject({ groupId: null, status: 'waiting', assigneeId: null })
+    const log = (await events(admin.token)).filter((e) => e.conversationId === conversationId)
+    expect(log.find((e) => e.type === 'bot.escalated')?.data).toEqual({ groupId: null, chosen: 'tech' })
   })
 
   it('without the bot enabled a conversation is routed at once, and a bad choice is refused without harm', async () => {
