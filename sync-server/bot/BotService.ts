@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { answerOf, botActive, nextStep, type BotAnswers, type BotConfig, type BotQuestion } from '../../shared/bot.ts'
 import { appendMessageOnce, conversationDocName, metaOf } from '../../shared/documents.ts'
 import { newId } from '../../shared/id.ts'
