@@ -6,7 +6,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  workers: 1,
+  // Each test has its own server and data folder, so two run side by side (one per core on CI).
+  workers: 2,
   reporter: [['list']],
   use: {
     browserName: 'chromium',
