@@ -34,13 +34,21 @@ export class StaticFiles {
     }
     if (!info.isFile()) return false
     const immutable = rel.startsWith(`assets${sep}`)
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
+    // A weak validator from size and time: revalidating an unchanged file costs a 304, not the file.
+    const etag = `W/"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`
+    const headers = {
       // The service worker and the shell must be revalidated, or an update would never be seen.
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      etag,
       'x-content-type-options': 'nosniff',
-    })
+    }
+    const seen = req.headers['if-none-match']
+    if (seen && seen.split(/\s*,\s*/).includes(etag)) {
+      res.writeHead(304, headers)
+      res.end()
+      return true
+    }
+    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size })
     if (req.method === 'HEAD') {
       res.end()
       return true
