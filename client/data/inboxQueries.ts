@@ -5,7 +5,7 @@
  * reading every row takes half a second, so the inbox shows its first screen from them and reads
  * the rest after.
  */
-import { Dexie, type IndexableType } from 'dexie'
+import { Dexie, liveQuery, type IndexableType } from 'dexie'
 import { ConversationStatus } from '../../shared/protocol.ts'
 import type { ConversationRow, ParleyDb } from './db.ts'
 import { inTab, sortRows, type Census, type TabId } from './lists.ts'
@@ -88,5 +88,46 @@ export function readAllConversations(db: ParleyDb): Promise<ConversationRow[]> {
     }
     return rows
   })
+}
+
+/**
+ * Calls `onRows` with every conversation now and after each change to them (in this tab or
+ * another), until the returned function is called. Unlike a plain live query, a read is never
+ * dropped and restarted when a change lands while it runs (while the feed catches up on a long
+ * log, changes land faster than ten thousand rows are read, and the reads would both never finish
+ * and keep the writers waiting): reads follow one another, and each waits as long as the last one
+ * took, so that writers have the database at least half the time.
+ */
+export function followAllConversations(db: ParleyDb, onRows: (rows: ConversationRow[]) => void): () => void {
+  let stale = false
+  let reading = false
+  let stopped = false
+  async function readWhileStale(): Promise<void> {
+    reading = true
+    while (stale && !stopped) {
+      stale = false
+      const start = performance.now()
+      try {
+        const rows = await readAllConversations(db)
+        if (!stopped) onRows(rows)
+      } catch (err) {
+        if (!stopped) console.error('[inbox] reading the conversations failed', err)
+      }
+      await new Promise((resolve) => setTimeout(resolve, performance.now() - start))
+    }
+    reading = false
+  }
+  // A count of the table is the cheapest query Dexie re-runs on any change to it.
+  const changes = liveQuery(() => db.conversations.count()).subscribe({
+    next: () => {
+      stale = true
+      if (!reading) void readWhileStale()
+    },
+    error: (err) => console.error('[inbox] following the conversations failed', err),
+  })
+  return () => {
+    stopped = true
+    changes.unsubscribe()
+  }
 }
 

@@ -5,13 +5,13 @@
  * back on a phone. Reference-counted per database; the query stops with its last user.
  *
  * Reading ten thousand rows takes IndexedDB half a second, and small reads queued behind it wait
- * that long too, so the query starts only when a user asks for it (`load`): the inbox does once
- * its first screen is read, others when nothing is in a hurry.
+ * that long too, so reading starts only when a user asks for it (`load`): the inbox does once its
+ * first screen is read, others when nothing is in a hurry. See `followAllConversations` for how
+ * it keeps up with changes.
  */
-import { createRoot, createSignal, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js'
+import { createSignal, onCleanup, type Accessor } from 'solid-js'
 import type { ConversationRow, ParleyDb } from '../../data/db.ts'
-import { readAllConversations } from '../../data/inboxQueries.ts'
-import { createLiveQuery } from './liveQuery.ts'
+import { followAllConversations } from '../../data/inboxQueries.ts'
 import { useWorkspace } from './workspace.tsx'
 
 export interface ConversationRows {
@@ -29,15 +29,16 @@ interface Shared extends ConversationRows {
 const shared = new WeakMap<ParleyDb, Shared>()
 
 function createShared(db: ParleyDb): Shared {
-  // Owned by a root of its own, not by the first user: it outlives that user while others need it.
-  return createRoot((dispose) => {
-    const owner = getOwner()
-    const [live, setLive] = createSignal<Accessor<ConversationRow[] | undefined>>()
-    const load = () => {
-      if (!live()) setLive(() => runWithOwner(owner, () => createLiveQuery(() => readAllConversations(db))))
-    }
-    return { rows: () => live()?.(), load, users: 0, dispose }
-  })
+  const [rows, setRows] = createSignal<ConversationRow[] | undefined>(undefined, { equals: false })
+  let stop: (() => void) | undefined
+  return {
+    rows,
+    load: () => {
+      stop ??= followAllConversations(db, (r) => setRows(r))
+    },
+    users: 0,
+    dispose: () => stop?.(),
+  }
 }
 
 /** The shared rows of this workspace's database; must run inside a reactive owner. */

@@ -28,6 +28,16 @@ const HEAD_ROWS = 60
 /** Rows walked at most for them: a sparse list shows what was found until every row is read. */
 const HEAD_SCAN = 500
 
+/** Sets a user-timing mark the first time `when` holds; must run inside a reactive owner. */
+function markOnce(name: string, when: () => boolean): void {
+  let done = false
+  createEffect(() => {
+    if (done || !when()) return
+    done = true
+    performance.mark(name)
+  })
+}
+
 export function InboxView(props: { selectedId?: string }) {
   const ws = useWorkspace()
   const me = ws.session.agent.id
@@ -69,6 +79,12 @@ export function InboxView(props: { selectedId?: string }) {
     // A sparse list's walk may end before its first row: that is no reason to say it is empty.
     return h && h.tab === tab() && ws.inboxSort() === 'activity' && (h.rows.length > 0 || !h.partial) ? h.rows : undefined
   })
+
+  // User-timing marks of the first counts, the first rows and every row: visible in the browser's
+  // profiler, read by the benchmarks.
+  markOnce('parley:inbox-counts', counted)
+  markOnce('parley:inbox-rows', () => list() !== undefined)
+  markOnce('parley:inbox-all-rows', loaded)
 
   const searching = () => ws.inboxSearch().trim().length > 0
 
