@@ -47,6 +47,7 @@ export const SERVER_OWNED_META = [
   'bot',
   'botAnswers',
   'visitorReadUpTo',
+  'visitorDeliveredUpTo',
   'visitorReadAt',
   'visitorBlocked',
   // The visitor's rating, written by the server from the widget.

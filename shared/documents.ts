@@ -47,6 +47,8 @@ export interface ConversationMeta {
   visitorBlocked: boolean
   /** The last message the visitor has read (their widget's read receipt). */
   visitorReadUpTo: string | null
+  /** The last agent reply handed to an open widget of the visitor. */
+  visitorDeliveredUpTo: string | null
 }
 
 /** The `meta` map of a conversation document. */
@@ -75,6 +77,7 @@ export function readMeta(doc: Y.Doc): ConversationMeta | null {
     snoozedUntil: typeof m.get('snoozedUntil') === 'number' ? (m.get('snoozedUntil') as number) : null,
     visitorBlocked: m.get('visitorBlocked') === true,
     visitorReadUpTo: str('visitorReadUpTo'),
+    visitorDeliveredUpTo: str('visitorDeliveredUpTo'),
   }
 }
 

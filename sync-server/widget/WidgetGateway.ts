@@ -341,6 +341,9 @@ export class WidgetGateway {
       current: current && current.status !== 'closed' ? { conversationId: current.id, status: current.status as ConversationStatus } : null,
       formDone: visitor.formDone === true,
     })
+    // Replies written while the visitor was away are delivered now.
+    const lastReply = current ? history.filter((m) => m.conversationId === current.id && m.kind === 'agent').at(-1) : undefined
+    if (current && lastReply) await this.markDelivered(ws.id, current.id, lastReply.id)
     // A visitor back while still waiting learns their place at once.
     const place = visitor.currentConversationId ? await this.deps.routing.placeOf(ws.id, visitor.currentConversationId) : null
     if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
@@ -556,8 +559,32 @@ export class WidgetGateway {
       const frame: ToWidget = { type: 'message', conversationId, message: forVisitor(conversationId, m, files(m)) }
       for (const ws of set) this.send(ws, frame)
     }
-    // An agent who answers has read what the visitor wrote before.
-    if (shown.some((m) => m.kind === 'agent')) await this.signals.answered(workspace, conversationId)
+    const lastReply = shown.filter((m) => m.kind === 'agent').at(-1)
+    if (lastReply) {
+      // Handed to an open widget: agents see their reply as delivered.
+      await this.markDelivered(workspace, conversationId, lastReply.id)
+      // An agent who answers has read what the visitor wrote before.
+      await this.signals.answered(workspace, conversationId)
+    }
+  }
+
+  /**
+   * Agents' replies are delivered once handed to an open widget of the visitor (live, or in the
+   * history of a widget coming back): `meta.visitorDeliveredUpTo`, never moved backwards.
+   */
+  private async markDelivered(workspace: string, conversationId: string, upTo: string): Promise<void> {
+    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    try {
+      const meta = metaOf(room.doc)
+      if (meta.get('visitorDeliveredUpTo') === upTo) return
+      const ids = messagesOf(room.doc).toArray().map((m) => m.id)
+      const at = ids.lastIndexOf(upTo)
+      const before = ids.lastIndexOf(meta.get('visitorDeliveredUpTo') as string)
+      if (at < 0 || at <= before) return
+      await room.change((doc) => metaOf(doc).set('visitorDeliveredUpTo', upTo))
+    } finally {
+      this.deps.rooms.release(room)
+    }
   }
 
   /** Sends a frame to every open socket of a visitor; false when they have none. */

@@ -120,7 +120,8 @@ test('a day separator says Today; the emoji picker opens on :smi and the reply g
   await composer.press('Enter')
   const reply = page.getByTestId('message').filter({ hasText: 'Yes 😄 it is' })
   await expect(reply).toHaveAttribute('data-state', 'sent')
-  await expect(reply.getByTestId('delivery-state')).toHaveAttribute('data-state', 'sent')
+  // The visitor's widget is open: the reply is delivered (not read: the visitor sent no receipt).
+  await expect(reply.getByTestId('delivery-state')).toHaveAttribute('data-state', 'delivered')
   await expect(composer).toHaveValue('')
   await expect.poll(() => visitor.frames.some((f) => f.type === 'message' && f.message.text === 'Yes 😄 it is')).toBe(true)
 

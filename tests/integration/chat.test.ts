@@ -49,8 +49,17 @@ describe('the chat loop', () => {
     expect(types).toContain('conversation.created')
     expect(events.filter((e) => e.type === 'message').map((e) => e.data.messageId)).toEqual([ack.id, 'm-1'])
     expect(events.find((e) => e.data.messageId === 'm-1')!.data.authorId).toBe(agent.id)
-    close()
+
+    // Handed to the open widget: delivered. Written while the visitor is away: delivered when they are back.
+    await whenDoc(doc, () => metaOf(doc).get('visitorDeliveredUpTo') === 'm-1')
     await visitor.close()
+    messagesOf(doc).push([agentMessage('m-2', 'Anything else?', agent.id)])
+    const back = new Visitor(t.wsUrl)
+    const welcome2 = await back.connect(visitor.token)
+    expect(welcome2.history.map((m) => m.id)).toContain('m-2')
+    await whenDoc(doc, () => metaOf(doc).get('visitorDeliveredUpTo') === 'm-2')
+    close()
+    await back.close()
   })
 
   it('acknowledges a resent message once, with the same ack, and stores it once', async () => {

@@ -44,6 +44,8 @@ export interface Conversation {
   messageState(message: ChatMessage): MessageState
   /** Whether the visitor has read up to (or past) this message, by their widget's read receipt. */
   isRead(message: ChatMessage): boolean
+  /** Whether this reply reached an open widget of the visitor (up to or past it). */
+  isDelivered(message: ChatMessage): boolean
   /** Appends a reply (works offline); false when nothing was sent. */
   send(text: string): Promise<boolean>
   /** The reply with files behind a message, while it is held on this device (uploading, or refused). */
@@ -89,13 +91,16 @@ export function createConversation(id: string): Conversation {
   const ws = useWorkspace()
   const [state, setState] = createStore<ConversationState>({ status: 'loading', meta: null, messages: [] })
   // Positions only while there is a receipt: most conversations never need the map.
-  const readPositions = createMemo(() => {
-    const upTo = state.meta?.visitorReadUpTo
+  const messageIndex = createMemo(() => new Map(state.messages.map((m, i) => [m.id, i])))
+  /** Where a receipt (read, delivered) points in the thread, when it points at a message this device has. */
+  const receipt = (upTo: string | null | undefined) => {
     if (!upTo) return null
-    const index = new Map(state.messages.map((m, i) => [m.id, i]))
+    const index = messageIndex()
     const readIndex = index.get(upTo)
     return readIndex === undefined ? null : { index, readIndex }
-  })
+  }
+  const readPositions = createMemo(() => receipt(state.meta?.visitorReadUpTo))
+  const deliveredPositions = createMemo(() => receipt(state.meta?.visitorDeliveredUpTo))
   const [handle, setHandle] = createSignal<DocumentHandle | null>(null)
   let disposed = false
   let stop = () => {}
@@ -193,6 +198,12 @@ export function createConversation(id: string): Conversation {
     setTyping(typing) {
       const a = handle()?.awareness
       if (a && a.getLocalState()?.typing !== typing) a.setLocalStateField('typing', typing)
+    },
+    isDelivered(message) {
+      const positions = deliveredPositions()
+      if (!positions) return false
+      const at = positions.index.get(message.id)
+      return at !== undefined && at <= positions.readIndex
     },
     isRead(message) {
       const positions = readPositions()

@@ -1,7 +1,8 @@
 /**
  * How far an agent's reply has got: `pending` (in the local document, waiting for the network),
- * `sent` (the server committed it and logged its event), `read` (the visitor's widget sent a read
- * receipt up to it; see `Conversation.isRead`). `delivered` has no source yet and is never shown.
+ * `sent` (the server committed it and logged its event), `delivered` (handed to an open widget of
+ * the visitor; `Conversation.isDelivered`), `read` (the visitor's widget sent a read receipt up to
+ * it; see `Conversation.isRead`).
  */
 import type { JSX } from 'solid-js'
 import type { MessageState } from '../conversation.ts'

@@ -37,6 +37,7 @@ function MessageBubble(props: { message: ChatMessage; conversation: Conversation
   const state = () => props.conversation.messageState(props.message)
   // `data-state` stays pending/sent; the read receipt is its own attribute and mark.
   const read = () => props.message.kind === 'agent' && state() === 'sent' && props.conversation.isRead(props.message)
+  const delivered = () => props.message.kind === 'agent' && state() === 'sent' && props.conversation.isDelivered(props.message)
   const mine = () => props.message.kind === 'agent' && props.message.authorId === props.me
   return (
     <div
@@ -62,7 +63,7 @@ function MessageBubble(props: { message: ChatMessage; conversation: Conversation
       <span class="message-meta">
         <time datetime={isoTime(props.message.at)}>{clockTime(props.message.at)}</time>
         <Show when={props.message.kind === 'agent'}>
-          <DeliveryMark state={read() ? 'read' : state()} />
+          <DeliveryMark state={read() ? 'read' : delivered() ? 'delivered' : state()} />
         </Show>
       </span>
     </div>
