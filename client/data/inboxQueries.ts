@@ -1,9 +1,9 @@
 /**
- * What the inbox reads from the local index without reading every row: the census behind the
- * tab counts, from IndexedDB's own counts over indexes, and the top of a list by activity, through
- * the activity index. With ten thousand conversations on the device these take milliseconds where
- * reading every row takes half a second, so the inbox shows its first screen from them and reads
- * the rest after.
+ * How the inbox reads the local index. Without reading every row: the census behind the tab
+ * counts, from IndexedDB's own counts over indexes, and the top of a list by activity, through the
+ * activity index. With ten thousand conversations on the device these take milliseconds where
+ * reading every row takes half a second, so the inbox shows its first screen from them. Then every
+ * row, a page at a time, followed as it changes.
  */
 import { Dexie, liveQuery, type IndexableType } from 'dexie'
 import { ConversationStatus } from '../../shared/protocol.ts'
