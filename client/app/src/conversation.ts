@@ -91,11 +91,14 @@ export function createConversation(id: string): Conversation {
   const ws = useWorkspace()
   const [state, setState] = createStore<ConversationState>({ status: 'loading', meta: null, messages: [] })
   // Positions only while there is a receipt: most conversations never need the map.
-  const messageIndex = createMemo(() => new Map(state.messages.map((m, i) => [m.id, i])))
+  // Built only once a receipt exists: a long thread opened without one need not index its messages.
+  const messageIndex = createMemo(() =>
+    state.meta?.visitorReadUpTo || state.meta?.visitorDeliveredUpTo ? new Map(state.messages.map((m, i) => [m.id, i])) : null,
+  )
   /** Where a receipt (read, delivered) points in the thread, when it points at a message this device has. */
   const receipt = (upTo: string | null | undefined) => {
-    if (!upTo) return null
     const index = messageIndex()
+    if (!upTo || !index) return null
     const readIndex = index.get(upTo)
     return readIndex === undefined ? null : { index, readIndex }
   }
