@@ -1,39 +1,24 @@
 import { EventType, type AgentStatus, type LogEvent } from '../shared/protocol.ts'
-import type { RoomManager } from './rooms/RoomManager.ts'
 import type { AgentRecord, Store } from './store/Store.ts'
+import type { WorkspaceSettings } from './WorkspaceSettings.ts'
 
 export interface StatusDeps {
   store: Store
-  rooms: RoomManager
+  /** For `workspace.restrictOffline`: no going offline while holding open chats. */
+  settings: WorkspaceSettings
   now: () => number
   published: (workspace: string, events: LogEvent[]) => void
-}
-
-/** Whether the workspace forbids going offline while holding open chats (`settings` › `workspace` › `restrictOffline`). */
-async function restrictsOffline(rooms: RoomManager, workspace: string): Promise<boolean> {
-  const room = await rooms.hold(workspace, 'settings', { kind: 'settings' })
-  try {
-    return room.doc.getMap('workspace').get('restrictOffline') === true
-  } finally {
-    rooms.release(room)
-  }
 }
 
 /** Sets an agent's own status; refused (409) when they would go offline holding open chats and the workspace forbids it. */
 export async function setAgentStatus(deps: StatusDeps, agent: AgentRecord, status: AgentStatus): Promise<{ status: number; body: Record<string, unknown> }> {
   const ws = agent.workspace
-  if (status === 'offline' && (await restrictsOffline(deps.rooms, ws))) {
+  if (status === 'offline' && (await deps.settings.get(ws)).workspace.restrictOffline) {
     const held = await deps.store.listHeldConversations(ws, agent.id)
     if (held.length) {
       const n = held.length
-      return {
-        status: 409,
-        body: {
-          error: `you still hold ${n} open chat${n === 1 ? '' : 's'}; close or transfer ${n === 1 ? 'it' : 'them'} before going offline`,
-          reason: `you still hold ${n} open chat${n === 1 ? '' : 's'}; close or transfer ${n === 1 ? 'it' : 'them'} before going offline`,
-          conversations: held.map((c) => c.id),
-        },
-      }
+      const reason = `you still hold ${n} open chat${n === 1 ? '' : 's'}; close or transfer ${n === 1 ? 'it' : 'them'} before going offline`
+      return { status: 409, body: { error: reason, reason, conversations: held.map((c) => c.id) } }
     }
   }
   if (agent.status !== status) {

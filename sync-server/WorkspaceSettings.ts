@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import * as Y from 'yjs'
 import type { Principal } from '../shared/permissions.ts'
 import { readSettings, rightsOf, type Settings } from '../shared/settings.ts'
 import { DEFAULT_WIDGET_CONFIG, readWidgetConfig, type WidgetConfig } from '../shared/widgetConfig.ts'
@@ -16,13 +17,19 @@ interface Entry {
   bot: BotConfig
   /** What permissions depend on (memberships, groups' rights, template editing), to tell when they change. */
   accessKey: string
+  /** What the dispatcher reads (the widget's and bot's texts are not), to tell when it changes. */
+  routingKey: string
 }
+
+/** The settings of a workspace whose document holds none yet. */
+const EMPTY_SETTINGS: Settings = readSettings(new Y.Doc())
 
 const accessKeyOf = (s: Settings) =>
   JSON.stringify([s.members.map((m) => [m.agentId, m.groups]), s.groups.map((g) => [g.id, g.access]), s.workspace.agentsEditTemplates])
+const routingKeyOf = (s: Settings) => JSON.stringify([s.groups, s.members, s.skills, s.teams, s.hours, s.scripts, s.workspace])
 
-/** Told of every change; `accessChanged` when memberships or rights changed. */
-type Listener = (workspace: string, settings: Settings, accessChanged: boolean) => void
+/** Told of every change; `changed.access` when memberships or rights changed, `changed.routing` when what routing reads did. */
+type Listener = (workspace: string, settings: Settings, changed: { access: boolean; routing: boolean }) => void
 
 /**
  * Each workspace's `settings` document, held loaded while the server runs and read again on every
@@ -41,7 +48,7 @@ export class WorkspaceSettings {
   async get(workspace: string): Promise<Settings> {
     let entry = this.entries.get(workspace)
     if (!entry) {
-      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, bot: DEFAULT_BOT_CONFIG, accessKey: '' }
+      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, bot: DEFAULT_BOT_CONFIG, accessKey: '', routingKey: '' }
       e.ready = this.rooms.hold(workspace, 'settings', { kind: 'settings' }).then((room) => {
         const refresh = () => {
           let next: Settings
@@ -49,7 +56,9 @@ export class WorkspaceSettings {
             next = readSettings(room.doc)
           } catch (err) {
             this.log.error({ err, workspace }, 'could not read settings')
-            return
+            // Keep what was read last; before that, a workspace with no settings yet.
+            if (e.settings) return
+            next = EMPTY_SETTINGS
           }
           try {
             e.widget = readWidgetConfig(room.doc)
@@ -62,10 +71,19 @@ export class WorkspaceSettings {
             this.log.error({ err, workspace }, 'could not read the bot configuration')
           }
           const key = accessKeyOf(next)
-          const accessChanged = e.settings !== null && key !== e.accessKey
+          const routing = routingKeyOf(next)
+          const changes = { access: e.settings !== null && key !== e.accessKey, routing: e.settings !== null && routing !== e.routingKey }
           e.settings = next
           e.accessKey = key
-          for (const fn of this.listeners) fn(workspace, next, accessChanged)
+          e.routingKey = routing
+          for (const fn of this.listeners) {
+            // A listener's failure is its own: it must not fail the write that changed the settings.
+            try {
+              fn(workspace, next, changes)
+            } catch (err) {
+              this.log.error({ err, workspace }, 'a settings listener failed')
+            }
+          }
         }
         room.doc.on('update', refresh)
         refresh()

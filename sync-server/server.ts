@@ -120,7 +120,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   )
   const settings = new WorkspaceSettings(rooms, log.child({ sub: 'settings' }))
   syncGateway = new SyncGateway(rooms, accounts, conversations, settings, log.child({ sub: 'sync' }))
-  settings.onChange((workspace, _s, accessChanged) => accessChanged && syncGateway?.revalidateWorkspace(workspace))
+  settings.onChange((workspace, _s, changed) => changed.access && syncGateway?.revalidateWorkspace(workspace))
   const dispatcher = new DispatchService({
     store,
     settings,
@@ -263,7 +263,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         const agent = await requireAgent(req)
         const body = agentStatusSchema.safeParse(await readJson(req))
         if (!body.success) throw new HttpError(400, describeIssues(body.error))
-        const result = await setAgentStatus({ store, rooms, now, published }, agent, body.data.status)
+        const result = await setAgentStatus({ store, settings, now, published }, agent, body.data.status)
         return sendJson(res, result.status, result.body)
       }
       if (path === '/api/agents' && method === 'POST') {

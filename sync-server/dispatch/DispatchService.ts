@@ -140,12 +140,6 @@ export class DispatchService {
       .catch((err) => this.deps.log.error({ err }, 'dispatcher could not take a conversation change'))
   }
 
-  /** An agent was created or changed status. */
-  agentChanged(agent: AgentRecord): void {
-    if (this.closed) return
-    void this.load(agent.workspace).then((w) => this.takeAgent(w, agent)).catch((err) => this.deps.log.error({ err }, 'dispatcher could not take an agent change'))
-  }
-
   // ---- internals ---------------------------------------------------------------------------
 
   private load(workspace: string): Promise<Workspace> {
@@ -179,8 +173,9 @@ export class DispatchService {
       running: Promise.resolve(),
       stop: () => {},
     }
-    const offSettings = settings.onChange((ws, next) => {
-      if (ws !== workspace) return
+    const offSettings = settings.onChange((ws, next, changed) => {
+      // The widget's and the bot's texts live in the same document: only a change routing reads rebuilds the queues.
+      if (ws !== workspace || !changed.routing) return
       setSettings(w.d, next)
       this.schedule(w)
     })
@@ -249,13 +244,12 @@ export class DispatchService {
     const made = dispatch(w.d, this.deps.now())
     for (const a of made) {
       const ok = await this.commands.assign(w.id, a.conversationId, { id: a.agentId, name: w.names.get(a.agentId) ?? 'an agent' }, a.queue)
-      if (ok) {
-        w.openedAt.set(a.conversationId, this.deps.now())
-        continue
-      }
-      // Someone took it first, or it closed: take the conversation as it really is.
+      // Assigned: its record's change tells the dispatcher (and starts its handling time).
+      if (ok) continue
+      // Someone took it first, or it closed, or it was never created: take it as it really is.
       const record = await this.deps.store.getConversation(w.id, a.conversationId)
       if (record) track(w.d, tracked(record))
+      else forget(w.d, a.conversationId)
     }
     this.tell(w)
   }
