@@ -5,18 +5,15 @@
  * keeps the command and retries with capped backoff and jitter; the server's refusal keeps it as
  * `rejected` with the server's reason until the agent dismisses it.
  */
-import { liveQuery } from 'dexie'
 import { decide, type Actor, type CommandInput, type CommandName, type CommandState } from '../../shared/commands.ts'
 import { newId } from '../../shared/id.ts'
 import type { CommandRow, ConversationRow, ParleyDb } from './db.ts'
 import type { Session } from './session.ts'
+import { createDrainer, type Drainer } from './drainer.ts'
+import { backoffDelay } from './feed.ts'
 
 /** First retry delay after a network failure: the network often comes back within a second. */
 export const COMMAND_BACKOFF_BASE_MS = 1_000
-/** Longest retry delay: a command should go out within half a minute of the server returning. */
-export const COMMAND_BACKOFF_MAX_MS = 30_000
-/** Share of each delay that is random, so that a restarted server is not hit by every app at once. */
-export const COMMAND_BACKOFF_JITTER = 0.5
 
 /** What the agent reads for each command ("Take — waiting for the network"). */
 export const COMMAND_LABELS: Record<CommandName, string> = {
@@ -29,11 +26,8 @@ export const COMMAND_LABELS: Record<CommandName, string> = {
   unblock: 'Unblock',
 }
 
-/** The delay before retry number `attempt` (0-based), with jitter. */
-export function commandBackoff(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(COMMAND_BACKOFF_MAX_MS, COMMAND_BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16))
-  return Math.round(ceiling * (1 - COMMAND_BACKOFF_JITTER) + ceiling * COMMAND_BACKOFF_JITTER * random())
-}
+/** The delay before retry number `attempt` (0-based): the feed's backoff (capped, with jitter) from a longer first step. */
+export const commandBackoff = (attempt: number, random: () => number = Math.random): number => backoffDelay(attempt, random, COMMAND_BACKOFF_BASE_MS)
 
 /** What to do after the server answered a command. */
 export type CommandOutcome = { kind: 'done' } | { kind: 'rejected'; reason: string } | { kind: 'retry' } | { kind: 'unauthenticated' }
@@ -103,27 +97,8 @@ export interface CommandSenderOptions {
 /** Drains the command outbox of one signed-in agent, in order, for as long as it runs. */
 export function createCommandSender(session: Session, db: ParleyDb, options: CommandSenderOptions = {}): CommandSender {
   const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
-  let stopped = false
-  let running = false
-  let again = false
-  let attempt = 0
-  let timer: ReturnType<typeof setTimeout> | null = null
-
-  const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false
-
-  function clearTimer() {
-    if (timer !== null) clearTimeout(timer)
-    timer = null
-  }
-
-  function retryLater() {
-    clearTimer()
-    if (stopped) return
-    timer = setTimeout(() => {
-      timer = null
-      void drain()
-    }, commandBackoff(attempt++, options.random))
-  }
+  // Assigned right below: the steps call back into the loop that runs them.
+  let outbox!: Drainer
 
   /** Sends one command; false when draining must stop for now. */
   async function sendOne(row: CommandRow): Promise<boolean> {
@@ -141,7 +116,7 @@ export function createCommandSender(session: Session, db: ParleyDb, options: Com
     } catch {
       // The network failed: keep the command (and its key) and retry later.
       await db.commands.update(row.key, { attempts: (row.attempts ?? 0) + 1 }).catch(() => {})
-      retryLater()
+      outbox.retryLater()
       return false
     }
     let body: unknown = null
@@ -153,73 +128,30 @@ export function createCommandSender(session: Session, db: ParleyDb, options: Com
     const outcome = outcomeOf(res.status, body)
     switch (outcome.kind) {
       case 'done':
-        attempt = 0
+        outbox.reached()
         await db.commands.delete(row.key)
         return true
       case 'rejected':
-        attempt = 0
+        outbox.reached()
         await db.commands.update(row.key, { state: 'rejected', reason: outcome.reason })
         return true
       case 'retry':
-        retryLater()
+        outbox.retryLater()
         return false
       case 'unauthenticated':
-        stopped = true
+        outbox.stop()
         options.onUnauthenticated?.()
         return false
     }
   }
 
-  async function drain(): Promise<void> {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
-    try {
-      do {
-        again = false
-        for (;;) {
-          if (stopped || offline() || timer !== null) break
-          const next = await db.commands
-            .orderBy('createdAt')
-            .filter((r) => r.state === 'pending')
-            .first()
-          if (!next || !(await sendOne(next))) break
-        }
-      } while (again && !stopped && timer === null)
-    } catch (err) {
-      console.error('[commands] could not drain the outbox', err)
-      retryLater()
-    } finally {
-      running = false
-    }
-  }
-
-  function kick() {
-    if (stopped) return
-    attempt = 0
-    clearTimer()
-    void drain()
-  }
-
-  // New commands (from this tab or another) start a drain.
-  const subscription = liveQuery(() => db.commands.where('createdAt').above(0).count()).subscribe({
-    next: () => {
-      if (timer === null) void drain()
-    },
-    error: (err) => console.error('[commands] outbox query failed', err),
+  outbox = createDrainer({
+    label: 'commands',
+    next: () => db.commands.orderBy('createdAt').filter((r) => r.state === 'pending').first(),
+    step: sendOne,
+    // New commands (from this tab or another) start a drain.
+    changes: () => db.commands.where('createdAt').above(0).count(),
+    delay: (attempt) => commandBackoff(attempt, options.random),
   })
-  const onOnline = () => kick()
-  window.addEventListener('online', onOnline)
-
-  return {
-    kick,
-    close() {
-      stopped = true
-      clearTimer()
-      subscription.unsubscribe()
-      window.removeEventListener('online', onOnline)
-    },
-  }
+  return { kick: outbox.kick, close: outbox.close }
 }

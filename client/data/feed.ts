@@ -23,9 +23,9 @@ export const FEED_BACKOFF_MAX_MS = 30_000
  */
 export const FEED_BACKOFF_JITTER = 0.5
 
-/** The delay before redial number `attempt` (0-based), with jitter. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(FEED_BACKOFF_MAX_MS, FEED_BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16))
+/** The delay before redial (or retry) number `attempt` (0-based), with jitter, doubling from `baseMs`. */
+export function backoffDelay(attempt: number, random: () => number = Math.random, baseMs = FEED_BACKOFF_BASE_MS): number {
+  const ceiling = Math.min(FEED_BACKOFF_MAX_MS, baseMs * 2 ** Math.min(attempt, 16))
   return Math.round(ceiling * (1 - FEED_BACKOFF_JITTER) + ceiling * FEED_BACKOFF_JITTER * random())
 }
 

@@ -7,12 +7,12 @@
  * appends the reply with its attachments to the document and hands it to the message outbox;
  * the held copy is dropped once the server has logged the message.
  */
-import { liveQuery } from 'dexie'
 import { appendMessageOnce, conversationDocName } from '../../shared/documents.ts'
 import { cleanFileName, fileProblem, normalizeFileType } from '../../shared/files.ts'
 import { newId } from '../../shared/id.ts'
 import { Limits, MessageKind, type Attachment, type ChatMessage } from '../../shared/protocol.ts'
 import { commandBackoff, outcomeOf } from './commands.ts'
+import { createDrainer, type Drainer } from './drainer.ts'
 import type { HeldReply, ParleyDb, UploadRow } from './db.ts'
 import { openDocument, type OpenDocumentOptions } from './docs.ts'
 import type { Session } from './session.ts'
@@ -91,27 +91,8 @@ export interface UploaderOptions extends OpenDocumentOptions {
 /** Uploads the files of held replies, one at a time and in order, and sends each reply once they are all stored. */
 export function createUploader(session: Session, db: ParleyDb, options: UploaderOptions = {}): Uploader {
   const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
-  let stopped = false
-  let running = false
-  let again = false
-  let attempt = 0
-  let timer: ReturnType<typeof setTimeout> | null = null
-
-  const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false
-
-  function clearTimer() {
-    if (timer !== null) clearTimeout(timer)
-    timer = null
-  }
-
-  function retryLater() {
-    clearTimer()
-    if (stopped) return
-    timer = setTimeout(() => {
-      timer = null
-      void drain()
-    }, commandBackoff(attempt++, options.random))
-  }
+  // Assigned below: the steps call back into the loop that runs them.
+  let outbox!: Drainer
 
   type Step = 'next' | 'stop'
 
@@ -125,7 +106,7 @@ export function createUploader(session: Session, db: ParleyDb, options: Uploader
         body: file.blob,
       })
     } catch {
-      retryLater()
+      outbox.retryLater()
       return 'stop'
     }
     let body: unknown = null
@@ -137,7 +118,7 @@ export function createUploader(session: Session, db: ParleyDb, options: Uploader
     const outcome = outcomeOf(res.status, body)
     switch (outcome.kind) {
       case 'done':
-        attempt = 0
+        outbox.reached()
         file.attachment = body as Attachment
         await db.uploads.update(file.localId, { attachment: file.attachment })
         return 'next'
@@ -146,10 +127,10 @@ export function createUploader(session: Session, db: ParleyDb, options: Uploader
         await db.heldReplies.update(reply.clientId, { state: 'failed', error: `${file.name}: ${outcome.reason}` })
         return 'next'
       case 'retry':
-        retryLater()
+        outbox.retryLater()
         return 'stop'
       case 'unauthenticated':
-        stopped = true
+        outbox.stop()
         options.onUnauthenticated?.()
         return 'stop'
     }
@@ -199,56 +180,13 @@ export function createUploader(session: Session, db: ParleyDb, options: Uploader
     return true
   }
 
-  async function drain(): Promise<void> {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
-    try {
-      do {
-        again = false
-        for (;;) {
-          if (stopped || offline() || timer !== null) break
-          const next = await db.heldReplies
-            .orderBy('at')
-            .filter((r) => r.state === 'uploading')
-            .first()
-          if (!next || !(await advance(next))) break
-        }
-      } while (again && !stopped && timer === null)
-    } catch (err) {
-      console.error('[uploads] could not send held replies', err)
-      retryLater()
-    } finally {
-      running = false
-    }
-  }
-
-  function kick() {
-    if (stopped) return
-    attempt = 0
-    clearTimer()
-    void drain()
-  }
-
-  // New held replies (from this tab or another) start a drain.
-  const subscription = liveQuery(() => db.heldReplies.count()).subscribe({
-    next: () => {
-      if (timer === null) void drain()
-    },
-    error: (err) => console.error('[uploads] held replies query failed', err),
+  outbox = createDrainer({
+    label: 'uploads',
+    next: () => db.heldReplies.orderBy('at').filter((r) => r.state === 'uploading').first(),
+    step: advance,
+    // New held replies (from this tab or another) start a drain.
+    changes: () => db.heldReplies.count(),
+    delay: (attempt) => commandBackoff(attempt, options.random),
   })
-  const onOnline = () => kick()
-  window.addEventListener('online', onOnline)
-
-  return {
-    kick,
-    close() {
-      stopped = true
-      clearTimer()
-      subscription.unsubscribe()
-      window.removeEventListener('online', onOnline)
-    },
-  }
+  return { kick: outbox.kick, close: outbox.close }
 }
