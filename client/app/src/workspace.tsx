@@ -18,6 +18,8 @@ import { createOutboxKeeper } from '../../data/outbox.ts'
 import { createUploader } from '../../data/uploads.ts'
 import type { Session } from '../../data/session.ts'
 import { createLiveQuery } from './liveQuery.ts'
+import { createSettings, createTemplates, type LiveDocument } from './settings/settingsDoc.ts'
+import type { Settings, Template } from '../../../shared/settings.ts'
 
 export interface Workspace {
   session: Session
@@ -44,6 +46,10 @@ export interface Workspace {
   setInboxSearch(query: string): void
   /** Opens a document of this agent; release the handle when done. */
   openDocument(name: string): Promise<DocumentHandle>
+  /** The workspace's settings, held for the session. */
+  settings: LiveDocument<Settings>
+  /** The workspace's reply templates, held for the session. */
+  templates: LiveDocument<Template[]>
 }
 
 /** A small per-agent preference in localStorage (the agent document is for what should roam). */
@@ -80,10 +86,10 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const open = (name: string) => openDocument(session, db, name, { onUnauthenticated })
   // The agent's own document, opened once for the whole session.
   const drafts = createDrafts(session.agent.id, () => open(agentDocName(session.agent.id)))
-  // The workspace's settings and templates stay open (and synced) for the whole session, so that
-  // dialogs, the close tags and the composer's templates read a fresh copy, offline too.
-  const held = ['settings', 'templates'].map((name) => open(name))
-  for (const h of held) h.catch((err) => console.error('[workspace] could not open a settings document', err))
+  // The workspace's settings and templates stay open (and synced) for the whole session, read once
+  // per change for everyone: dialogs, the close tags, the composer's templates, offline too.
+  const settings = createSettings({ openDocument: open })
+  const templates = createTemplates({ openDocument: open })
   const connectivity = createConnectivity(feed.state)
   const agentStatus = createAgentStatus(session, db, { onUnauthenticated })
 
@@ -108,7 +114,6 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const [inboxSearch, setInboxSearch] = createSignal('')
 
   onCleanup(() => {
-    for (const h of held) void h.then((d) => d.release()).catch(() => {})
     drafts.close()
     commands.close()
     uploads.close()
@@ -136,6 +141,8 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     inboxSearch,
     setInboxSearch: (q) => setInboxSearch(q),
     openDocument: open,
+    settings,
+    templates,
   }
 }
 

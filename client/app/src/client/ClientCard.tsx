@@ -1,10 +1,9 @@
 /** The visitor's card beside a conversation: who, how to reach them, where they came from, and their other requests. */
-import { createSignal, For, onMount, Show } from 'solid-js'
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js'
 import { readWidgetConfig } from '../../../../shared/widgetConfig.ts'
 import { cachedContact, fetchContact, type ContactCard } from '../../../data/contact.ts'
 import { statusLabel } from '../format.ts'
 import { conversationPath, Link } from '../router.tsx'
-import { createLiveDocument } from '../settings/settingsDoc.ts'
 import { useWorkspace } from '../workspace.tsx'
 import './ClientCard.css'
 
@@ -21,9 +20,13 @@ export function ClientCard(props: { conversationId: string }) {
   const [card, setCard] = createSignal<ContactCard | null>(null)
   const [loaded, setLoaded] = createSignal(false)
   // Custom fields are named as the widget's forms ask for them ("Your plan" for `plan`).
-  const widget = createLiveDocument(ws, 'settings', readWidgetConfig)
+  const widget = createMemo(() => {
+    ws.settings.value() // re-read on every change of the settings document
+    const doc = ws.settings.doc()
+    return doc ? readWidgetConfig(doc) : null
+  })
   const fieldLabel = (key: string) => {
-    const c = widget.value()
+    const c = widget()
     return [...(c?.form.fields ?? []), ...(c?.requestForm.fields ?? [])].find((f) => f.id === key)?.label ?? keyLabel(key)
   }
 

@@ -8,15 +8,14 @@ import { Dynamic } from 'solid-js/web'
 import { Link, settingsPath, useRouter } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
 import { SECTIONS } from './sections.ts'
-import { createSettings, createTemplates } from './settingsDoc.ts'
 import './settings.css'
 
 export function SettingsView(props: { section: string | null }) {
   const ws = useWorkspace()
   const router = useRouter()
   const admin = ws.session.agent.role === 'admin'
-  const settings = createSettings(ws)
-  const templates = createTemplates(ws)
+  const settings = ws.settings
+  const templates = ws.templates
   const visible = () => SECTIONS.filter((s) => admin || !s.adminOnly)
   const current = () => visible().find((s) => s.id === props.section)
   // `/settings` and unknown sections open the first section this agent may see.

@@ -6,7 +6,6 @@ import { createSignal, onCleanup, type Accessor } from 'solid-js'
 import type * as Y from 'yjs'
 import { readSettings, readTemplates, type Settings, type Template } from '../../../../shared/settings.ts'
 import type { DocumentHandle } from '../../../data/docs.ts'
-import type { Workspace } from '../workspace.tsx'
 
 export interface LiveDocument<T> {
   /** The plain data, re-read on every change of the document; undefined until it has loaded. */
@@ -20,7 +19,7 @@ export interface LiveDocument<T> {
 }
 
 /** Opens a document for as long as the calling owner lives and reads it with `read` on every change. */
-export function createLiveDocument<T>(ws: Workspace, name: string, read: (doc: Y.Doc) => T): LiveDocument<T> {
+export function createLiveDocument<T>(ws: { openDocument(name: string): Promise<DocumentHandle> }, name: string, read: (doc: Y.Doc) => T): LiveDocument<T> {
   const [value, setValue] = createSignal<T | undefined>(undefined, { equals: false })
   const [doc, setDoc] = createSignal<Y.Doc | null>(null, { equals: false })
   const [handle, setHandle] = createSignal<DocumentHandle | null>(null)
@@ -53,8 +52,10 @@ export function createLiveDocument<T>(ws: Workspace, name: string, read: (doc: Y
   }
 }
 
+type Opener = Parameters<typeof createLiveDocument>[0]
+
 /** The workspace's settings document (teams, groups, skills, members, hours, scripts, tags, options). */
-export const createSettings = (ws: Workspace): LiveDocument<Settings> => createLiveDocument(ws, 'settings', readSettings)
+export const createSettings = (ws: Opener): LiveDocument<Settings> => createLiveDocument(ws, 'settings', readSettings)
 
 /** The workspace's reply templates. */
-export const createTemplates = (ws: Workspace): LiveDocument<Template[]> => createLiveDocument(ws, 'templates', readTemplates)
+export const createTemplates = (ws: Opener): LiveDocument<Template[]> => createLiveDocument(ws, 'templates', readTemplates)

@@ -10,7 +10,6 @@ import { fillTemplate, type Template } from '../../../../shared/settings.ts'
 import { searchTemplates, slashQueryAt, type SlashQuery } from '../../../../shared/templateSearch.ts'
 import { cachedContact } from '../../../data/contact.ts'
 import type { Conversation } from '../conversation.ts'
-import { createTemplates } from '../settings/settingsDoc.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { insertAt, moveSelection } from './emoji.ts'
 
@@ -41,7 +40,7 @@ export function createTemplateMenu(options: {
 }): TemplateMenu {
   const ws = useWorkspace()
   const id = `templates-${createUniqueId()}`
-  const templates = createTemplates(ws)
+  const templates = ws.templates
   const [at, setAt] = createSignal<SlashQuery | null>(null)
   const [active, setActive] = createSignal(0)
   /** Where a `/query` the agent dismissed with Escape starts: it stays closed until another slash. */

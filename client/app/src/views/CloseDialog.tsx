@@ -1,13 +1,12 @@
 /** Close a conversation: tag it, and optionally keep it as a request (ticket). */
 import { createSignal, For } from 'solid-js'
-import { createSettings } from '../settings/settingsDoc.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { offeredTags } from './closeTags.ts'
 import { Modal } from './Modal.tsx'
 
 export function CloseDialog(props: { initialTags: readonly string[]; onClose: () => void; onConfirm: (tags: string[], asTicket: boolean) => void }) {
   // The settings document is read from this device (IndexedDB), so the workspace's tags show offline too.
-  const settings = createSettings(useWorkspace())
+  const settings = useWorkspace().settings
   const [tags, setTags] = createSignal<string[]>([...props.initialTags])
   const [asTicket, setAsTicket] = createSignal(false)
   const toggle = (tag: string) => setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]))

@@ -6,7 +6,6 @@
  */
 import { createSignal, For, onMount, Show } from 'solid-js'
 import type { TransferTarget } from '../../../../shared/commands.ts'
-import { createSettings } from '../settings/settingsDoc.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { Modal } from './Modal.tsx'
 
@@ -20,7 +19,7 @@ export function TransferDialog(props: {
 }) {
   const ws = useWorkspace()
   const me = ws.session.agent.id
-  const settings = createSettings(ws)
+  const settings = ws.settings
   const [choice, setChoice] = createSignal<Choice>(null)
   const [note, setNote] = createSignal('')
   const candidates = () => ws.agents().filter((a) => a.id !== me && a.id !== props.currentAssigneeId)
