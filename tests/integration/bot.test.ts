@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { writeBotConfig, type BotConfig } from '../../shared/bot.ts'
 import { readMeta } from '../../shared/documents.ts'
-import type { EventsResponse, LogEvent, ToWidget, WidgetHistoryMessage } from '../../shared/protocol.ts'
-import { putEntry, type RoutingGroup } from '../../shared/settings.ts'
+import type { ToWidget, WidgetHistoryMessage } from '../../shared/protocol.ts'
+import { putEntry } from '../../shared/settings.ts'
 import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
+import { routingGroup, writeSettings } from '../support/settings.ts'
+import { eventsOf, setStatus as setAgentStatus } from '../support/widget.ts'
 
 let t: TestServer
 const visitors: Visitor[] = []
@@ -13,17 +15,6 @@ afterEach(async () => {
   await t.destroy()
 })
 
-const group = (id: string, name: string): RoutingGroup => ({
-  id,
-  name,
-  teamId: null,
-  maxConversations: null,
-  fullMessage: '',
-  assignment: 'roundRobin',
-  onlyWhenOnline: false,
-  skills: [],
-  access: { omnichannel: true, unassignedQueue: true, management: false, settings: false },
-})
 
 const BOT: BotConfig = {
   enabled: true,
@@ -48,19 +39,8 @@ const BOT: BotConfig = {
   handoffText: 'Thanks! Passing you to the right team.',
 }
 
-async function setStatus(token: string, status: string) {
-  const res = await fetch(`${t.url}/api/me/status`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ status }),
-  })
-  expect(res.status).toBe(200)
-}
-
-async function events(token: string): Promise<LogEvent[]> {
-  const res = await fetch(`${t.url}/api/events?after=0`, { headers: { authorization: `Bearer ${token}` } })
-  return ((await res.json()) as EventsResponse).events
-}
+const setStatus = (token: string, status: 'online' | 'away' | 'offline') => setAgentStatus(t.url, token, status)
+const events = (token: string) => eventsOf(t.url, token)
 
 /** Billing (Ana) and Tech (Bo) groups, both online, and the bot in front. */
 async function setup(bot: BotConfig = BOT, opts: { fullGroup?: string } = {}) {
@@ -68,18 +48,13 @@ async function setup(bot: BotConfig = BOT, opts: { fullGroup?: string } = {}) {
   const admin = await login(t.url)
   const ana = await createAgent(t.url, admin.token, { email: 'ana@x.io', name: 'Ana', password: 'password-ana' })
   const bo = await createAgent(t.url, admin.token, { email: 'bo@x.io', name: 'Bo', password: 'password-bo' })
-  const settings = await openDoc(t.wsUrl, 'settings', admin.token)
-  settings.doc.transact(() => {
+  await writeSettings(t.wsUrl, admin.token, (doc) => {
     for (const [id, name] of [['billing', 'Billing'], ['tech', 'Tech']])
-      putEntry(settings.doc, 'groups', { ...group(id!, name!), maxConversations: opts.fullGroup === id ? 0 : null })
-    putEntry(settings.doc, 'members', { agentId: ana.body.id!, groups: ['billing'], skills: [], slots: 3 })
-    putEntry(settings.doc, 'members', { agentId: bo.body.id!, groups: ['tech'], skills: [], slots: 3 })
-    writeBotConfig(settings.doc, bot)
+      putEntry(doc, 'groups', routingGroup(id!, { name: name!, maxConversations: opts.fullGroup === id ? 0 : null }))
+    putEntry(doc, 'members', { agentId: ana.body.id!, groups: ['billing'], skills: [], slots: 3 })
+    putEntry(doc, 'members', { agentId: bo.body.id!, groups: ['tech'], skills: [], slots: 3 })
+    writeBotConfig(doc, bot)
   })
-  const check = await openDoc(t.wsUrl, 'settings', admin.token)
-  await whenDoc(check.doc, () => check.doc.getMap('bot').has('config') && check.doc.getMap('members').size === 2)
-  check.close()
-  settings.close()
   const anaS = await login(t.url, { email: 'ana@x.io', password: 'password-ana' })
   const boS = await login(t.url, { email: 'bo@x.io', password: 'password-bo' })
   await setStatus(anaS.token, 'online')

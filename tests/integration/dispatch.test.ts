@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { readMeta } from '../../shared/documents.ts'
-import type { EventsResponse, LogEvent, ToWidget } from '../../shared/protocol.ts'
+import type { ToWidget } from '../../shared/protocol.ts'
 import { putEntry, setOption, type RoutingGroup } from '../../shared/settings.ts'
 import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
+import { routingGroup, writeSettings } from '../support/settings.ts'
+import { eventsOf, setStatus as setAgentStatus } from '../support/widget.ts'
 
 let t: TestServer
 const visitors: Visitor[] = []
@@ -12,32 +14,9 @@ afterEach(async () => {
   await t.destroy()
 })
 
-const sales = (over: Partial<RoutingGroup> = {}): RoutingGroup => ({
-  id: 'sales',
-  name: 'Sales',
-  teamId: null,
-  maxConversations: null,
-  fullMessage: 'Sales is busy, try again in a few minutes',
-  assignment: 'roundRobin',
-  onlyWhenOnline: false,
-  skills: [],
-  access: { omnichannel: true, unassignedQueue: true, management: false, settings: false },
-  ...over,
-})
-
-async function setStatus(token: string, status: string) {
-  const res = await fetch(`${t.url}/api/me/status`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ status }),
-  })
-  expect(res.status).toBe(200)
-}
-
-async function events(token: string): Promise<LogEvent[]> {
-  const res = await fetch(`${t.url}/api/events?after=0`, { headers: { authorization: `Bearer ${token}` } })
-  return ((await res.json()) as EventsResponse).events
-}
+const sales = (over: Partial<RoutingGroup> = {}) => routingGroup('sales', { name: 'Sales', fullMessage: 'Sales is busy, try again in a few minutes', ...over })
+const setStatus = (token: string, status: 'online' | 'away' | 'offline') => setAgentStatus(t.url, token, status)
+const events = (token: string) => eventsOf(t.url, token)
 
 /** A workspace with a Sales group (two agents, one slot each) that the /pricing page routes to. */
 async function setup(group: Partial<RoutingGroup> = {}, options: { grace?: number } = {}) {
@@ -48,17 +27,12 @@ async function setup(group: Partial<RoutingGroup> = {}, options: { grace?: numbe
     const r = await createAgent(t.url, admin.token, { email: `${n}@x.io`, name: n, password: `password-${n}` })
     ids.push(r.body.id!)
   }
-  const settings = await openDoc(t.wsUrl, 'settings', admin.token)
-  settings.doc.transact(() => {
-    putEntry(settings.doc, 'groups', sales(group))
-    for (const agentId of ids) putEntry(settings.doc, 'members', { agentId, groups: ['sales'], skills: [], slots: 1 })
-    putEntry(settings.doc, 'scripts', { id: 's1', name: 'Pricing', url: '/pricing', match: 'partial', teamId: null, groupId: 'sales', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
-    if (options.grace !== undefined) setOption(settings.doc, 'reassignAfterSeconds', options.grace)
+  await writeSettings(t.wsUrl, admin.token, (doc) => {
+    putEntry(doc, 'groups', sales(group))
+    for (const agentId of ids) putEntry(doc, 'members', { agentId, groups: ['sales'], skills: [], slots: 1 })
+    putEntry(doc, 'scripts', { id: 's1', name: 'Pricing', url: '/pricing', match: 'partial', teamId: null, groupId: 'sales', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
+    if (options.grace !== undefined) setOption(doc, 'reassignAfterSeconds', options.grace)
   })
-  const check = await openDoc(t.wsUrl, 'settings', admin.token)
-  await whenDoc(check.doc, () => check.doc.getMap('scripts').has('s1'))
-  check.close()
-  settings.close()
   const ana = await login(t.url, { email: 'ana@x.io', password: 'password-ana' })
   const bo = await login(t.url, { email: 'bo@x.io', password: 'password-bo' })
   return { admin, ana, bo }
@@ -134,7 +108,10 @@ describe('the dispatcher on a real server', () => {
     const { admin, ana } = await setup({ assignment: 'manual' })
     await setStatus(ana.token, 'online')
     const v1 = await visitorOnPricing('V1')
+    // The place in line is read after the dispatcher's run: had it given the chat away, there would be none.
+    const queued = v1.next<Extract<ToWidget, { type: 'queue' }>>((f) => f.type === 'queue' && f.position > 0)
     const c1 = (await v1.say('hello')).conversationId
+    expect((await queued).position).toBe(1)
     expect((await metaOf(admin.token, c1, () => true)).assigneeId).toBeNull()
     expect((await command(t.url, ana.token, c1, 'take')).status).toBe(200)
   })
@@ -165,14 +142,11 @@ describe('the dispatcher on a real server', () => {
 describe('transfers to a skill', () => {
   it('waits for an agent with the skill and gives it to them, not to others with room', async () => {
     const { admin, ana, bo } = await setup()
-    const settings = await openDoc(t.wsUrl, 'settings', admin.token)
-    settings.doc.transact(() => {
-      putEntry(settings.doc, 'skills', { id: 'fr', name: 'French' })
-      putEntry(settings.doc, 'members', { agentId: ana.agent.id, groups: ['sales'], skills: [], slots: 2 })
-      putEntry(settings.doc, 'members', { agentId: bo.agent.id, groups: ['sales'], skills: ['fr'], slots: 2 })
+    await writeSettings(t.wsUrl, admin.token, (doc) => {
+      putEntry(doc, 'skills', { id: 'fr', name: 'French' })
+      putEntry(doc, 'members', { agentId: ana.agent.id, groups: ['sales'], skills: [], slots: 2 })
+      putEntry(doc, 'members', { agentId: bo.agent.id, groups: ['sales'], skills: ['fr'], slots: 2 })
     })
-    await whenDoc(settings.doc, () => settings.doc.getMap('skills').has('fr'))
-    settings.close()
     await setStatus(ana.token, 'online')
     const v1 = await visitorOnPricing('V1')
     const c1 = (await v1.say('bonjour')).conversationId
