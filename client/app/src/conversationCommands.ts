@@ -34,7 +34,13 @@ export function createConversationCommands(conversationId: string, row: Accessor
     async issue(input) {
       const problem = precheck(input, row(), { id: agent.id, role: agent.role, groups: agent.groups, unassignedQueue: true, name: agent.name }, Date.now())
       if (problem) return problem
-      await enqueueCommand(ws.db, conversationId, input)
+      try {
+        await enqueueCommand(ws.db, conversationId, input)
+      } catch (err) {
+        // Storage refused (full, or blocked): say so rather than lose the action silently.
+        console.error('[commands] could not keep the command on this device', err)
+        return 'it could not be saved on this device (is its storage full?)'
+      }
       return null
     },
     dismiss: (key) => dismissCommand(ws.db, key),

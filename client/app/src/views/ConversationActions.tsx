@@ -105,10 +105,14 @@ export function ConversationActions(props: { conversationId: string; row: Access
   const closed = () => status() === 'closed'
   const canTake = () => known() && !closed() && assignee() !== me && (assignee() === null || status() === 'waiting')
 
+  // Why the last action was refused before it left this device (the snooze menu shows its own).
+  const [problem, setProblem] = createSignal<{ command: CommandInput['command']; reason: string } | null>(null)
+
   async function issue(input: CommandInput): Promise<string | null> {
-    const problem = await commands.issue(input)
-    if (!problem) setMenu(null)
-    return problem
+    const reason = await commands.issue(input)
+    if (!reason) setMenu(null)
+    setProblem(reason && input.command !== 'snooze' ? { command: input.command, reason } : null)
+    return reason
   }
 
   // "Sending" only while the network works; after a failed try it is waiting, whatever the socket says.
@@ -197,6 +201,19 @@ export function ConversationActions(props: { conversationId: string; row: Access
           )}
         </For>
       </div>
+
+      <Show when={problem()}>
+        {(p) => (
+          <div class="banner banner-rejected" data-testid="command-problem" data-command={p().command} role="alert">
+            <span>
+              <strong>{COMMAND_LABELS[p().command]} did not go through.</strong> {capitalize(p().reason)}
+            </span>
+            <button type="button" class="button button-quiet" aria-label="Dismiss" onClick={() => setProblem(null)}>
+              ×
+            </button>
+          </div>
+        )}
+      </Show>
 
       <For each={commands.rejected()}>
         {(c) => (

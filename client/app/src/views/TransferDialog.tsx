@@ -11,6 +11,33 @@ import { Modal } from './Modal.tsx'
 
 type Choice = { kind: 'agent' | 'group' | 'skill'; id: string } | null
 
+/** One kind of target as a group of radio buttons. */
+function OptionList(props: {
+  legend: string
+  label: string
+  testId: string
+  items: { id: string; name: string; detail?: string }[]
+  empty: string
+  chosen: (id: string) => boolean
+  choose: (id: string) => void
+}) {
+  return (
+    <fieldset class="modal-section">
+      <legend>{props.legend}</legend>
+      <div class="option-list" role="radiogroup" aria-label={props.label}>
+        <For each={props.items} fallback={<p class="muted">{props.empty}</p>}>
+          {(item) => (
+            <button type="button" role="radio" class="option" aria-checked={props.chosen(item.id)} data-testid={props.testId} data-id={item.id} onClick={() => props.choose(item.id)}>
+              <span class="option-name">{item.name}</span>
+              <Show when={item.detail}>{(d) => <span class="muted">{d()}</span>}</Show>
+            </button>
+          )}
+        </For>
+      </div>
+    </fieldset>
+  )
+}
+
 export function TransferDialog(props: {
   currentAssigneeId: string | null
   currentGroupId?: string | null
@@ -55,71 +82,36 @@ export function TransferDialog(props: {
         </button>
       }
     >
-      <fieldset class="modal-section">
-        <legend>To an agent</legend>
-        <div class="option-list" role="radiogroup" aria-label="Agents">
-          <For each={candidates()} fallback={<p class="muted">{ws.connectivity() === 'offline' ? 'The list of agents is not on this device yet.' : 'No other agents.'}</p>}>
-            {(a) => (
-              <button
-                type="button"
-                role="radio"
-                class="option"
-                aria-checked={isChosen('agent', a.id)}
-                data-testid="transfer-agent"
-                data-id={a.id}
-                onClick={() => setChoice({ kind: 'agent', id: a.id })}
-              >
-                <span class="option-name">{a.name}</span>
-                <Show when={a.role !== 'agent'}>
-                  <span class="muted">{a.role}</span>
-                </Show>
-              </button>
-            )}
-          </For>
-        </div>
-      </fieldset>
-      <fieldset class="modal-section">
-        <legend>To a group's queue</legend>
-        <div class="option-list" role="radiogroup" aria-label="Groups">
-          <For each={groups().filter((g) => g.id !== props.currentGroupId)} fallback={<p class="muted">{offlineNote('routing groups')}</p>}>
-            {(g) => (
-              <button
-                type="button"
-                role="radio"
-                class="option"
-                aria-checked={isChosen('group', g.id)}
-                data-testid="transfer-group"
-                data-id={g.id}
-                onClick={() => setChoice({ kind: 'group', id: g.id })}
-              >
-                <span class="option-name">{g.name}</span>
-                <Show when={teamName(g.teamId)}>{(t) => <span class="muted">{t()}</span>}</Show>
-              </button>
-            )}
-          </For>
-        </div>
-      </fieldset>
+      <OptionList
+        legend="To an agent"
+        label="Agents"
+        testId="transfer-agent"
+        items={candidates().map((a) => ({ id: a.id, name: a.name, detail: a.role !== 'agent' ? a.role : undefined }))}
+        empty={ws.connectivity() === 'offline' ? 'The list of agents is not on this device yet.' : 'No other agents.'}
+        chosen={(id) => isChosen('agent', id)}
+        choose={(id) => setChoice({ kind: 'agent', id })}
+      />
+      <OptionList
+        legend="To a group's queue"
+        label="Groups"
+        testId="transfer-group"
+        items={groups()
+          .filter((g) => g.id !== props.currentGroupId)
+          .map((g) => ({ id: g.id, name: g.name, detail: teamName(g.teamId) }))}
+        empty={offlineNote('routing groups')}
+        chosen={(id) => isChosen('group', id)}
+        choose={(id) => setChoice({ kind: 'group', id })}
+      />
       <Show when={skills().length > 0}>
-        <fieldset class="modal-section">
-          <legend>To someone with a skill</legend>
-          <div class="option-list" role="radiogroup" aria-label="Skills">
-            <For each={skills()}>
-              {(s) => (
-                <button
-                  type="button"
-                  role="radio"
-                  class="option"
-                  aria-checked={isChosen('skill', s.id)}
-                  data-testid="transfer-skill"
-                  data-id={s.id}
-                  onClick={() => setChoice({ kind: 'skill', id: s.id })}
-                >
-                  <span class="option-name">{s.name}</span>
-                </button>
-              )}
-            </For>
-          </div>
-        </fieldset>
+        <OptionList
+          legend="To someone with a skill"
+          label="Skills"
+          testId="transfer-skill"
+          items={skills().map((sk) => ({ id: sk.id, name: sk.name }))}
+          empty=""
+          chosen={(id) => isChosen('skill', id)}
+          choose={(id) => setChoice({ kind: 'skill', id })}
+        />
       </Show>
       <label class="field">
         Note for the next agent (optional)
