@@ -73,21 +73,51 @@ function registry(db: ParleyDb): Map<string, Entry> {
 
 /** The y-dexie document of a name, creating its row on first use. */
 async function loadLocal(db: ParleyDb, name: string): Promise<Y.Doc> {
-  await db.transaction('rw', db.docs, async () => {
-    // y-dexie destroys a document whose row disappears, so the row must exist before loading.
-    if (!(await db.docs.get(name))) await db.docs.put({ name } as DocRow)
-  })
-  const row = await db.docs.get(name)
+  // y-dexie destroys a document whose row disappears, so the row must exist before loading. It
+  // usually does: one read, rather than a write transaction on every open.
+  let row = await db.docs.get(name)
+  if (!row) {
+    await db.transaction('rw', db.docs, async () => {
+      if (!(await db.docs.get(name))) await db.docs.put({ name } as DocRow)
+    })
+    row = await db.docs.get(name)
+  }
   if (!row) throw new Error(`document row ${name} vanished`)
   const doc = row.ydoc
-  const local = DexieYProvider.load(doc)
+  const fresh = !DexieYProvider.for(doc) && !doc.isLoaded
+  // y-dexie listens for the document's updates (to store local edits) before it applies the stored
+  // ones, so Yjs would encode the whole stored document once more only for y-dexie to drop it as its
+  // own: tens of milliseconds for a long conversation. Its listener is attached once the copy is in.
+  const deferred = fresh ? withoutUpdateListeners(doc, () => DexieYProvider.load(doc)) : { result: DexieYProvider.load(doc), listeners: [] }
+  const local = deferred.result
   try {
     await local.whenLoaded
   } catch (err) {
     DexieYProvider.release(doc)
     throw err
   }
+  // Unless the document was destroyed meanwhile (its provider is gone with it).
+  if (DexieYProvider.for(doc) === local) for (const f of deferred.listeners) doc.on('updateV2', f)
   return doc
+}
+
+type UpdateListener = (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction) => void
+
+/** Runs `f`, holding back the `updateV2` listeners it registers on `doc`: the caller attaches them later. */
+function withoutUpdateListeners<T>(doc: Y.Doc, f: () => T): { result: T; listeners: UpdateListener[] } {
+  const listeners: UpdateListener[] = []
+  const on = doc.on
+  const own = Object.prototype.hasOwnProperty.call(doc, 'on')
+  doc.on = function (this: Y.Doc, name: string, listener: (...args: never[]) => void) {
+    if (name === 'updateV2') listeners.push(listener as unknown as UpdateListener)
+    else on.call(this, name as 'updateV2', listener as unknown as UpdateListener)
+  } as typeof doc.on
+  try {
+    return { result: f(), listeners }
+  } finally {
+    if (own) doc.on = on
+    else delete (doc as { on?: unknown }).on
+  }
 }
 
 function createEntry(session: Session, db: ParleyDb, name: string, options: OpenDocumentOptions): Entry {

@@ -29,6 +29,9 @@ test('an agent goes offline, reloads, reads, replies, comes back; the visitor ge
   await agent.getByTestId('send').click()
   const reply = agent.getByTestId('message').filter({ hasText: 'It left the warehouse this morning.' })
   await expect(reply).toHaveAttribute('data-state', 'pending')
+  // Kept on the device: a reload offline still shows it, still pending.
+  await agent.reload()
+  await expect(reply).toHaveAttribute('data-state', 'pending')
 
   // While the agent is offline, the visitor keeps writing and sees nothing of the pending reply.
   await visitorSays(visitor, 'Hello? Anyone there?')

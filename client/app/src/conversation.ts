@@ -1,9 +1,10 @@
 /**
  * One open conversation as Solid state: its Yjs document (reference-counted, released in
- * onCleanup) reaches the view as a store patched with `reconcile`, plus which replies the
- * server has committed and the inbox row for what the document does not know yet.
+ * onCleanup) reaches the view as its meta (a store patched with `reconcile`) and its messages (a
+ * plain list), plus which replies the server has committed and the inbox row for what the
+ * document does not know yet.
  */
-import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js'
+import { batch, createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js'
 import { liveQuery } from 'dexie'
 import { createStore, reconcile } from 'solid-js/store'
 import type { Awareness } from 'y-protocols/awareness'
@@ -23,7 +24,6 @@ export interface ConversationState {
   /** `loading` until the local copy is read (offline too), then `ready`; `failed` if it could not be. */
   status: 'loading' | 'ready' | 'failed'
   meta: ConversationMeta | null
-  messages: ChatMessage[]
 }
 
 export interface Conversation {
@@ -32,6 +32,7 @@ export interface Conversation {
   /**
    * The thread to show: the document's messages; while this device holds fewer of them than the
    * event log does (a conversation never opened here, offline), the log's copies fill in.
+   * Messages are immutable: an unchanged message is the same object from one list to the next.
    */
   messages: Accessor<ChatMessage[]>
   /** The inbox row of this conversation, when the event log has one. */
@@ -54,15 +55,18 @@ export interface Conversation {
   setTyping(typing: boolean): void
 }
 
-/** Messages in array order, each once (two replicas could append the same id concurrently), copied out of Yjs. */
+/**
+ * Messages in array order, each once (two replicas could append the same id concurrently). They
+ * are the objects Yjs holds, not copies: never changed, and the same object while unchanged, so a
+ * long thread is neither copied nor wrapped in a store at every new message.
+ */
 function readMessages(values: unknown[]): ChatMessage[] {
   const seen = new Set<string>()
   const out: ChatMessage[] = []
   for (const v of values) {
     if (!isChatMessage(v) || seen.has(v.id)) continue
     seen.add(v.id)
-    // A copy: the store must not mark up the objects Yjs holds.
-    out.push({ ...v })
+    out.push(v)
   }
   return out
 }
@@ -89,11 +93,11 @@ export function messageFromEvent(e: LogEvent): ChatMessage | null {
 /** Opens a conversation for a view; must run inside a component. */
 export function createConversation(id: string): Conversation {
   const ws = useWorkspace()
-  const [state, setState] = createStore<ConversationState>({ status: 'loading', meta: null, messages: [] })
-  // Positions only while there is a receipt: most conversations never need the map.
+  const [state, setState] = createStore<ConversationState>({ status: 'loading', meta: null })
+  const [docMessages, setDocMessages] = createSignal<ChatMessage[]>([])
   // Built only once a receipt exists: a long thread opened without one need not index its messages.
   const messageIndex = createMemo(() =>
-    state.meta?.visitorReadUpTo || state.meta?.visitorDeliveredUpTo ? new Map(state.messages.map((m, i) => [m.id, i])) : null,
+    state.meta?.visitorReadUpTo || state.meta?.visitorDeliveredUpTo ? new Map(docMessages().map((m, i) => [m.id, i])) : null,
   )
   /** Where a receipt (read, delivered) points in the thread, when it points at a message this device has. */
   const receipt = (upTo: string | null | undefined) => {
@@ -116,11 +120,7 @@ export function createConversation(id: string): Conversation {
       }
       const messages = messagesOf(h.doc)
       const meta = metaOf(h.doc)
-      const syncMessages = () => {
-        const next = readMessages(messages.toArray())
-        // The first fill has nothing to reconcile with, and reconciling thousands of messages is not free.
-        setState('messages', state.messages.length ? reconcile(next, { key: 'id' }) : next)
-      }
+      const syncMessages = () => setDocMessages(readMessages(messages.toArray()))
       const syncMeta = () => setState('meta', reconcile(readMeta(h.doc)))
       messages.observeDeep(syncMessages)
       meta.observe(syncMeta)
@@ -134,10 +134,12 @@ export function createConversation(id: string): Conversation {
         h.awareness.setLocalState(null)
         h.release()
       }
-      syncMessages()
-      syncMeta()
-      setState('status', 'ready')
-      setHandle(h)
+      batch(() => {
+        syncMessages()
+        syncMeta()
+        setState('status', 'ready')
+        setHandle(h)
+      })
       return h
     },
     (err) => {
@@ -159,8 +161,8 @@ export function createConversation(id: string): Conversation {
   // thousands of events while it loads would slow the opening down), the server's is not merged
   // yet (offline, or a conversation never opened here), and the log counts more messages. A synced
   // document is the whole thread; re-reading a long thread's events at every new message is not free.
-  const logMayAdd = createMemo(() => state.status !== 'loading' && !synced() && (row()?.messageCount ?? 0) > state.messages.length)
-  const [fromLog, setFromLog] = createStore<ChatMessage[]>([])
+  const logMayAdd = createMemo(() => state.status !== 'loading' && !synced() && (row()?.messageCount ?? 0) > docMessages().length)
+  const [fromLog, setFromLog] = createSignal<ChatMessage[]>([])
   createEffect(() => {
     if (!logMayAdd()) return setFromLog([])
     const subscription = liveQuery(async () =>
@@ -168,22 +170,37 @@ export function createConversation(id: string): Conversation {
         .map(messageFromEvent)
         .filter((m): m is ChatMessage => m !== null),
     ).subscribe({
-      next: (logged) => setFromLog(reconcile(logged, { key: 'id' })),
+      // The same object for a message already read, as the document's messages are.
+      next: (logged) =>
+        setFromLog((before) => {
+          const byId = new Map(before.map((m) => [m.id, m]))
+          return logged.map((m) => byId.get(m.id) ?? m)
+        }),
       error: (err) => console.error('[conversation] reading the log failed', err),
     })
     onCleanup(() => subscription.unsubscribe())
   })
   const known = createMemo(() => {
-    if (state.messages.length >= fromLog.length) return state.messages
+    const own = docMessages()
+    const logged = fromLog()
+    if (own.length >= logged.length) return own
     // The log's copies, then replies written here that the log does not have yet.
-    const logIds = new Set(fromLog.map((m) => m.id))
-    const byId = new Map(state.messages.map((m) => [m.id, m]))
-    return [...fromLog.map((m) => byId.get(m.id) ?? m), ...state.messages.filter((m) => !logIds.has(m.id))]
+    const logIds = new Set(logged.map((m) => m.id))
+    const byId = new Map(own.map((m) => [m.id, m]))
+    return [...logged.map((m) => byId.get(m.id) ?? m), ...own.filter((m) => !logIds.has(m.id))]
   })
   const held = createHeldMessages(ws.db, id)
   // Replies with files still on this device come last, until the document has them.
   const messages = createMemo(() => withHeld(known(), held.messages()))
-  const sentIds = createLiveQuery(async () => new Set((await ws.db.sentIds.where('conversationId').equals(id).primaryKeys()).map(String)))
+  // This device's replies the server has not logged yet: the few in `pending` (a reply logged in
+  // a race with its own noting counts as sent). Asking which of thousands of replies were logged
+  // would make the live query watch every one of their keys.
+  const unsentIds = createLiveQuery(async () => {
+    const ids = (await ws.db.pending.where('conversationId').equals(id).primaryKeys()).map(String)
+    if (!ids.length) return new Set<string>()
+    const logged = await ws.db.sentIds.bulkGet(ids)
+    return new Set(ids.filter((_, i) => !logged[i]))
+  })
 
   // Looking at a conversation reads it, including what arrives while it is open.
   createEffect(() => {
@@ -216,7 +233,8 @@ export function createConversation(id: string): Conversation {
     },
     messageState(message) {
       if (message.kind !== 'agent') return 'sent'
-      return sentIds()?.has(message.id) ? 'sent' : 'pending'
+      // Held (its files uploading) or written here and not logged yet.
+      return held.byMessageId().has(message.id) || unsentIds()?.has(message.id) ? 'pending' : 'sent'
     },
     async send(text) {
       // A reply typed while the local copy is still loading waits for it (a few milliseconds).

@@ -11,9 +11,7 @@
  * which picks the rows to render, measures the new ones at once (before the browser paints) and
  * sets the scroll position from the bottom or from the anchor row.
  */
-import { $TRACK, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js'
-import { $RAW } from 'solid-js/store'
-import type { ChatMessage } from '../../../../shared/protocol.ts'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js'
 import type { Conversation } from '../conversation.ts'
 import { ThreadRowView } from './ThreadRowView.tsx'
 import { buildRows, estimateRowHeight, type ThreadRow } from './threadRows.ts'
@@ -50,20 +48,6 @@ export interface ThreadProps {
   placeholder: () => JSX.Element
 }
 
-/**
- * The messages as plain objects, tracking the list as a whole. Messages are immutable, so
- * following each field of each one through the store (thousands of signals for a long thread)
- * would cost time at every change and tell nothing more than "the list changed".
- */
-function plainMessages(list: readonly ChatMessage[]): readonly ChatMessage[] {
-  const tracked = list as readonly ChatMessage[] & { [$TRACK]?: unknown; [$RAW]?: readonly ChatMessage[] }
-  void tracked[$TRACK]
-  const raw = tracked[$RAW]
-  if (raw) return raw
-  // A plain array (the log's copies merged in) of store objects.
-  return list.map((m) => (m as ChatMessage & { [$RAW]?: ChatMessage })[$RAW] ?? m)
-}
-
 export function Thread(props: ThreadProps) {
   let el!: HTMLOListElement
   const heights = new Map<string, number>()
@@ -86,7 +70,7 @@ export function Thread(props: ThreadProps) {
   const [announcement, setAnnouncement] = createSignal('')
 
   const rows = createMemo<ThreadRow[]>(() => {
-    const built = buildRows(plainMessages(props.conversation.messages()), byKey)
+    const built = buildRows(props.conversation.messages(), byKey)
     byKey = built.byKey
     indexOf = new Map(built.rows.map((r, i) => [r.key, i]))
     offsetsDirty = true
