@@ -147,3 +147,19 @@ export const startChatSchema = z.object({
   clientId,
   text: z.string().trim().min(1, 'message is empty').max(Limits.messageText, `message is longer than ${Limits.messageText} characters`),
 })
+
+/** `PUT /api/channels/telegram`: a bot token from @BotFather (`123456:ABC…`). */
+export const telegramConnectSchema = z.object({
+  token: z
+    .string({ error: 'send the bot token' })
+    .trim()
+    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'that is not a Telegram bot token (it looks like 123456789:AAE…, from @BotFather)'),
+})
+
+/** `PUT /api/channels/whatsapp`: the Cloud API phone number and the Meta app's credentials. */
+export const whatsappConnectSchema = z.object({
+  phoneNumberId: z.string({ error: 'send the phone number id' }).trim().regex(/^\d{1,30}$/, 'the phone number id is digits (WhatsApp › API setup)'),
+  accessToken: z.string({ error: 'send the access token' }).trim().min(10, 'the access token is too short').max(1000).regex(/^\S+$/, 'the access token has no spaces'),
+  appSecret: z.string({ error: 'send the app secret' }).trim().min(8, 'the app secret is too short').max(200).regex(/^\S+$/, 'the app secret has no spaces'),
+  verifyToken: z.string({ error: 'send a verify token' }).trim().min(8, 'the verify token needs at least 8 characters').max(200).regex(/^\S+$/, 'the verify token has no spaces'),
+})

@@ -18,6 +18,12 @@ export interface Config {
   mailFrom: string | undefined
   /** Behind a reverse proxy: visitors' addresses come from `X-Forwarded-For`. */
   trustProxy: boolean
+  /** The server's public base URL (no trailing slash), for messengers' webhooks and file links; unset: Telegram cannot be connected. */
+  publicUrl: string | undefined
+  /** The Telegram Bot API's base. */
+  telegramApiUrl: string
+  /** The WhatsApp Cloud API's (Graph API's) base, version included. */
+  whatsappApiUrl: string
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -47,6 +53,21 @@ function smtpUrl(raw: string | undefined): string | undefined {
   return raw
 }
 
+/** An http(s) URL without its trailing slash; `fallback` when unset. */
+function httpUrl(env: NodeJS.ProcessEnv, key: string, fallback: string | undefined, example: string): string | undefined {
+  const raw = env[key]?.trim()
+  if (!raw) return fallback
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`${key} must be a URL like ${example}, got "${raw}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${key} must start with https:// (or http://), got "${raw}"`)
+  if (url.search || url.hash) throw new Error(`${key} must not have a query or fragment, got "${raw}"`)
+  return raw.replace(/\/+$/, '')
+}
+
 /** Reads the configuration; throws with a message naming the variable when one is invalid. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.DATABASE_URL || env.REDIS_URL)
@@ -66,5 +87,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || undefined,
     trustProxy: bool(env, 'TRUST_PROXY'),
+    publicUrl: httpUrl(env, 'PUBLIC_URL', undefined, 'https://chat.example.com'),
+    telegramApiUrl: httpUrl(env, 'TELEGRAM_API_URL', 'https://api.telegram.org', 'https://api.telegram.org')!,
+    whatsappApiUrl: httpUrl(env, 'WHATSAPP_API_URL', 'https://graph.facebook.com/v21.0', 'https://graph.facebook.com/v21.0')!,
   }
 }

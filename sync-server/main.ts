@@ -26,6 +26,7 @@ const server = createParleyServer({
   sqliteSynchronous: config.sqliteSynchronous,
   mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
   trustProxy: config.trustProxy,
+  channels: { publicUrl: config.publicUrl, telegramApiUrl: config.telegramApiUrl, whatsappApiUrl: config.whatsappApiUrl },
   logger: log,
 })
 

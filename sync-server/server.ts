@@ -35,6 +35,9 @@ import { identitySecret } from './widget/VisitorIdentity.ts'
 import { Mailer } from './mail/Mailer.ts'
 import { BlobStore } from './files/BlobStore.ts'
 import { FileService } from './files/FileService.ts'
+import { ChannelService, type ChannelsConfig } from './channels/ChannelService.ts'
+import { ChannelDelivery } from './channels/ChannelDelivery.ts'
+import { channelLabel } from '../shared/channels.ts'
 
 /** Sockets that have not answered a ping within this are dead (a phone that lost its network does not say goodbye). */
 const PING_INTERVAL_MS = 30_000
@@ -67,6 +70,8 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** Widget frames per address across sockets (tests lower it). */
   widgetAddressRate?: { perSecond: number; burst: number }
+  /** Messengers: the public address (for webhooks and file links) and the platforms' API bases (tests use stand-ins). */
+  channels?: Partial<ChannelsConfig> & { retryBaseMs?: number }
 }
 
 export interface ParleyServer {
@@ -99,6 +104,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   let notifier: EmailNotifier | null = null
   let syncGateway: SyncGateway | null = null
   let presence: VisitorPresence | null = null
+  let delivery: ChannelDelivery | null = null
   const rooms = new RoomManager(
     {
       store,
@@ -107,6 +113,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       published,
       conversationMessages: (ws, id, messages) => {
         void widgets?.conversationMessages(ws, id, messages).catch((err) => log.error({ err }, 'push to widget failed'))
+        delivery?.conversationMessages(ws, id, messages)
       },
       conversationChanged: (record) => {
         dispatcher.conversationChanged(record)
@@ -157,6 +164,38 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     now,
     widgetConfig: (ws) => settings.widget(ws),
     awaySince: (ws, visitorId) => widgets!.awaySince(ws, visitorId),
+  })
+  // Messengers (DESIGN §4 "Channels"): webhooks in, the widget's path for messages, replies out in order.
+  const channelsConfig: ChannelsConfig = {
+    publicUrl: opts.channels?.publicUrl?.replace(/\/+$/, '') || null,
+    telegramApiUrl: opts.channels?.telegramApiUrl ?? 'https://api.telegram.org',
+    whatsappApiUrl: opts.channels?.whatsappApiUrl ?? 'https://graph.facebook.com/v21.0',
+  }
+  const channels = new ChannelService({
+    store,
+    accounts,
+    log: log.child({ sub: 'channels' }),
+    now,
+    config: channelsConfig,
+    post: (ws, visitorId, clientId, text, o) => widgets!.channelMessage(ws, visitorId, clientId, text, o),
+    requireSettingsRight: async (req) => {
+      const agent = await requireAgent(req)
+      const who = await settings.principalOf(agent)
+      if (who.role !== 'admin' && who.settings !== true) throw new HttpError(403, 'managing channels needs the settings right')
+      return agent
+    },
+    delivery: () => delivery!,
+  })
+  delivery = new ChannelDelivery({
+    store,
+    rooms,
+    conversations,
+    files,
+    log: log.child({ sub: 'delivery' }),
+    now,
+    link: (ws, kind) => channels.link(ws, kind),
+    publicUrl: channelsConfig.publicUrl,
+    retryBaseMs: opts.channels?.retryBaseMs,
   })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }))
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now)
@@ -221,7 +260,11 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         verified: Boolean(visitor.verifiedEmail),
       },
       number: await store.conversationNumber(agent.workspace, conversationId),
-      channel: 'widget',
+      channel: visitor.channel?.kind ?? 'widget',
+      /** The visitor's profile on their messenger (`https://t.me/…`, `https://wa.me/…`); null for the widget. */
+      profile: visitor.channel?.profileUrl
+        ? { url: visitor.channel.profileUrl, label: visitor.channel.username || channelLabel(visitor.channel.kind) }
+        : null,
       totalRequests: all.length,
       requests: requests.sort((a, b) => b.createdAt - a.createdAt),
     }
@@ -234,6 +277,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
     if (path === '/healthz') return sendJson(res, 200, { ok: true })
     if (await files.route(req, res, url)) return
+    if (await channels.route(req, res, url)) return
 
     if (path.startsWith('/api/')) {
       if (path === '/api/login' && method === 'POST') {
@@ -459,6 +503,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
       await snoozes.start(store)
       dispatcher.start(DEFAULT_WORKSPACE)
+      // Replies to messengers that were not sent before the last stop go now.
+      void delivery!.resume(DEFAULT_WORKSPACE).catch((err) => log.error({ err }, 'could not resume channel replies'))
       await new Promise<void>((resolveListen, reject) => {
         http.once('error', reject)
         http.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
@@ -477,6 +523,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       closed = true
       clearInterval(pinger)
       snoozes.close()
+      delivery!.close()
+      channels.close()
       notifier?.close()
       mailer.close()
       dispatcher.close()

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { isChannelKind, type ChannelKind } from '../../shared/channels.ts'
 import type { LogEvent } from '../../shared/protocol.ts'
 import {
   ConflictError,
   type AgentRecord,
+  type ChannelConnectionRecord,
   type CommandResult,
   type Commit,
   type ConversationRecord,
@@ -50,6 +52,13 @@ const MIGRATIONS: string[] = [
    ALTER TABLE visitors ADD COLUMN form_done INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE visitors ADD COLUMN verified_email TEXT;
    CREATE UNIQUE INDEX visitors_by_verified_email ON visitors (workspace, verified_email) WHERE verified_email IS NOT NULL;`,
+  `ALTER TABLE visitors ADD COLUMN channel_kind TEXT;
+   ALTER TABLE visitors ADD COLUMN channel_external_id TEXT;
+   ALTER TABLE visitors ADD COLUMN channel_username TEXT NOT NULL DEFAULT '';
+   ALTER TABLE visitors ADD COLUMN channel_profile_url TEXT NOT NULL DEFAULT '';
+   CREATE UNIQUE INDEX visitors_by_channel ON visitors (workspace, channel_kind, channel_external_id) WHERE channel_kind IS NOT NULL;
+   CREATE TABLE channel_connections (workspace TEXT NOT NULL, kind TEXT NOT NULL, secrets TEXT NOT NULL, details TEXT NOT NULL,
+     connected_at INTEGER NOT NULL, PRIMARY KEY (workspace, kind)) WITHOUT ROWID;`,
 ]
 
 export interface SqliteStoreOptions {
@@ -104,12 +113,15 @@ export class SqliteStore implements Store {
            snoozed_until = excluded.snoozed_until, skill_id = excluded.skill_id`,
       ),
       upsertVisitor: db.prepare(
-        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title, phone, fields, form_done, verified_email)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title, phone, fields, form_done, verified_email,
+           channel_kind, channel_external_id, channel_username, channel_profile_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
            current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked,
            page_url = excluded.page_url, page_title = excluded.page_title, phone = excluded.phone, fields = excluded.fields,
-           form_done = excluded.form_done, verified_email = excluded.verified_email`,
+           form_done = excluded.form_done, verified_email = excluded.verified_email,
+           channel_kind = excluded.channel_kind, channel_external_id = excluded.channel_external_id,
+           channel_username = excluded.channel_username, channel_profile_url = excluded.channel_profile_url`,
       ),
       insertCommandResult: db.prepare(
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -187,6 +199,10 @@ export class SqliteStore implements Store {
         JSON.stringify(v.fields ?? {}),
         v.formDone ? 1 : 0,
         v.verifiedEmail || null,
+        v.channel?.kind ?? null,
+        v.channel?.externalId ?? null,
+        v.channel?.username ?? '',
+        v.channel?.profileUrl ?? '',
       )
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null)
@@ -310,6 +326,12 @@ export class SqliteStore implements Store {
     return this.visitorFrom(this.db.prepare('SELECT * FROM visitors WHERE workspace = ? AND verified_email = ?').get(workspace, email) as Row | undefined)
   }
 
+  async getVisitorByChannel(workspace: string, kind: ChannelKind, externalId: string): Promise<VisitorRecord | null> {
+    return this.visitorFrom(
+      this.db.prepare('SELECT * FROM visitors WHERE workspace = ? AND channel_kind = ? AND channel_external_id = ?').get(workspace, kind, externalId) as Row | undefined,
+    )
+  }
+
   private visitorFrom(r: Row | undefined): VisitorRecord | null {
     if (!r) return null
     let fields: Record<string, string> = {}
@@ -332,6 +354,16 @@ export class SqliteStore implements Store {
       fields,
       formDone: r.form_done === 1,
       verifiedEmail: (r.verified_email as string | null) || undefined,
+      ...(isChannelKind(r.channel_kind) && r.channel_external_id
+        ? {
+            channel: {
+              kind: r.channel_kind,
+              externalId: r.channel_external_id as string,
+              username: (r.channel_username as string) ?? '',
+              profileUrl: (r.channel_profile_url as string) ?? '',
+            },
+          }
+        : {}),
     }
   }
 
@@ -438,6 +470,39 @@ export class SqliteStore implements Store {
       .prepare(`SELECT * FROM files WHERE workspace = ? AND id IN (${unique.map(() => '?').join(', ')})`)
       .all(workspace, ...unique) as Row[]
     return rows.map((r) => this.fileFrom(r))
+  }
+
+  async putChannelConnection(c: ChannelConnectionRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO channel_connections (workspace, kind, secrets, details, connected_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (workspace, kind) DO UPDATE SET secrets = excluded.secrets, details = excluded.details, connected_at = excluded.connected_at`,
+      )
+      .run(c.workspace, c.kind, JSON.stringify(c.secrets), JSON.stringify(c.details), c.connectedAt)
+  }
+
+  private connectionFrom(r: Row | undefined): ChannelConnectionRecord | null {
+    if (!r || !isChannelKind(r.kind)) return null
+    return {
+      workspace: r.workspace as string,
+      kind: r.kind,
+      secrets: JSON.parse(r.secrets as string) as Record<string, string>,
+      details: JSON.parse(r.details as string) as Record<string, string>,
+      connectedAt: r.connected_at as number,
+    }
+  }
+
+  async getChannelConnection(workspace: string, kind: ChannelKind): Promise<ChannelConnectionRecord | null> {
+    return this.connectionFrom(this.db.prepare('SELECT * FROM channel_connections WHERE workspace = ? AND kind = ?').get(workspace, kind) as Row | undefined)
+  }
+
+  async listChannelConnections(workspace: string): Promise<ChannelConnectionRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM channel_connections WHERE workspace = ? ORDER BY kind').all(workspace) as Row[]
+    return rows.map((r) => this.connectionFrom(r)).filter((c): c is ChannelConnectionRecord => c !== null)
+  }
+
+  async deleteChannelConnection(workspace: string, kind: ChannelKind): Promise<boolean> {
+    return this.db.prepare('DELETE FROM channel_connections WHERE workspace = ? AND kind = ?').run(workspace, kind).changes > 0
   }
 
   async close(): Promise<void> {

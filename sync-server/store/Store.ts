@@ -1,3 +1,4 @@
+import type { ChannelIdentity, ChannelKind } from '../../shared/channels.ts'
 import type { AgentStatus, LogEvent, Role } from '../../shared/protocol.ts'
 
 /** An event before the store gives it its sequence number. */
@@ -54,6 +55,8 @@ export interface VisitorRecord {
    * workspace, so their history follows them across devices. Unset for unverified visitors.
    */
   verifiedEmail?: string
+  /** Who the visitor is on a messenger, when they write from one: one visitor per (workspace, kind, external id). */
+  channel?: ChannelIdentity
 }
 
 /** The server's own index of conversations: what permission checks and lists need without loading documents. */
@@ -115,6 +118,20 @@ export interface FileRecord {
 }
 
 /**
+ * A messenger connected to a workspace (sync-server/channels). `secrets` (bot token, access token,
+ * app secret, webhook secret) never leave the server; `details` may be shown to admins.
+ */
+export interface ChannelConnectionRecord {
+  workspace: string
+  kind: ChannelKind
+  /** The adapter's credentials and webhook secrets. */
+  secrets: Record<string, string>
+  /** What admins see: bot username, phone number id… */
+  details: Record<string, string>
+  connectedAt: number
+}
+
+/**
  * Everything one logical change writes. A commit is atomic: all of it is stored, or none.
  * Nothing is acknowledged to anyone before the promise resolves.
  */
@@ -166,6 +183,8 @@ export interface Store {
   getVisitor(workspace: string, id: string): Promise<VisitorRecord | null>
   /** The visitor whose identity hash proved this (lower-case) email, if any. */
   getVisitorByVerifiedEmail(workspace: string, email: string): Promise<VisitorRecord | null>
+  /** The visitor who writes from this messenger account, if any. */
+  getVisitorByChannel(workspace: string, kind: ChannelKind, externalId: string): Promise<VisitorRecord | null>
   getConversation(workspace: string, id: string): Promise<ConversationRecord | null>
   listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]>
   getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null>
@@ -186,6 +205,14 @@ export interface Store {
   getFile(id: string): Promise<FileRecord | null>
   /** The files of a workspace among `ids`, in no particular order; unknown ids are left out. */
   getFiles(workspace: string, ids: readonly string[]): Promise<FileRecord[]>
+
+  /** Connects a messenger, replacing an earlier connection of the same kind; durable when the promise resolves. */
+  putChannelConnection(c: ChannelConnectionRecord): Promise<void>
+  getChannelConnection(workspace: string, kind: ChannelKind): Promise<ChannelConnectionRecord | null>
+  /** A workspace's connections, by kind. */
+  listChannelConnections(workspace: string): Promise<ChannelConnectionRecord[]>
+  /** Disconnects; false when nothing was connected. */
+  deleteChannelConnection(workspace: string, kind: ChannelKind): Promise<boolean>
 
   close(): Promise<void>
 }

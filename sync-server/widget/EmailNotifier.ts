@@ -80,7 +80,8 @@ export class EmailNotifier {
     const due = away + config.emailNotify.afterMinutes * 60_000
     if (due > this.deps.now()) return this.schedule(workspace, conversationId, due)
     const visitor = await this.deps.store.getVisitor(workspace, record.visitorId)
-    if (!visitor?.email) return
+    // A messenger's visitor reads answers in the messenger (and has no email).
+    if (!visitor?.email || visitor.channel) return
     const unread = await this.unreadAnswers(workspace, conversationId)
     if (!unread.length) return
     const from = config.department.enabled && config.department.name ? config.department.name : (unread[unread.length - 1]!.authorName || 'Support')

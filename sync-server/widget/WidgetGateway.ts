@@ -95,6 +95,9 @@ export interface WidgetGatewayDeps {
   }
 }
 
+/** What a messenger's message came to: acknowledged, or refused with the words the widget would show. */
+export type ChannelMessageOutcome = { ok: true; messageId: string; conversationId: string } | { ok: false; code: WidgetErrorCode; message: string }
+
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
 export class WidgetGateway {
   private sockets = new Map<string, Set<WebSocket>>()
@@ -118,9 +121,7 @@ export class WidgetGateway {
       ...deps,
       exclusive: (ctx, fn) => this.serialize(ctx.workspace, ctx.visitorId, fn),
       postAsVisitor: async (ctx, clientId, text, opts) => {
-        const conn = this.connOf(ctx)
-        if (!conn) return null
-        await this.serialize(ctx.workspace, ctx.visitorId, () => this.message(conn, clientId, text, [], opts))
+        await this.serialize(ctx.workspace, ctx.visitorId, () => this.message(ctx, clientId, text, [], opts))
         const done = await deps.store.getWidgetAck(ctx.workspace, ctx.visitorId, clientId)
         return done?.conversationId ?? null
       },
@@ -190,7 +191,7 @@ export class WidgetGateway {
     }
     switch (frame.type) {
       case 'message':
-        return this.serialize(conn.workspace, conn.visitorId, () => this.message(conn, frame.clientId, frame.text, frame.attachments ?? [], { choice: frame.choice }))
+        return this.serialize(conn.workspace, conn.visitorId, () => this.message(this.context(conn), frame.clientId, frame.text, frame.attachments ?? [], { choice: frame.choice }))
       case 'typing':
         return this.typing(conn.workspace, conn.visitorId)
       case 'read':
@@ -212,22 +213,15 @@ export class WidgetGateway {
     }
   }
 
+  /** The socket as a sink for the answers to what the visitor sent (acks, errors, queue places). */
   private context(conn: Conn): VisitorContext {
-    const ctx: VisitorContext = {
+    return {
       workspace: conn.workspace!,
       visitorId: conn.visitorId!,
       reply: (frame) => this.send(conn.ws, frame),
       error: (code, message) => this.error(conn, code, message),
     }
-    this.conns.set(ctx, conn)
-    return ctx
   }
-
-  /** The socket behind a context. */
-  private connOf(ctx: VisitorContext): Conn | null {
-    return this.conns.get(ctx) ?? null
-  }
-  private conns = new WeakMap<VisitorContext, Conn>()
 
   private addressBucket(address: string): TokenBucket {
     let bucket = this.addressBuckets.get(address)
@@ -368,26 +362,52 @@ export class WidgetGateway {
     return found.map(([id, m]) => forVisitor(id, m, files(m)))
   }
 
-  /** A visitor's message; `ticket`: the request form's answers, kept as a request even when the group is full. */
-  private async message(conn: Conn, clientId: string, text: string, fileIds: string[], opts: { ticket?: boolean; choice?: string } = {}): Promise<void> {
-    const workspace = conn.workspace!
-    const visitorId = conn.visitorId!
+  /**
+   * A messenger visitor's message (sync-server/channels), through the same path as a widget's:
+   * blocked visitors, routing, the bot, snooze wake-up, and the ack table keyed by `clientId` (derived
+   * from the platform's message id, so a platform's retry is one message). Resolves with the ack, or
+   * with the refusal the widget would show.
+   */
+  async channelMessage(workspace: string, visitorId: string, clientId: string, text: string, opts: { choice?: string } = {}): Promise<ChannelMessageOutcome> {
+    let outcome: ChannelMessageOutcome | null = null
+    const sink: VisitorContext = {
+      workspace,
+      visitorId,
+      reply: (frame) => {
+        if (frame.type === 'ack') outcome = { ok: true, messageId: frame.id, conversationId: frame.conversationId }
+        else if (frame.type === 'error') outcome = { ok: false, code: frame.code, message: frame.message }
+        // Queue places are the widget's; a messenger gets no such frame.
+      },
+      error: (code, message) => (outcome = { ok: false, code, message }),
+    }
+    await this.serialize(workspace, visitorId, () => this.message(sink, clientId, text, [], opts))
+    return outcome ?? { ok: false, code: WidgetErrorCode.internal, message: 'Something went wrong on our side; please try again.' }
+  }
+
+  /**
+   * A visitor's message; `ticket`: the request form's answers, kept as a request even when the group
+   * is full. `sink` receives the ack or the refusal: the widget's socket, or a messenger's webhook.
+   */
+  private async message(sink: VisitorContext, clientId: string, text: string, fileIds: string[], opts: { ticket?: boolean; choice?: string } = {}): Promise<void> {
+    const { workspace, visitorId } = sink
     const { store, rooms, conversations, now } = this.deps
     const done = await store.getWidgetAck(workspace, visitorId, clientId)
     if (done) {
-      this.send(conn.ws, { type: 'ack', clientId, id: done.messageId, conversationId: done.conversationId })
+      sink.reply({ type: 'ack', clientId, id: done.messageId, conversationId: done.conversationId })
       return
     }
     const visitor = await store.getVisitor(workspace, visitorId)
     if (!visitor) throw new Error(`visitor ${visitorId} vanished`)
     if (visitor.blocked) {
-      this.send(conn.ws, { type: 'error', code: WidgetErrorCode.blocked, message: 'Sorry, you can no longer send messages in this chat.', clientId })
+      sink.reply({ type: 'error', code: WidgetErrorCode.blocked, message: 'Sorry, you can no longer send messages in this chat.', clientId })
       return
     }
+    // A messenger's visitor: their conversations are of that channel, and they have no widget open.
+    const channel = visitor.channel?.kind ?? 'widget'
     // Only files this visitor uploaded, described as the server recorded them.
     const attachments = fileIds.length ? await this.deps.files.visitorAttachments(workspace, visitorId, fileIds) : []
     if (!attachments) {
-      this.send(conn.ws, { type: 'error', code: WidgetErrorCode.badFile, message: 'That file could not be attached; please send it again.', clientId })
+      sink.reply({ type: 'error', code: WidgetErrorCode.badFile, message: 'That file could not be attached; please send it again.', clientId })
       return
     }
     const current = visitor.currentConversationId ? await conversations.get(workspace, visitor.currentConversationId) : null
@@ -396,9 +416,9 @@ export class WidgetGateway {
     // With the bot on, a new conversation is not queued yet: the bot routes it once it has its answers.
     const botFirst = creating && !opts.ticket && (await this.deps.bot?.active(workspace)) === true
     // A new conversation is routed first: a group at its maximum refuses it, with the group's words.
-    const route = creating && !botFirst ? await this.deps.routing.route(workspace, conversationId, { pageUrl: visitor.pageUrl ?? null, channel: 'widget' }) : null
+    const route = creating && !botFirst ? await this.deps.routing.route(workspace, conversationId, { pageUrl: visitor.pageUrl ?? null, channel }) : null
     if (route?.outcome === 'full' && !opts.ticket) {
-      this.send(conn.ws, { type: 'error', code: WidgetErrorCode.full, message: route.message || 'All our agents are busy; please try again later.', clientId })
+      sink.reply({ type: 'error', code: WidgetErrorCode.full, message: route.message || 'All our agents are busy; please try again later.', clientId })
       return
     }
     const at = now()
@@ -426,7 +446,7 @@ export class WidgetGateway {
             visitorId,
             visitorName: message.authorName,
             visitorEmail: visitor.email || undefined,
-            channel: 'widget',
+            channel,
             status: 'waiting',
             groupId: route?.groupId ?? null,
             ...(opts.ticket ? { ticket: true } : {}),
@@ -461,7 +481,7 @@ export class WidgetGateway {
           const meta = metaOf(doc)
           meta.set('id', conversationId)
           meta.set('status', 'waiting')
-          meta.set('channel', 'widget')
+          meta.set('channel', channel)
           meta.set('visitorId', visitorId)
           meta.set('visitorName', message.authorName)
           meta.set('groupId', route?.groupId ?? null)
@@ -476,7 +496,7 @@ export class WidgetGateway {
     } finally {
       rooms.release(room)
     }
-    this.send(conn.ws, { type: 'ack', clientId, id: message.id, conversationId })
+    sink.reply({ type: 'ack', clientId, id: message.id, conversationId })
     // The bot answers in turn with the visitor's writes (its answers go on their card); its failure is not the message's.
     if (botFirst || botHolds) {
       const bot = this.deps.bot!
@@ -486,7 +506,9 @@ export class WidgetGateway {
     }
     // The dispatcher may have placed it before the conversation existed to address: say it now.
     const place = route ? await this.deps.routing.placeOf(workspace, conversationId) : null
-    if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
+    if (place) sink.reply({ type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
+    // Presence and typing are the widget's: a messenger's visitor is never shown online.
+    if (visitor.channel) return
     const key = `${workspace}/${visitorId}`
     clearTimeout(this.typingTimers.get(key))
     this.current.set(key, conversationId)

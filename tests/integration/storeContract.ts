@@ -103,6 +103,35 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect((await store.getVisitor('w1', 'v3'))?.verifiedEmail).toBeUndefined()
     })
 
+    it('finds a messenger visitor by (workspace, kind, external id), one visitor per messenger account', async () => {
+      const v = { id: 'v1', workspace: 'w1', name: 'Ann', email: '', createdAt: 1, currentConversationId: null, blocked: false }
+      const channel = { kind: 'telegram' as const, externalId: '42', username: '@ann', profileUrl: 'https://t.me/ann' }
+      await store.commit({ workspace: 'w1', visitors: [{ ...v, channel }] })
+      expect((await store.getVisitor('w1', 'v1'))?.channel).toEqual(channel)
+      expect((await store.getVisitorByChannel('w1', 'telegram', '42'))?.id).toBe('v1')
+      expect(await store.getVisitorByChannel('w1', 'whatsapp', '42')).toBeNull()
+      expect(await store.getVisitorByChannel('w2', 'telegram', '42')).toBeNull()
+      await expect(store.commit({ workspace: 'w1', visitors: [{ ...v, id: 'v2', channel }] })).rejects.toThrow()
+      // The same id on another messenger is another person; widget visitors have no channel.
+      await store.commit({ workspace: 'w1', visitors: [{ ...v, id: 'v3', channel: { ...channel, kind: 'whatsapp' } }, { ...v, id: 'v4' }] })
+      expect((await store.getVisitorByChannel('w1', 'whatsapp', '42'))?.id).toBe('v3')
+      expect((await store.getVisitor('w1', 'v4'))?.channel).toBeUndefined()
+    })
+
+    it('keeps messenger connections per workspace and kind, replaced by a new connect, gone after a disconnect', async () => {
+      const c = { workspace: 'w1', kind: 'telegram' as const, secrets: { token: 't1' }, details: { username: '@bot' }, connectedAt: 5 }
+      await store.putChannelConnection(c)
+      await store.putChannelConnection({ ...c, secrets: { token: 't2' }, connectedAt: 6 })
+      await store.putChannelConnection({ ...c, kind: 'whatsapp', secrets: { accessToken: 'a' }, details: { phoneNumberId: '1' } })
+      expect(await store.getChannelConnection('w1', 'telegram')).toEqual({ ...c, secrets: { token: 't2' }, connectedAt: 6 })
+      expect(await store.getChannelConnection('w2', 'telegram')).toBeNull()
+      expect((await store.listChannelConnections('w1')).map((x) => x.kind)).toEqual(['telegram', 'whatsapp'])
+      expect(await store.deleteChannelConnection('w1', 'telegram')).toBe(true)
+      expect(await store.deleteChannelConnection('w1', 'telegram')).toBe(false)
+      expect(await store.getChannelConnection('w1', 'telegram')).toBeNull()
+      expect(await store.listChannelConnections('w1')).toHaveLength(1)
+    })
+
     it('keeps agents unique by email and sessions revocable', async () => {
       const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1, status: 'offline' as const }
       await store.createAgent(agent)
