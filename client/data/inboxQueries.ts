@@ -5,7 +5,7 @@
  * reading every row takes half a second, so the inbox shows its first screen from them. Then every
  * row, a page at a time, followed as it changes.
  */
-import { Dexie, liveQuery, type IndexableType } from 'dexie'
+import { cmp, Dexie, RangeSet, type IndexableType, type IntervalTree, type ObservabilitySet } from 'dexie'
 import { ConversationStatus } from '../../shared/protocol.ts'
 import type { ConversationRow, ParleyDb } from './db.ts'
 import { inTab, sortRows, type Census, type TabId } from './lists.ts'
@@ -90,26 +90,46 @@ export function readAllConversations(db: ParleyDb): Promise<ConversationRow[]> {
   })
 }
 
+/** Past this many changed rows, reading them one by one is not cheaper than reading them all. */
+const MAX_PATCHED_ROWS = 500
+
 /**
  * Calls `onRows` with every conversation now and after each change to them (in this tab or
- * another), until the returned function is called. Unlike a plain live query, a read is never
- * dropped and restarted when a change lands while it runs (while the feed catches up on a long
- * log, changes land faster than ten thousand rows are read, and the reads would both never finish
- * and keep the writers waiting): reads follow one another, and each waits as long as the last one
- * took, so that writers have the database at least half the time.
+ * another), until the returned function is called. After the first read, a change to a few rows
+ * (a message, a row marked read) re-reads only those rows: Dexie says which primary keys each
+ * committed transaction touched. A change it cannot name key by key (a table cleared, a catch-up
+ * writing fifty rows or more, a page restored from the back-forward cache) reads everything again.
+ *
+ * Unlike a plain live query, a read is never dropped and restarted when a change lands while it
+ * runs (while the feed catches up on a long log, changes land faster than ten thousand rows are
+ * read, and the reads would both never finish and keep the writers waiting): reads follow one
+ * another, and each waits as long as the last one took, so that writers have the database at
+ * least half the time.
  */
 export function followAllConversations(db: ParleyDb, onRows: (rows: ConversationRow[]) => void): () => void {
-  let stale = false
+  const table = `idb://${db.name}/conversations/`
+  let rows: Map<string, ConversationRow> | null = null
+  let readAll = true
+  const changed = new Set<string>()
   let reading = false
   let stopped = false
+
   async function readWhileStale(): Promise<void> {
     reading = true
-    while (stale && !stopped) {
-      stale = false
+    while ((readAll || changed.size) && !stopped) {
       const start = performance.now()
       try {
-        const rows = await readAllConversations(db)
-        if (!stopped) onRows(rows)
+        if (readAll || !rows) {
+          readAll = false
+          changed.clear()
+          rows = new Map((await readAllConversations(db)).map((r) => [r.id, r]))
+        } else {
+          const ids = [...changed]
+          changed.clear()
+          const got = await db.conversations.bulkGet(ids)
+          ids.forEach((id, i) => (got[i] ? rows!.set(id, got[i]!) : rows!.delete(id)))
+        }
+        if (!stopped) onRows([...rows.values()])
       } catch (err) {
         if (!stopped) console.error('[inbox] reading the conversations failed', err)
       }
@@ -117,17 +137,29 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
     }
     reading = false
   }
-  // A count of the table is the cheapest query Dexie re-runs on any change to it.
-  const changes = liveQuery(() => db.conversations.count()).subscribe({
-    next: () => {
-      stale = true
-      if (!reading) void readWhileStale()
-    },
-    error: (err) => console.error('[inbox] following the conversations failed', err),
-  })
+
+  const onMutated = (parts: ObservabilitySet) => {
+    if (stopped) return
+    if ('all' in parts) readAll = true
+    else if (parts[table]) noteKeys(parts[table])
+    else return
+    if (!reading) void readWhileStale()
+  }
+  /** The primary keys a transaction touched: single keys are re-read; any range means everything. */
+  function noteKeys(tree: IntervalTree): void {
+    if (readAll) return
+    for (const node of RangeSet(tree)) {
+      if (cmp(node.from, node.to) !== 0 || typeof node.from !== 'string' || changed.size >= MAX_PATCHED_ROWS) {
+        readAll = true
+        return
+      }
+      changed.add(node.from)
+    }
+  }
+  Dexie.on('storagemutated', onMutated)
+  void readWhileStale()
   return () => {
     stopped = true
-    changes.unsubscribe()
+    Dexie.on('storagemutated').unsubscribe(onMutated)
   }
 }
-

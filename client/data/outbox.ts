@@ -30,9 +30,12 @@ export async function sendReply(db: ParleyDb, session: Session, conversationId: 
     text: body.slice(0, Limits.messageText),
     at: Date.now(),
   }
-  // Into the document first, so the reply shows at once; then noted for the outbox keeper.
+  // Into the document first, so the reply shows at once; then noted for the outbox keeper, unless
+  // the server already logged it (a fast round trip): the feed, which clears notes, has passed it.
   appendMessageOnce(doc, message)
-  await db.pending.put({ messageId: message.id, conversationId, at: message.at })
+  await db.transaction('rw', db.pending, db.sentIds, async () => {
+    if (!(await db.sentIds.get(message.id))) await db.pending.put({ messageId: message.id, conversationId, at: message.at })
+  })
   return message
 }
 
