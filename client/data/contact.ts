@@ -21,6 +21,8 @@ export interface ContactCard {
   }
   number: number | null
   channel: string
+  /** The visitor's profile on their messenger (`https://t.me/…`, `https://wa.me/…`); null for the widget. */
+  profile: { url: string; label: string } | null
   totalRequests: number
   requests: { id: string; number: number | null; status: string; createdAt: number; assigneeId: string | null }[]
 }
@@ -33,10 +35,17 @@ function customFields(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
 }
 
+/** A messenger profile link, only when it is a web link (the card is data from the network). */
+function profileOf(v: unknown): ContactCard['profile'] {
+  const p = v as { url?: unknown; label?: unknown } | null | undefined
+  if (typeof p?.url !== 'string' || !/^https:\/\//.test(p.url)) return null
+  return { url: p.url, label: typeof p.label === 'string' && p.label ? p.label : p.url }
+}
+
 /** A card as stored or received, with phone and fields present whatever server or cache it came from. */
 function normalise(card: ContactCard): ContactCard {
   const v = card.visitor as ContactCard['visitor'] & { phone?: unknown; fields?: unknown }
-  return { ...card, visitor: { ...v, phone: typeof v.phone === 'string' ? v.phone : '', fields: customFields(v.fields) } }
+  return { ...card, profile: profileOf(card.profile), visitor: { ...v, phone: typeof v.phone === 'string' ? v.phone : '', fields: customFields(v.fields) } }
 }
 
 export async function cachedContact(db: ParleyDb, conversationId: string): Promise<ContactCard | null> {

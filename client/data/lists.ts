@@ -2,6 +2,7 @@
  * The inbox lists (tabs), their counts and their sort orders: pure functions of the local index
  * rows and the signed-in agent.
  */
+import { channelLabel } from '../../shared/channels.ts'
 import type { ConversationStatus } from '../../shared/protocol.ts'
 import type { ConversationRow } from './db.ts'
 
@@ -40,10 +41,7 @@ export const isSortId = (v: unknown): v is SortId => typeof v === 'string' && (S
 
 /** The label of a tab ("Unassigned", or the channel's name). */
 export function tabLabel(tab: TabId): string {
-  if (tab.startsWith(CHANNEL_PREFIX)) {
-    const name = tab.slice(CHANNEL_PREFIX.length)
-    return name.charAt(0).toUpperCase() + name.slice(1)
-  }
+  if (tab.startsWith(CHANNEL_PREFIX)) return channelLabel(tab.slice(CHANNEL_PREFIX.length))
   return TAB_LABELS[tab as FixedTab]
 }
 

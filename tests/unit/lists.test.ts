@@ -73,6 +73,7 @@ describe('lists', () => {
       'channel:widget': 4,
     })
     expect(tabLabel('channel:telegram')).toBe('Telegram')
+    expect(tabLabel('channel:whatsapp')).toBe('WhatsApp')
     expect(isTabId('channel:')).toBe(false)
     expect(isTabId('mine')).toBe(true)
     expect(isTabId('everything')).toBe(false)

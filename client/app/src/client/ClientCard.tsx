@@ -1,5 +1,6 @@
 /** The visitor's card beside a conversation: who, how to reach them, where they came from, and their other requests. */
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js'
+import { channelLabel } from '../../../../shared/channels.ts'
 import { readWidgetConfig } from '../../../../shared/widgetConfig.ts'
 import { cachedContact, fetchContact, type ContactCard } from '../../../data/contact.ts'
 import { statusLabel } from '../format.ts'
@@ -72,7 +73,20 @@ export function ClientCard(props: { conversationId: string }) {
                 )}
               </For>
               <dt>Channel</dt>
-              <dd>{c().channel === 'widget' ? 'Chat widget' : c().channel}</dd>
+              <dd data-testid="client-channel">
+                {channelLabel(c().channel)}
+                <Show when={c().profile}>
+                  {(p) => (
+                    <>
+                      {' · '}
+                      {/* The platform's profile; the label is text, whatever the visitor named themselves. */}
+                      <a data-testid="client-profile" href={p().url} target="_blank" rel="noopener noreferrer nofollow">
+                        {p().label}
+                      </a>
+                    </>
+                  )}
+                </Show>
+              </dd>
               <dt>Request</dt>
               <dd data-testid="client-number">{c().number !== null ? `#${c().number}` : '—'}</dd>
               <dt>Requests</dt>

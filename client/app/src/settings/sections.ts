@@ -6,6 +6,7 @@ import type { Component } from 'solid-js'
 import type { Settings, Template } from '../../../../shared/settings.ts'
 import { AgentsSection } from './AgentsSection.tsx'
 import { BotSection } from './BotSection.tsx'
+import { ChannelsSection } from './ChannelsSection.tsx'
 import { GroupsSection } from './GroupsSection.tsx'
 import { HoursSection } from './HoursSection.tsx'
 import { MembersSection } from './MembersSection.tsx'
@@ -42,6 +43,7 @@ export const SECTIONS: Section[] = [
   { id: 'scripts', label: 'Scripts', adminOnly: true, component: ScriptsSection },
   { id: 'widget', label: 'Widget', adminOnly: true, component: WidgetSection },
   { id: 'bot', label: 'Bot', adminOnly: true, component: BotSection },
+  { id: 'channels', label: 'Channels', adminOnly: true, component: ChannelsSection },
   { id: 'tags', label: 'Tags', adminOnly: true, component: TagsSection },
   { id: 'templates', label: 'Templates', adminOnly: false, component: TemplatesSection },
   { id: 'workspace', label: 'Workspace', adminOnly: true, component: WorkspaceSection },
