@@ -1,32 +1,14 @@
 import type { Page } from '@playwright/test'
-import { DEFAULT_WIDGET_CONFIG, writeWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
+import type { WidgetConfig } from '../../shared/widgetConfig.ts'
 import { putEntry } from '../../shared/settings.ts'
 import { login, openDoc, whenDoc } from '../support/clients.ts'
 import type { TestServer } from '../support/server.ts'
+import { setWidgetConfig as writeWidget } from '../support/widget.ts'
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] }
-
-/** Writes settings › widget as an admin would, and waits until the server serves it. */
-export async function setWidgetConfig(parley: TestServer, patch: DeepPartial<WidgetConfig>): Promise<WidgetConfig> {
-  const d = DEFAULT_WIDGET_CONFIG
-  const config = { ...d, ...patch } as WidgetConfig
-  for (const k of ['colors', 'department', 'activation', 'form', 'requestForm', 'survey'] as const) {
-    if (patch[k]) (config as unknown as Record<string, unknown>)[k] = { ...d[k], ...patch[k] }
-  }
+/** Writes settings › widget as an admin would, and waits until the server holds it. */
+export async function setWidgetConfig(parley: TestServer, patch: Parameters<typeof writeWidget>[2]): Promise<WidgetConfig> {
   const { token } = await login(parley.url)
-  const settings = await openDoc(parley.wsUrl, 'settings', token)
-  writeWidgetConfig(settings.doc, config)
-  try {
-    const want = JSON.stringify(config.activation)
-    for (let i = 0; i < 100; i++) {
-      const body = (await (await fetch(`${parley.url}/widget/config`)).json()) as { config: WidgetConfig }
-      if (JSON.stringify(body.config.activation) === want && body.config.launcherText === config.launcherText) return config
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error('the server never served the new widget configuration')
-  } finally {
-    settings.close()
-  }
+  return writeWidget(parley.wsUrl, token, patch)
 }
 
 /** Every frame the page's widget sent, parsed. */
