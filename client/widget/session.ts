@@ -59,6 +59,8 @@ export class ChatSession implements ChatHandle {
   private shown: ShownMessage[] = []
   private readonly byId = new Map<string, ShownMessage>()
   private readonly byClientId = new Map<string, ShownMessage>()
+  /** Files of messages not sent yet, by client id: those already stored are not uploaded again on "Try again". */
+  private readonly uploads = new Map<string, { files: { blob: File; name: string; type: string }[]; done: Attachment[] }>()
   /** Forms, ratings, attributes and tracks waiting for the socket, in order. */
   private control: FromWidget[] = []
   private look: PublicWidgetConfig
@@ -88,6 +90,7 @@ export class ChatSession implements ChatHandle {
         onSend: (text) => this.send(text),
         onChoice: (label, value) => this.send(label, value),
         onFiles: (files) => void this.sendFiles(files),
+        onRetry: (m) => void this.retryFiles(m),
         onInput: (text) => this.handleInput(text),
         onClose: () => this.setOpen(false, true),
       },
@@ -235,14 +238,14 @@ export class ChatSession implements ChatHandle {
 
   /**
    * Uploads files to `/widget/files`, then sends them as one message (which, like text, waits in
-   * the outbox if the socket drops). Files need the network: offline, the visitor is told so.
+   * the outbox if the socket drops). Files need the network: offline, the visitor is told so, and
+   * a message whose upload failed for a reason that may pass can be tried again.
    */
   private async sendFiles(files: File[]): Promise<void> {
     if (!files.length) return
     const problem = files.length > Limits.attachmentsPerMessage ? `Please send at most ${Limits.attachmentsPerMessage} files at once.` : files.map(fileProblem).find(Boolean)
     if (problem) return this.view.setError(problem)
-    const token = this.storage.loadToken()
-    if (!navigator.onLine || !this.connection.isReady || !token) return this.view.setError(OFFLINE_FILES)
+    if (!this.canUpload()) return this.view.setError(OFFLINE_FILES)
     this.view.setError(null)
     // The server cleans the name (folders, control characters) and answers with what it kept.
     const files_ = files.map((f) => ({ blob: f, name: f.name || 'file', type: normalizeFileType(f.type, f.name) }))
@@ -259,15 +262,52 @@ export class ChatSession implements ChatHandle {
     }
     this.remember(shown)
     this.view.appendMessage(shown)
-    let attachments: Attachment[]
-    try {
-      attachments = await Promise.all(files_.map((f) => this.upload(token, f)))
-    } catch (err) {
+    this.uploads.set(shown.clientId, { files: files_, done: [] })
+    await this.uploadAndSend(shown)
+  }
+
+  /** "Try again" on a message whose upload failed: only the files not stored yet are sent again. */
+  private async retryFiles(shown: ShownMessage): Promise<void> {
+    if (!this.uploads.has(shown.clientId) || shown.pending) return
+    if (!this.canUpload()) return this.view.setError(OFFLINE_FILES)
+    this.view.setError(null)
+    shown.failed = false
+    shown.pending = true
+    this.view.updateMessage(shown)
+    await this.uploadAndSend(shown)
+  }
+
+  private canUpload(): boolean {
+    return navigator.onLine && this.connection.isReady && !!this.storage.loadToken()
+  }
+
+  private async uploadAndSend(shown: ShownMessage): Promise<void> {
+    const job = this.uploads.get(shown.clientId)!
+    const token = this.storage.loadToken() ?? ''
+    let err = null as UploadError | null
+    await Promise.all(
+      job.files.map(async (f, i) => {
+        if (job.done[i]) return
+        try {
+          job.done[i] = await this.upload(token, f)
+        } catch (e) {
+          // The reason told is one that cannot pass, when there is one.
+          if (!err || (e as UploadError).final) err = e as UploadError
+        }
+      }),
+    )
+    if (err) {
       shown.pending = false
       shown.failed = true
+      // A file too large or of a refused type stays refused: trying again would not help.
+      shown.retry = !err.final
+      if (err.final) this.uploads.delete(shown.clientId)
       this.view.updateMessage(shown)
-      return this.view.setError((err as Error).message)
+      return this.view.setError(err.message)
     }
+    this.uploads.delete(shown.clientId)
+    const attachments = job.done
+    shown.retry = false
     shown.attachments = attachments
     this.view.updateMessage(shown)
     const item: OutboxItem = { clientId: shown.clientId, text: '', at: shown.at, attachments }
@@ -284,17 +324,13 @@ export class ChatSession implements ChatHandle {
         body: f.blob,
       })
     } catch {
-      throw new Error(OFFLINE_FILES)
+      throw new UploadError(OFFLINE_FILES, false)
     }
     if (res.ok) return (await res.json()) as Attachment
     // The server's limits may be stricter than this build's: say it in the same words as ours.
-    throw new Error(
-      res.status === 413
-        ? `"${f.name}" is too large to send.`
-        : res.status === 415
-          ? fileProblem({ name: f.name, type: 'application/x-unknown', size: 1 })!
-          : SEND_FAILED,
-    )
+    if (res.status === 413) throw new UploadError(`"${f.name}" is too large to send.`, true)
+    if (res.status === 415) throw new UploadError(fileProblem({ name: f.name, type: 'application/x-unknown', size: 1 })!, true)
+    throw new UploadError(SEND_FAILED, false)
   }
 
   private hello(): WidgetHello {
@@ -673,6 +709,16 @@ function toPublic(m: ShownMessage): WidgetHistoryMessage {
 
 const OFFLINE_FILES = "Files can't be sent while you are offline. Please try again when you are back online."
 const SEND_FAILED = 'Sorry, that file could not be sent. Please try again.'
+
+/** Why a file did not upload; `final` when sending it again cannot help (too large, refused type). */
+class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly final: boolean,
+  ) {
+    super(message)
+  }
+}
 
 function tooLongText(length: number): string {
   return `Your message is too long (${groupDigits(length)} characters). Please keep it under ${groupDigits(Limits.messageText)}.`

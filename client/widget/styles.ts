@@ -68,6 +68,8 @@ button, textarea, input, select { font: inherit; color: inherit; }
 .choice { font: inherit; font-size: 13px; padding: 6px 12px; border-radius: 999px; border: 1px solid ${ACCENT}; background: #fff; color: ${ACCENT}; cursor: pointer; }
 .choice:hover:not(:disabled) { background: ${ACCENT}; color: #fff; }
 .choice:focus-visible { outline: 2px solid ${ACCENT}; outline-offset: 2px; }
+.retry { font: inherit; font-size: 12px; align-self: flex-end; margin-top: 2px; padding: 2px 0; border: 0; background: none; color: #b3261e; text-decoration: underline; cursor: pointer; }
+.retry:focus-visible { outline: 2px solid ${ACCENT}; outline-offset: 2px; }
 .choice:disabled { opacity: .5; cursor: default; }
 .file { padding: 6px 10px; border-radius: 10px; background: #f1f3f5; color: ${ACCENT}; font-size: 14px; overflow-wrap: anywhere; }
 .file img { display: block; max-width: 200px; max-height: 200px; min-width: 48px; min-height: 48px; object-fit: cover; border-radius: 10px; background: #f1f3f5; }

@@ -15,8 +15,10 @@ export interface ShownMessage {
   at: number
   conversationId: string
   pending: boolean
-  /** Refused for good (the visitor is blocked, an upload failed): shown, never sent. */
+  /** Not sent (the visitor is blocked, an upload failed): shown, marked. */
   failed?: boolean
+  /** A failed message the visitor may send again (its upload failed for a reason that may pass). */
+  retry?: boolean
   /** Files; an empty `id` means still uploading. */
   attachments?: Attachment[]
   /** A visitor's message the agents have read. */
@@ -30,6 +32,8 @@ export interface ViewHandlers {
   /** A bot's button was clicked: sent as its label, with its value. */
   onChoice?(label: string, value: string): void
   onFiles(files: File[]): void
+  /** "Try again" on a failed message. */
+  onRetry?(m: ShownMessage): void
   onInput(text: string): void
   onClose(): void
 }
@@ -309,6 +313,21 @@ export class WidgetView {
     if (m.read) el.setAttribute('data-read', 'true')
     const files = el.querySelector('.files')
     if (files) files.replaceWith(this.buildFiles(m.attachments || []))
+    this.syncRetry(el, m)
+  }
+
+  /** A "Try again" button under a failed message that may be sent again; none otherwise. */
+  private syncRetry(el: HTMLElement, m: ShownMessage): void {
+    const shown = el.querySelector('.retry')
+    if (!(m.failed && m.retry)) return shown?.remove()
+    if (shown) return
+    const button = document.createElement('button')
+    button.type = 'button'
+    button.className = 'retry'
+    button.setAttribute('data-testid', 'parley-retry')
+    button.textContent = 'Not sent. Try again'
+    button.addEventListener('click', () => this.handlers.onRetry?.(m))
+    el.appendChild(button)
   }
 
   private build(m: ShownMessage): HTMLElement {
@@ -346,6 +365,7 @@ export class WidgetView {
     if (files) el.appendChild(this.buildFiles(files))
     if (m.kind === 'bot' && Array.isArray(m.buttons) && m.buttons.length) el.appendChild(this.buildChoices(m.text, m.buttons))
     if (m.read) el.setAttribute('data-read', 'true')
+    this.syncRetry(el, m)
     this.elements.set(m, el)
     return el
   }

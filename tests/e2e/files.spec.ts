@@ -44,6 +44,51 @@ test('a visitor sends a photo from the widget; the agent sees the thumbnail and 
   await agentCtx.close()
 })
 
+test('a widget upload that fails is offered again; only the file that did not arrive is sent again', async ({ browser, parley }) => {
+  const visitorCtx = await browser.newContext()
+  const agentCtx = await browser.newContext()
+  const visitor = await visitorCtx.newPage()
+  const agent = await agentCtx.newPage()
+
+  await openWidget(visitor, parley.url)
+  await visitorSays(visitor, 'Photos of the damage')
+  // The network drops the first try of one of the two files (a train entering a tunnel).
+  const uploaded: string[] = []
+  let dropped = false
+  await visitor.route('**/widget/files', async (route) => {
+    const name = decodeURIComponent(route.request().headers()['x-file-name'] ?? '')
+    if (name === 'side.png' && !dropped) {
+      dropped = true
+      return route.abort('internetdisconnected')
+    }
+    uploaded.push(name)
+    await route.continue()
+  })
+  await visitor.getByTestId('parley-attach').setInputFiles([
+    { name: 'front.png', mimeType: 'image/png', buffer: PNG },
+    { name: 'side.png', mimeType: 'image/png', buffer: PNG },
+  ])
+  const message = visitor.locator('[data-testid="parley-message"]').filter({ has: visitor.locator('[data-testid="parley-attachment"][data-name="side.png"]') })
+  await expect(message).toHaveAttribute('data-state', 'failed')
+  await expect(visitor.getByTestId('parley-error')).toBeVisible()
+  expect(uploaded).toEqual(['front.png'])
+
+  await message.getByTestId('parley-retry').click()
+  await expect(message).toHaveAttribute('data-state', 'sent')
+  await expect(message.getByTestId('parley-retry')).toHaveCount(0)
+  expect(uploaded).toEqual(['front.png', 'side.png'])
+
+  // The agent gets one message with both files.
+  await signIn(agent, parley.url)
+  await agent.getByTestId('conversation-row').first().click()
+  const got = agent.getByTestId('message').filter({ has: agent.locator('[data-testid="attachment"][data-name="side.png"]') })
+  await expect(got.locator('[data-testid="attachment"]')).toHaveCount(2)
+  await expect(agent.locator('[data-testid="attachment"][data-name="front.png"]')).toHaveCount(1)
+
+  await visitorCtx.close()
+  await agentCtx.close()
+})
+
 test('an agent sends a PDF; the visitor sees the link and downloads the same bytes', async ({ browser, parley }) => {
   const visitorCtx = await browser.newContext()
   const agentCtx = await browser.newContext()
