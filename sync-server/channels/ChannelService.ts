@@ -175,7 +175,14 @@ export class ChannelService {
     }
     const request: WebhookRequest = { method: req.method ?? 'GET', headers: req.headers, query: url.searchParams, body }
     const adapter = this.adapters.get(kind)!
-    const outcome = adapter.inbound(conn, request)
+    let outcome
+    try {
+      outcome = adapter.inbound(conn, request)
+    } catch (err) {
+      // Adapters do not throw on input; should one, the request is refused rather than the server harmed.
+      log.error({ err, bytes: body.length }, 'webhook could not be read')
+      throw new HttpError(400, 'could not read this webhook')
+    }
     if (outcome.refused) log.warn({ status: outcome.status, reason: outcome.refused, bytes: body.length }, 'webhook refused')
     // Stored before answering: a failure answers 500, and the platform sends the update again.
     for (const m of outcome.messages) await this.receive(workspace, adapter, conn, m)

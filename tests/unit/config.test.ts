@@ -26,6 +26,18 @@ describe('configuration', () => {
     expect(() => readConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/)
   })
 
+  it('reads the messengers\' addresses: the public URL (no trailing slash) and the platforms\' API bases', () => {
+    expect(readConfig({})).toMatchObject({ publicUrl: undefined, telegramApiUrl: 'https://api.telegram.org', whatsappApiUrl: 'https://graph.facebook.com/v21.0' })
+    expect(readConfig({ PUBLIC_URL: 'https://chat.shop.test/', TELEGRAM_API_URL: 'http://127.0.0.1:8081', WHATSAPP_API_URL: 'http://127.0.0.1:8082/v21.0' })).toMatchObject({
+      publicUrl: 'https://chat.shop.test',
+      telegramApiUrl: 'http://127.0.0.1:8081',
+      whatsappApiUrl: 'http://127.0.0.1:8082/v21.0',
+    })
+    expect(() => readConfig({ PUBLIC_URL: 'chat.shop.test' })).toThrow(/PUBLIC_URL/)
+    expect(() => readConfig({ PUBLIC_URL: 'ftp://chat.shop.test' })).toThrow(/PUBLIC_URL/)
+    expect(() => readConfig({ TELEGRAM_API_URL: 'https://x.test/?a=1' })).toThrow(/TELEGRAM_API_URL/)
+  })
+
   it('refuses the scale-out variables rather than silently using SQLite', () => {
     expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley' })).toThrow(/DATABASE_URL/)
   })
