@@ -113,8 +113,10 @@ export class BotService {
     const visitorId = metaOf(room.doc).get('visitorId')
     const visitor = typeof visitorId === 'string' ? await this.deps.store.getVisitor(workspace, visitorId) : null
     const route = (req: RouteRequest) => this.deps.routing.route(workspace, conversationId, req)
-    let decision = await route(groupId ? { pageUrl: null, channel: 'widget', target: { groupId } } : { pageUrl: visitor?.pageUrl ?? null, channel: 'widget' })
-    if (decision.outcome === 'full' || decision.requestForm) decision = await route({ pageUrl: null, channel: 'widget' })
+    // A messenger's chat is routed as one (scripts match widget pages only).
+    const channel = visitor?.channel?.kind ?? 'widget'
+    let decision = await route(groupId ? { pageUrl: null, channel, target: { groupId } } : { pageUrl: visitor?.pageUrl ?? null, channel })
+    if (decision.outcome === 'full' || decision.requestForm) decision = await route({ pageUrl: null, channel })
     const now = this.deps.now()
     let handed = false
     await room.change(
