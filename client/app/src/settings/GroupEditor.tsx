@@ -3,9 +3,9 @@
  * reached, how chats are assigned, required skills and the rights its members get. Nothing is
  * written until the whole form is valid.
  */
-import { createSignal, For, Show } from 'solid-js'
-import { createStore } from 'solid-js/store'
-import { FULL_MESSAGE_MAX, groupFromDraft, MAX_CONVERSATIONS_LIMIT, NAME_MAX, type FieldErrors, type GroupDraft } from '../../../../shared/routingEdits.ts'
+import { For } from 'solid-js'
+import { FULL_MESSAGE_MAX, groupFromDraft, MAX_CONVERSATIONS_LIMIT, NAME_MAX, type GroupDraft } from '../../../../shared/routingEdits.ts'
+import { createDraftForm } from './draftForm.tsx'
 import { ASSIGNMENT_MODES, type AccessRights, type AssignmentMode, type RoutingGroup, type Settings } from '../../../../shared/settings.ts'
 
 export const ASSIGNMENT_LABELS: Record<AssignmentMode, string> = {
@@ -29,50 +29,17 @@ export function GroupEditor(props: {
   onSave: (g: RoutingGroup) => void
   onCancel: () => void
 }) {
-  // The draft is this form's own: another admin's edit of the same group shows after Cancel.
-  const [draft, setDraft] = createStore<GroupDraft>(structuredClone(props.initial))
-  const [errors, setErrors] = createSignal<FieldErrors>({})
-  const [tried, setTried] = createSignal(false)
-  const id = (field: string) => `group-${props.initial.id}-${field}`
-
-  const check = () => groupFromDraft(draft, props.settings())
-  /** Once a save was tried, errors follow the typing, so the admin sees them clear. */
-  const revalidate = () => {
-    if (!tried()) return
-    const r = check()
-    setErrors(r.ok ? {} : r.errors)
-  }
-  const edit = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) => {
-    setDraft(key, value)
-    revalidate()
-  }
-
-  function save(e: SubmitEvent) {
-    e.preventDefault()
-    setTried(true)
-    const r = check()
-    if (!r.ok) {
-      setErrors(r.errors)
-      // Take the admin to the first field that needs them.
-      const first = Object.keys(r.errors)[0]
-      if (first) document.getElementById(id(first))?.focus()
-      return
-    }
-    props.onSave(r.value)
-  }
-
-  const bad = (field: string) => errors()[field] !== undefined
-  const errorOf = (field: string) => (bad(field) ? id(`${field}-error`) : undefined)
-  const FieldError = (p: { field: string }) => (
-    <Show when={errors()[p.field]}>
-      <p class="form-error" id={id(`${p.field}-error`)} data-testid="group-error" data-field={p.field} role="alert">
-        {errors()[p.field]}
-      </p>
-    </Show>
-  )
+  const form = createDraftForm({
+    initial: props.initial,
+    idPrefix: `group-${props.initial.id}`,
+    errorTestId: 'group-error',
+    check: (draft: GroupDraft) => groupFromDraft(draft, props.settings()),
+    onSave: props.onSave,
+  })
+  const { draft, edit, id, bad, errorOf, FieldError } = form
 
   return (
-    <form class="routing-editor" data-testid="group-editor" aria-label={props.isNew ? 'New routing group' : `Edit ${props.initial.name}`} onSubmit={save} novalidate>
+    <form class="routing-editor" data-testid="group-editor" aria-label={props.isNew ? 'New routing group' : `Edit ${props.initial.name}`} onSubmit={form.onSubmit} novalidate>
       <div class="routing-grid">
         <div class="field">
           <label for={id('name')}>Name</label>

@@ -1,51 +1,23 @@
 /** The form of one script: which pages it matches and where their chats go. Written only when valid. */
-import { createSignal, For, Show } from 'solid-js'
-import { createStore } from 'solid-js/store'
-import { NAME_MAX, scriptFromDraft, URL_MAX, type FieldErrors, type ScriptDraft } from '../../../../shared/routingEdits.ts'
+import { For } from 'solid-js'
+import { NAME_MAX, scriptFromDraft, URL_MAX, type ScriptDraft } from '../../../../shared/routingEdits.ts'
 import type { Script, Settings } from '../../../../shared/settings.ts'
+import { createDraftForm } from './draftForm.tsx'
 
 export function ScriptEditor(props: { initial: ScriptDraft; settings: () => Settings; isNew: boolean; onSave: (s: Script) => void; onCancel: () => void }) {
-  const [draft, setDraft] = createStore<ScriptDraft>({ ...props.initial })
-  const [errors, setErrors] = createSignal<FieldErrors>({})
-  const [tried, setTried] = createSignal(false)
-  const id = (field: string) => `script-${props.initial.id}-${field}`
-
-  const check = () => scriptFromDraft(draft, props.settings())
-  const edit = <K extends keyof ScriptDraft>(key: K, value: ScriptDraft[K]) => {
-    setDraft(key, value)
-    if (tried()) {
-      const r = check()
-      setErrors(r.ok ? {} : r.errors)
-    }
-  }
+  const form = createDraftForm({
+    initial: props.initial,
+    idPrefix: `script-${props.initial.id}`,
+    errorTestId: 'script-error',
+    check: (draft: ScriptDraft) => scriptFromDraft(draft, props.settings()),
+    onSave: props.onSave,
+  })
+  const { draft, edit, id, bad, errorOf, FieldError } = form
   /** Groups offered for the chosen team: its own and those of no team. */
   const groups = () => props.settings().groups.filter((g) => draft.teamId === null || g.teamId === null || g.teamId === draft.teamId)
 
-  function save(e: SubmitEvent) {
-    e.preventDefault()
-    setTried(true)
-    const r = check()
-    if (!r.ok) {
-      setErrors(r.errors)
-      const first = Object.keys(r.errors)[0]
-      if (first) document.getElementById(id(first))?.focus()
-      return
-    }
-    props.onSave(r.value)
-  }
-
-  const bad = (field: string) => errors()[field] !== undefined
-  const errorOf = (field: string) => (bad(field) ? id(`${field}-error`) : undefined)
-  const FieldError = (p: { field: string }) => (
-    <Show when={errors()[p.field]}>
-      <p class="form-error" id={id(`${p.field}-error`)} data-testid="script-error" data-field={p.field} role="alert">
-        {errors()[p.field]}
-      </p>
-    </Show>
-  )
-
   return (
-    <form class="routing-editor" data-testid="script-editor" aria-label={props.isNew ? 'New script' : `Edit ${props.initial.name}`} onSubmit={save} novalidate>
+    <form class="routing-editor" data-testid="script-editor" aria-label={props.isNew ? 'New script' : `Edit ${props.initial.name}`} onSubmit={form.onSubmit} novalidate>
       <div class="routing-grid">
         <div class="field">
           <label for={id('name')}>Name</label>
