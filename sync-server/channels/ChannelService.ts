@@ -19,6 +19,7 @@ import { ChannelError, type Channel, type ChannelContext, type InboundMessage, t
 import type { ChannelDelivery, DeliveryLink } from './ChannelDelivery.ts'
 import { TelegramChannel } from './TelegramChannel.ts'
 import { WhatsAppChannel } from './WhatsAppChannel.ts'
+import { KeyedQueue } from '../util/KeyedQueue.ts'
 
 /** Largest webhook body read: Telegram updates are a few KiB, WhatsApp batches somewhat more; anything past this is not theirs. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -53,7 +54,7 @@ export class ChannelService {
   /** Connections as stored, by `workspace/kind`: every webhook needs its secrets. */
   private cache = new Map<string, ChannelConnectionRecord | null>()
   /** One chain per messenger account, so one person's quick messages make one visitor and keep their order. */
-  private chains = new Map<string, Promise<unknown>>()
+  private queue = new KeyedQueue()
   private abort = new AbortController()
 
   constructor(private deps: ChannelServiceDeps) {}
@@ -195,7 +196,7 @@ export class ChannelService {
 
   /** One visitor message: the visitor found (or made) from their messenger identity, then the widget's path. */
   private receive(workspace: string, adapter: Channel, conn: ChannelConnectionRecord, m: InboundMessage): Promise<void> {
-    return this.serialize(`${workspace}/${m.from.kind}/${m.from.externalId}`, async () => {
+    return this.queue.run(`${workspace}/${m.from.kind}/${m.from.externalId}`, async () => {
       const visitor = await this.visitorOf(workspace, m)
       // The platform's message id, hashed to the widget's clientId shape: its retries are one message.
       const clientId = `${m.from.kind.slice(0, 2)}-${createHash('sha256').update(`${m.from.kind}:${m.externalMessageId}`).digest('base64url').slice(0, 40)}`
@@ -223,15 +224,7 @@ export class ChannelService {
     return visitor
   }
 
-  private serialize(key: string, fn: () => Promise<void>): Promise<void> {
-    const next = (this.chains.get(key) ?? Promise.resolve()).then(fn, fn)
-    const tail = next.catch(() => {})
-    this.chains.set(key, tail)
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key)
-    })
-    return next
-  }
+
 
   close(): void {
     this.abort.abort()

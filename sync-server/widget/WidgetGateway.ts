@@ -27,6 +27,7 @@ import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Commit, Store, VisitorRecord } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from '../commands/patch.ts'
 import { TokenBucket } from './TokenBucket.ts'
+import { KeyedQueue } from '../util/KeyedQueue.ts'
 import type { VisitorPresence } from './VisitorPresence.ts'
 import { publicWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
 import { AgentSignals, type AgentPresence } from './AgentSignals.ts'
@@ -101,8 +102,8 @@ export type ChannelMessageOutcome = { ok: true; messageId: string; conversationI
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
 export class WidgetGateway {
   private sockets = new Map<string, Set<WebSocket>>()
-  /** One chain per visitor, so two quick first messages cannot open two conversations. */
-  private chains = new Map<string, Promise<unknown>>()
+  /** One queue per visitor, so two quick first messages cannot open two conversations. */
+  private queue = new KeyedQueue()
   private closing = false
   /** Each visitor's open conversation, for presence and read receipts. */
   private current = new Map<string, string>()
@@ -110,8 +111,6 @@ export class WidgetGateway {
   private addressBuckets = new Map<string, TokenBucket>()
   /** When each visitor's last socket closed, for email notices of answers they missed. */
   private away = new Map<string, number>()
-  /** Per visitor, the conversation closed while they were away whose survey they have not seen. */
-  private owedSurveys = new Map<string, string>()
   private actions: VisitorActions
   /** Agents' typing and read receipts, told to the visitor. */
   readonly signals: AgentSignals
@@ -630,8 +629,7 @@ export class WidgetGateway {
   }
 
   private rememberAway(key: string, at: number): void {
-    if (this.away.size >= MAX_AWAY) this.away.delete(this.away.keys().next().value!)
-    this.away.set(key, at)
+    remember(this.away, key, at)
   }
 
   /** The agents present in a conversation's awareness changed (typing, viewing). */
@@ -639,7 +637,11 @@ export class WidgetGateway {
     this.signals.awareness(workspace, conversationId, agents)
   }
 
-  /** Events just committed: a closed conversation asks its visitor for a rating, as configured. */
+  /**
+   * Events just committed: a closed conversation asks its visitor for a rating, as configured. A
+   * visitor away when it closed is asked when they are back: the conversation notes that it owes
+   * the survey (`meta.surveyOwed`), so a restart in between forgets nothing.
+   */
   async committed(workspace: string, events: LogEvent[]): Promise<void> {
     for (const e of events) {
       if (e.type !== EventType.closed || !e.conversationId) continue
@@ -648,30 +650,43 @@ export class WidgetGateway {
       if (!conv) continue
       const { survey } = await this.deps.widgetConfig(workspace)
       if (!survey.csat && !survey.nps) continue
+      // Messenger visitors have no widget to rate in.
+      const visitor = await this.deps.store.getVisitor(workspace, conv.visitorId)
+      if (!visitor || visitor.channel) continue
       const frame: ToWidget = { type: 'survey', conversationId: conv.id, csat: survey.csat, nps: survey.nps, comment: survey.comment }
-      // Away when it closed: asked when they are back (until a restart, or a newer conversation).
-      if (!this.sendTo(workspace, conv.visitorId, frame)) remember(this.owedSurveys, `${workspace}/${conv.visitorId}`, conv.id)
+      if (!this.sendTo(workspace, conv.visitorId, frame)) await this.setSurveyOwed(workspace, conv.id, true)
     }
   }
 
-  /** The survey of a conversation closed while its visitor was away, unless it was rated meanwhile or is no longer their latest. */
+  private async setSurveyOwed(workspace: string, conversationId: string, owed: boolean): Promise<void> {
+    const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+    try {
+      if ((metaOf(room.doc).get('surveyOwed') === true) !== owed) await room.change((doc) => metaOf(doc).set('surveyOwed', owed))
+    } finally {
+      this.deps.rooms.release(room)
+    }
+  }
+
+  /**
+   * The survey of the visitor's latest conversation when it closed while they were away, unless it
+   * was rated meanwhile; asked once (the note is cleared as the survey is sent).
+   */
   private async owedSurvey(workspace: string, visitor: VisitorRecord): Promise<ToWidget | null> {
-    const key = `${workspace}/${visitor.id}`
-    const conversationId = this.owedSurveys.get(key)
+    const conversationId = visitor.currentConversationId
     if (!conversationId) return null
-    this.owedSurveys.delete(key)
-    if (visitor.currentConversationId !== conversationId) return null
     const conv = await this.deps.conversations.get(workspace, conversationId)
     if (conv?.status !== 'closed') return null
-    const { survey } = await this.deps.widgetConfig(workspace)
-    if (!survey.csat && !survey.nps) return null
     const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
     try {
       const meta = metaOf(room.doc)
+      if (meta.get('surveyOwed') !== true) return null
+      await room.change((doc) => metaOf(doc).set('surveyOwed', false))
       if (meta.get('csat') !== undefined || meta.get('nps') !== undefined) return null
     } finally {
       this.deps.rooms.release(room)
     }
+    const { survey } = await this.deps.widgetConfig(workspace)
+    if (!survey.csat && !survey.nps) return null
     return { type: 'survey', conversationId, csat: survey.csat, nps: survey.nps, comment: survey.comment }
   }
 
@@ -693,15 +708,9 @@ export class WidgetGateway {
   }
 
   private serialize(workspace: string, visitorId: string, fn: () => Promise<void>): Promise<void> {
-    const key = `${workspace}/${visitorId}`
-    const next = (this.chains.get(key) ?? Promise.resolve()).then(fn, fn)
-    const tail = next.catch(() => {})
-    this.chains.set(key, tail)
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key)
-    })
-    return next
+    return this.queue.run(`${workspace}/${visitorId}`, fn)
   }
+
 
   private forget(conn: Conn): void {
     if (!conn.workspace || !conn.visitorId) return

@@ -118,6 +118,32 @@ describe('ratings and the survey', () => {
     await v.close()
   })
 
+  it('still asks a visitor who was away after the server restarted in between, and only once', async () => {
+    const admin = await login(t.url)
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    const ack = await v.say('are you there?')
+    await v.close()
+    expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+    // The conversation notes the survey it owes before the server goes.
+    const conv = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, admin.token)
+    await whenDoc(conv.doc, () => metaOf(conv.doc).get('surveyOwed') === true)
+    conv.close()
+    await t.stop()
+    t = await startServer({ dataDir: t.dataDir })
+
+    const back = new Visitor(t.wsUrl)
+    const survey = back.next((f) => f.type === 'survey')
+    await back.connect(v.token)
+    expect(await survey).toMatchObject({ type: 'survey', conversationId: ack.conversationId, csat: true })
+    await back.close()
+    // Asked once: not again on the next visit, even unrated.
+    await back.connect()
+    await back.say('hello again')
+    expect(back.frames.filter((f) => f.type === 'survey')).toHaveLength(1)
+    await back.close()
+  })
+
   it('sends no survey when both scores are off, and refuses to rate someone else\'s conversation', async () => {
     const admin = await login(t.url)
     await setWidgetConfig(t.wsUrl, admin.token, { survey: { csat: false, nps: false, comment: true } })
