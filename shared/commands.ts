@@ -98,6 +98,9 @@ export const MAX_SNOOZE_MS = 90 * 24 * 3600_000
 /** Formats a time for a thread line, in the server's words (the app shows local time itself). */
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
 
+/** A transfer's thread line with its note, if any: the line is internal, so the note reaches the next agent and never the visitor. */
+export const withNote = (line: string, note: string | undefined) => (note ? `${line}. Note: ${note}` : line)
+
 /**
  * Decides a command. `nameOf` gives agents' display names, for reasons people can read;
  * `agentExists` tells whether a transfer target is an agent of the workspace.
@@ -147,7 +150,7 @@ export function decide(
           // Even to an agent who is away: it waits for them.
           patch: { assigneeId: to, status: 'open', snoozedUntil: null, skillId: null },
           event: { type: EventType.transferred, data: { from: conv.assigneeId, toAgentId: to, by: actor.id, note } },
-          line: `${actor.name} transferred the chat to ${nameOf(to) ?? 'another agent'}`,
+          line: withNote(`${actor.name} transferred the chat to ${nameOf(to) ?? 'another agent'}`, note),
         }
       }
       if ('skillId' in input.to) {
@@ -159,7 +162,7 @@ export function decide(
           // It waits in its group's queue for someone with the skill.
           patch: { assigneeId: null, skillId, status: 'waiting', snoozedUntil: null },
           event: { type: EventType.transferred, data: { from: conv.assigneeId, toSkillId: skillId, toGroupId: conv.groupId, by: actor.id, note } },
-          line: `${actor.name} transferred the chat to someone with the ${skill} skill`,
+          line: withNote(`${actor.name} transferred the chat to someone with the ${skill} skill`, note),
         }
       }
       const groupId = input.to.groupId
@@ -169,7 +172,7 @@ export function decide(
         ok: true,
         patch: { assigneeId: null, groupId, skillId: null, status: 'waiting', snoozedUntil: null },
         event: { type: EventType.transferred, data: { from: conv.assigneeId, toGroupId: groupId, by: actor.id, note } },
-        line: `${actor.name} transferred the chat to the ${group} queue`,
+        line: withNote(`${actor.name} transferred the chat to the ${group} queue`, note),
       }
     }
     case 'snooze': {

@@ -107,7 +107,7 @@ describe('commands', () => {
     const doc = await openDoc(t.wsUrl, `conv/${id}`, admin.token)
     expect(messagesOf(doc.doc).toArray().filter((m) => m.internal).map((m) => m.text)).toEqual([
       'Admin took the chat',
-      'Admin transferred the chat to Bo',
+      'Admin transferred the chat to Bo. Note: VIP, be nice',
       'Bo transferred the chat to the Billing queue',
       'Admin took the chat',
       'Admin transferred the chat to someone with the French skill',
