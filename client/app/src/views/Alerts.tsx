@@ -15,6 +15,7 @@ import { createLiveQuery } from '../liveQuery.ts'
 import { conversationPath, useRouter } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
 import { EngagedAlerts } from './EngagedAlerts.tsx'
+import { notificationPermission } from './notificationPermission.ts'
 import '../notes/NotesPanel.css'
 
 /** How long a toast stays: long enough to read a short note on a phone. */
@@ -56,7 +57,6 @@ export function Alerts() {
   const me = ws.session.agent.id
   const [toasts, setToasts] = createSignal<Alert[]>([])
   const [muted, setMuted] = createSignal(localStorage.getItem(MUTE_KEY) === '1')
-  const [permission, setPermission] = createSignal(typeof Notification === 'undefined' ? 'denied' : Notification.permission)
 
   // What came before this session is history, not news: the floor is where the server's log stood at
   // the feed's first hello (events only arrive after it), or this device's log when it opened. Read
@@ -100,7 +100,7 @@ export function Alerts() {
           chime()
           rang = true
         }
-        if (permission() === 'granted' && document.visibilityState !== 'visible')
+        if (notificationPermission() === 'granted' && document.visibilityState !== 'visible')
           new Notification(a.title, { body: a.body, tag: `parley-${a.seq}` })
       }
     }),
@@ -138,16 +138,6 @@ export function Alerts() {
         >
           {muted() ? '🔕' : '🔔'}
         </button>
-        <Show when={permission() === 'default'}>
-          <button
-            type="button"
-            class="button button-quiet"
-            data-testid="enable-notifications"
-            onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}
-          >
-            Enable notifications
-          </button>
-        </Show>
       </div>
       <div class="toasts" aria-live="polite">
         <EngagedAlerts alerts={toasts().filter((a) => a.kind === 'engaged')} dismiss={dismiss} />

@@ -1,9 +1,14 @@
-/** The bar on every signed-in screen: who is signed in, the connection, sign-out. */
-import { Show } from 'solid-js'
+/**
+ * The bar on every signed-in screen: the connection, the agent's status, sound, and the agent's
+ * menu (who is signed in, notifications, settings, sign-out). On a wide screen the menu's items sit
+ * in the bar; on a phone they fold behind one button, so the bar never overflows 375px.
+ */
+import { createSignal, createUniqueId, onCleanup, Show } from 'solid-js'
 import './AppHeader.css'
 import type { AgentStatus } from '../../../../shared/protocol.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { Alerts } from './Alerts.tsx'
+import { notificationPermission, requestNotificationPermission } from './notificationPermission.ts'
 import { Link, settingsPath } from '../router.tsx'
 import type { Connectivity } from '../../../data/connectivity.ts'
 
@@ -23,9 +28,6 @@ export function AppHeader(props: { onSignOut: () => void }) {
       <span class="connection" data-testid="connection" data-state={ws.connectivity()} role="status" aria-live="polite">
         <span class="connection-dot" aria-hidden="true" />
         {LABELS[ws.connectivity()]}
-      </span>
-      <span class="agent-name" title={ws.session.agent.email}>
-        {ws.session.agent.name}
       </span>
       <label class="status-picker">
         <span class="visually-hidden">Your status</span>
@@ -56,12 +58,66 @@ export function AppHeader(props: { onSignOut: () => void }) {
         )}
       </Show>
       <Alerts />
-      <Link href={settingsPath()} class="button button-quiet" data-testid="nav-settings">
-        Settings
-      </Link>
-      <button type="button" class="button button-quiet" data-testid="sign-out" onClick={() => props.onSignOut()}>
-        Sign out
-      </button>
+      <AgentMenu onSignOut={props.onSignOut} />
     </header>
+  )
+}
+
+/** The agent's menu: inline from 720px, a disclosure popup below (see AppHeader.css). */
+function AgentMenu(props: { onSignOut: () => void }) {
+  const ws = useWorkspace()
+  const id = createUniqueId()
+  const [open, setOpen] = createSignal(false)
+  let root: HTMLDivElement | undefined
+  let toggle: HTMLButtonElement | undefined
+  const close = (refocus = false) => {
+    setOpen(false)
+    if (refocus) toggle?.focus()
+  }
+  // A click or a tap anywhere else, or Escape, folds the menu away.
+  const onPointer = (e: PointerEvent) => {
+    if (open() && root && !root.contains(e.target as Node)) close()
+  }
+  const onKey = (e: KeyboardEvent) => {
+    if (open() && e.key === 'Escape') close(true)
+  }
+  document.addEventListener('pointerdown', onPointer)
+  document.addEventListener('keydown', onKey)
+  onCleanup(() => {
+    document.removeEventListener('pointerdown', onPointer)
+    document.removeEventListener('keydown', onKey)
+  })
+  return (
+    <div class="agent-menu" ref={root} data-open={open()}>
+      <button
+        ref={toggle}
+        type="button"
+        class="button button-quiet agent-menu-toggle"
+        data-testid="header-menu"
+        aria-expanded={open()}
+        aria-controls={id}
+        aria-label="Menu"
+        title={`${ws.session.agent.name} — menu`}
+        onClick={() => setOpen(!open())}
+      >
+        ☰
+      </button>
+      <div class="agent-menu-items" id={id} data-testid="header-menu-items" onClick={(e) => (e.target as Element).closest('a, button') && close()}>
+        <span class="agent-name" title={ws.session.agent.email}>
+          {ws.session.agent.name}
+        </span>
+        <Show when={notificationPermission() === 'default'}>
+          <button type="button" class="button button-quiet" data-testid="enable-notifications" onClick={() => void requestNotificationPermission()}>
+            Enable notifications
+          </button>
+        </Show>
+        <Link href={settingsPath()} class="button button-quiet" data-testid="nav-settings">
+          Settings
+        </Link>
+        <button type="button" class="button button-quiet" data-testid="sign-out" onClick={() => props.onSignOut()}>
+          Sign out
+        </button>
+      </div>
+    </div>
   )
 }
