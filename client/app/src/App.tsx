@@ -1,5 +1,6 @@
 /** The app shell: the update banner, then the sign-in or the signed-in workspace and its routes. */
 import { createEffect, Match, Show, Switch } from 'solid-js'
+import { rememberLastView } from './lastView.ts'
 import { createMediaQuery } from './mediaQuery.ts'
 import { RouterProvider, useRouter } from './router.tsx'
 import { SessionProvider, useSession } from './session.tsx'
@@ -9,13 +10,14 @@ import { InboxView } from './views/InboxView.tsx'
 import { SettingsView } from './settings/SettingsView.tsx'
 import { LoginView } from './views/LoginView.tsx'
 import { UpdateBanner } from './views/UpdateBanner.tsx'
-import { WorkspaceProvider } from './workspace.tsx'
+import { useWorkspace, WorkspaceProvider } from './workspace.tsx'
 
 /** From this width the inbox stays beside the open conversation. */
 const SPLIT_VIEW_QUERY = '(min-width: 900px)'
 
-function SignedIn(props: { onSignOut: () => void }) {
+function SignedIn(props: { onSignOut: () => void; launched: boolean }) {
   const router = useRouter()
+  rememberLastView(useWorkspace(), router, props.launched)
   const wide = createMediaQuery(SPLIT_VIEW_QUERY)
   createEffect(() => {
     if (router.route().name === 'notFound') router.navigate('/', { replace: true })
@@ -53,6 +55,14 @@ function SignedIn(props: { onSignOut: () => void }) {
 function Routes() {
   const { session, signOut } = useSession()
   const router = useRouter()
+  // Signed in when the page opened: the first workspace shown is a launch of the app, which
+  // reopens the last view; a sign-in later in the page is not.
+  let launch = session() !== null
+  const takeLaunch = () => {
+    const was = launch
+    launch = false
+    return was
+  }
   const signOutAndLeave = () => {
     signOut()
     router.navigate('/', { replace: true })
@@ -62,7 +72,7 @@ function Routes() {
       <Match when={session()} keyed>
         {(s) => (
           <WorkspaceProvider session={s} onUnauthenticated={signOut}>
-            <SignedIn onSignOut={signOutAndLeave} />
+            <SignedIn onSignOut={signOutAndLeave} launched={takeLaunch()} />
           </WorkspaceProvider>
         )}
       </Match>
