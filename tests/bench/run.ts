@@ -83,3 +83,9 @@ if (ONLY.has('widget')) {
 
 result.budgets = budgets
 console.log(JSON.stringify(result))
+// A missed budget fails the run (the JSON above still says which and by how much).
+const missed = Object.entries(budgets).filter(([, b]) => !b.ok).map(([key]) => key)
+if (missed.length) {
+  log(`bench: over budget: ${missed.join(', ')}`)
+  process.exitCode = 1
+}
