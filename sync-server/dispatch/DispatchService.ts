@@ -46,6 +46,8 @@ interface Workspace {
   told: Map<string, string>
   /** Agents' reassignment timers (away or offline past the grace period). */
   graces: Map<string, NodeJS.Timeout>
+  /** Chats transferred to an agent while their grace period runs: a colleague chose them, so they wait for them. */
+  givenWhileAway: Map<string, Set<string>>
   scheduled: boolean
   running: Promise<void>
   stop: () => void
@@ -169,6 +171,7 @@ export class DispatchService {
       openedAt: new Map(),
       told: new Map(),
       graces: new Map(),
+      givenWhileAway: new Map(),
       scheduled: false,
       running: Promise.resolve(),
       stop: () => {},
@@ -191,6 +194,11 @@ export class DispatchService {
 
   private onEvents(w: Workspace, events: LogEvent[]): void {
     for (const e of events) {
+      const to = e.data.toAgentId
+      if (e.type === EventType.transferred && typeof to === 'string' && e.conversationId && w.graces.has(to)) {
+        w.givenWhileAway.set(to, (w.givenWhileAway.get(to) ?? new Set()).add(e.conversationId))
+        continue
+      }
       if (e.type !== EventType.agentStatus || typeof e.data.agentId !== 'string') continue
       void this.deps.store
         .getAgent(w.id, e.data.agentId)
@@ -206,10 +214,15 @@ export class DispatchService {
     this.schedule(w)
   }
 
-  /** Gives an away or offline agent's chats back to their queues once the workspace's grace period is over. */
+  /**
+   * Gives an away or offline agent's chats back to their queues once the workspace's grace period
+   * is over: the chats they held when they left, not those a colleague transferred to them since
+   * (an explicit transfer waits for its agent).
+   */
   private graceFor(w: Workspace, agent: AgentRecord): void {
     clearTimeout(w.graces.get(agent.id))
     w.graces.delete(agent.id)
+    w.givenWhileAway.delete(agent.id)
     const grace = this.deps.settings.peek(w.id)?.workspace.reassignAfterSeconds
     if (agent.status === 'online' || grace === null || grace === undefined) return
     const timer = setTimeout(() => {
@@ -223,8 +236,10 @@ export class DispatchService {
   private async requeueHeld(w: Workspace, agentId: string): Promise<void> {
     const agent = await this.deps.store.getAgent(w.id, agentId)
     if (!agent || agent.status === 'online' || this.closed) return
+    const given = w.givenWhileAway.get(agentId)
+    w.givenWhileAway.delete(agentId)
     for (const c of await this.deps.store.listHeldConversations(w.id, agentId)) {
-      if (c.status === 'open') await this.commands?.requeue(w.id, c.id, agentId, `${agent.name} went ${agent.status}`)
+      if (c.status === 'open' && !given?.has(c.id)) await this.commands?.requeue(w.id, c.id, agentId, `${agent.name} went ${agent.status}`)
     }
   }
 
