@@ -19,6 +19,8 @@ export interface AgentStatusControl {
   pending: Accessor<AgentStatus | null>
   /** Why the server refused the last change, until the next one. */
   error: Accessor<string | null>
+  /** The open chats the server named when it refused going offline (`restrictOffline`), until the next change. */
+  heldChats: Accessor<string[]>
   set(status: AgentStatus): Promise<void>
   dismissError(): void
   /** Sends a waiting change now (the network is back). */
@@ -32,6 +34,7 @@ export function createAgentStatus(session: Session, db: ParleyDb, options: { onU
   const [status, setStatus] = createSignal<AgentStatus>(isStatus(session.agent.status) ? session.agent.status : 'offline')
   const [pending, setPending] = createSignal<AgentStatus | null>(null)
   const [error, setError] = createSignal<string | null>(null)
+  const [heldChats, setHeldChats] = createSignal<string[]>([])
 
   // The newest `agent.status` event about me is the truth; the feed writes events in order.
   const confirmed = liveQuery(() =>
@@ -66,9 +69,12 @@ export function createAgentStatus(session: Session, db: ParleyDb, options: { onU
       if (res.status === 401) return options.onUnauthenticated?.()
       // A transient failure keeps the request for the next time the network is back.
       if (res.status >= 500 || res.status === 429) return
-      const body = (await res.json().catch(() => ({}))) as { status?: unknown; reason?: unknown; error?: unknown }
+      const body = (await res.json().catch(() => ({}))) as { status?: unknown; reason?: unknown; error?: unknown; conversations?: unknown }
       if (res.ok && isStatus(body.status)) setStatus(body.status)
-      else setError(typeof body.reason === 'string' ? body.reason : typeof body.error === 'string' ? body.error : `refused (${res.status})`)
+      else {
+        setHeldChats(Array.isArray(body.conversations) ? body.conversations.filter((id): id is string => typeof id === 'string') : [])
+        setError(typeof body.reason === 'string' ? body.reason : typeof body.error === 'string' ? body.error : `refused (${res.status})`)
+      }
       // Answered either way: this request is done, unless a newer one replaced it meanwhile.
       await db.transaction('rw', db.kv, async () => {
         if ((await db.kv.get(PENDING_KEY))?.value === row.value) await db.kv.delete(PENDING_KEY)
@@ -84,12 +90,17 @@ export function createAgentStatus(session: Session, db: ParleyDb, options: { onU
     status,
     pending,
     error,
+    heldChats,
     async set(next) {
       setError(null)
+      setHeldChats([])
       await db.kv.put({ key: PENDING_KEY, value: next })
       await send()
     },
     kick: () => void send(),
-    dismissError: () => setError(null),
+    dismissError: () => {
+      setError(null)
+      setHeldChats([])
+    },
   }
 }

@@ -3,13 +3,14 @@
  * menu (who is signed in, notifications, settings, sign-out). On a wide screen the menu's items sit
  * in the bar; on a phone they fold behind one button, so the bar never overflows 375px.
  */
-import { createSignal, createUniqueId, onCleanup, Show } from 'solid-js'
+import { createSignal, createUniqueId, For, onCleanup, Show } from 'solid-js'
 import './AppHeader.css'
 import type { AgentStatus } from '../../../../shared/protocol.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { Alerts } from './Alerts.tsx'
 import { notificationPermission, requestNotificationPermission } from './notificationPermission.ts'
-import { Link, settingsPath } from '../router.tsx'
+import { conversationPath, Link, settingsPath } from '../router.tsx'
+import { createLiveQuery } from '../liveQuery.ts'
 import type { Connectivity } from '../../../data/connectivity.ts'
 
 const LABELS: Record<Connectivity, string> = {
@@ -50,7 +51,12 @@ export function AppHeader(props: { onSignOut: () => void }) {
       <Show when={ws.agentStatus.error()}>
         {(reason) => (
           <div class="status-error" data-testid="status-error" role="alert">
-            <span>{reason()[0]!.toUpperCase() + reason().slice(1)}</span>
+            <div class="status-error-text">
+              <span>{reason()[0]!.toUpperCase() + reason().slice(1)}</span>
+              <Show when={ws.agentStatus.heldChats().length > 0 ? ws.agentStatus.heldChats() : undefined} keyed>
+                {(ids) => <HeldChats ids={ids} onOpen={() => ws.agentStatus.dismissError()} />}
+              </Show>
+            </div>
             <button type="button" class="button button-quiet" aria-label="Dismiss" onClick={() => ws.agentStatus.dismissError()}>
               ×
             </button>
@@ -119,5 +125,29 @@ function AgentMenu(props: { onSignOut: () => void }) {
         </button>
       </div>
     </div>
+  )
+}
+
+/** The open chats that keep the agent from going offline, by visitor name, each a link to its conversation. */
+function HeldChats(props: { ids: string[]; onOpen: () => void }) {
+  const ws = useWorkspace()
+  // Names from this device's conversation index; one it does not list yet still gets a link.
+  const rows = createLiveQuery(() => ws.db.conversations.bulkGet(props.ids))
+  const chats = () => props.ids.map((id, i) => ({ id, name: rows()?.[i]?.visitorName || 'Visitor' }))
+  return (
+    // Opening one is acting on the refusal: the notice goes (it would cover the conversation's header).
+    <span class="held-chats" data-testid="held-chats" onClick={(e) => (e.target as Element).closest('a') && props.onOpen()}>
+      {'Open: '}
+      <For each={chats()}>
+        {(c, i) => (
+          <>
+            {i() > 0 ? ', ' : ''}
+            <Link href={conversationPath(c.id)} data-testid="held-chat">
+              {c.name}
+            </Link>
+          </>
+        )}
+      </For>
+    </span>
   )
 }
