@@ -1,7 +1,7 @@
 /** Which events the agent is told about while the app is open (pure; the Alerts view shows them). */
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 
-export type AlertKind = 'new-chat' | 'message' | 'mention' | 'engaged'
+export type AlertKind = 'new-chat' | 'message' | 'mention' | 'transfer' | 'engaged'
 export interface Alert {
   seq: number
   kind: AlertKind
@@ -58,6 +58,13 @@ export function alertFor(e: LogEvent, me: string, mine: (conversationId: string)
     case EventType.note:
       if (!Array.isArray(d.mentions) || !d.mentions.includes(me) || d.authorId === me) return null
       return { seq: e.seq, kind: 'mention', title: `${String(d.authorName)} mentioned you`, body: String(d.text ?? ''), conversationId: e.conversationId }
+    case EventType.transferred: {
+      // A colleague gave this agent a chat: they hear of it with the note left for them.
+      if (d.toAgentId !== me || d.by === me) return null
+      const note = typeof d.note === 'string' ? d.note.trim() : ''
+      const who = typeof d.visitorName === 'string' && d.visitorName.trim() ? `The chat with ${d.visitorName.trim()}` : 'A chat'
+      return { seq: e.seq, kind: 'transfer', title: `${who} was transferred to you`, body: note ? `Note: ${note}` : '', conversationId: e.conversationId }
+    }
     case EventType.visitorEngaged:
       return engagedAlert(e)
     default:

@@ -1,45 +1,5 @@
-import type { Browser, Page } from '@playwright/test'
-import { createAgent, login } from '../support/clients.ts'
-import { expect, openWidget, signIn, test, visitorSays } from './fixtures.ts'
-
-const BEA = { email: 'bea@example.com', name: 'Bea', password: 'bea password 123' }
-
-/** Creates the second agent through the admin API; resolves with their id. */
-async function addBea(url: string): Promise<string> {
-  const admin = await login(url)
-  const created = await createAgent(url, admin.token, BEA)
-  expect(created.status).toBe(201)
-  return created.body.id!
-}
-
-/** A visitor who has written once, in a context of their own. */
-async function visitorWho(browser: Browser, url: string, text: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage()
-  await openWidget(page, url)
-  await visitorSays(page, text)
-  return page
-}
-
-/** An agent signed in in a fresh context; `narrow` is a phone's width. */
-async function agentPage(browser: Browser, url: string, creds?: { email: string; password: string }, narrow = false): Promise<Page> {
-  const ctx = await browser.newContext(narrow ? { viewport: { width: 375, height: 740 } } : {})
-  const page = await ctx.newPage()
-  await signIn(page, url, creds)
-  return page
-}
-
-async function openFirst(page: Page, text: string) {
-  const row = page.getByTestId('conversation-row').filter({ hasText: text })
-  await row.click()
-  await expect(page.getByTestId('thread')).toContainText(text)
-}
-
-async function showTab(page: Page, tab: string) {
-  await page.locator(`[data-testid="tab"][data-tab="${tab}"]`).click()
-  await expect(page.getByTestId('inbox')).toHaveAttribute('data-tab', tab)
-}
-
-const tabCount = (page: Page, tab: string) => page.locator(`[data-testid="tab"][data-tab="${tab}"]`).getByTestId('tab-count')
+import { addBea, agentPage, BEA, openFirst, showTab, tabCount, visitorWho } from './actionsSupport.ts'
+import { expect, test, visitorSays } from './fixtures.ts'
 
 test('an agent takes a chat; a colleague watching it sees who did, live', async ({ browser, parley }) => {
   await addBea(parley.url)
@@ -123,6 +83,36 @@ test('snooze, wake on a visitor message, close with a tag, reopen', async ({ bro
   await expect(tabCount(ana, 'mine')).toHaveText('1')
 })
 
+test('a chat snoozed until a chosen time comes back to Mine when the time is up, with a line saying so', async ({ browser, parley }) => {
+  await visitorWho(browser, parley.url, 'Remind me in a moment')
+  // The agent's clock is UTC here, so the chosen local time is the server's time too.
+  const ana = await agentPage(browser, parley.url, undefined, false, { timezoneId: 'UTC' })
+  await openFirst(ana, 'Remind me in a moment')
+  await ana.getByTestId('action-take').click()
+  await expect(ana.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
+
+  // A few seconds ahead (the field takes seconds when typed), so the wake is seen, not waited for.
+  const until = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000)
+  await ana.getByTestId('action-snooze').click()
+  await ana.getByTestId('snooze-custom-input').fill(until.toISOString().slice(0, 19))
+  await ana.getByTestId('snooze-custom-confirm').click()
+  await expect(ana.getByTestId('snooze-menu')).toHaveCount(0)
+  await expect(ana.getByTestId('conversation-status')).toHaveText(/^Snoozed until /)
+  await showTab(ana, 'snoozed')
+  await expect(tabCount(ana, 'snoozed')).toHaveText('1')
+  await expect(tabCount(ana, 'mine')).toHaveText('0')
+
+  // Nobody writes: the time alone wakes it.
+  await expect(ana.getByTestId('conversation-status')).toHaveText('Open', { timeout: 20_000 })
+  const woke = ana.getByTestId('message').filter({ hasText: 'The snooze ended; the chat is back' })
+  await expect(woke).toHaveAttribute('data-kind', 'system')
+  expect(Date.now()).toBeGreaterThanOrEqual(until.getTime())
+  await expect(tabCount(ana, 'snoozed')).toHaveText('0')
+  await expect(tabCount(ana, 'mine')).toHaveText('1')
+  await showTab(ana, 'mine')
+  await expect(ana.getByTestId('conversation-row').filter({ hasText: 'Remind me in a moment' })).toHaveCount(1)
+})
+
 test('a transfer puts the chat in the other agent’s Mine', async ({ browser, parley }) => {
   const beaId = await addBea(parley.url)
   await visitorWho(browser, parley.url, 'I need an invoice copy')
@@ -146,11 +136,20 @@ test('a transfer puts the chat in the other agent’s Mine', async ({ browser, p
   await expect(ana.getByTestId('conversation-assignee')).toHaveText('Assigned to Bea')
   await expect(ana.getByTestId('message').filter({ hasText: 'transferred the chat to Bea' })).toHaveCount(1)
 
+  // Bea is told at once, with the note left for her.
+  const toast = bea.locator('[data-testid="toast"][data-kind="transfer"]')
+  await expect(toast).toContainText('The chat with')
+  await expect(toast).toContainText('was transferred to you')
+  await expect(toast).toContainText('Note: Invoice 2231, see the order page')
+
   await showTab(bea, 'mine')
   await expect(tabCount(bea, 'mine')).toHaveText('1')
   await bea.getByTestId('conversation-row').filter({ hasText: 'I need an invoice copy' }).click()
   await expect(bea.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
   await expect(bea.getByTestId('conversation-status')).toHaveText('Open')
+  // The note stays in the thread, in the transfer's line, for whoever reads the chat later.
+  const transferLine = bea.getByTestId('message').filter({ hasText: 'Admin transferred the chat to Bea. Note: Invoice 2231, see the order page' })
+  await expect(transferLine).toHaveAttribute('data-kind', 'system')
 })
 
 test('a take given offline waits for the network, then shows that someone else was faster', async ({ browser, parley }) => {
