@@ -10,6 +10,7 @@ import {
   type CommandResult,
   type Commit,
   type ConversationRecord,
+  type EmailNoticeRecord,
   type FileRecord,
   type SessionRecord,
   type Store,
@@ -59,6 +60,8 @@ const MIGRATIONS: string[] = [
    CREATE UNIQUE INDEX visitors_by_channel ON visitors (workspace, channel_kind, channel_external_id) WHERE channel_kind IS NOT NULL;
    CREATE TABLE channel_connections (workspace TEXT NOT NULL, kind TEXT NOT NULL, secrets TEXT NOT NULL, details TEXT NOT NULL,
      connected_at INTEGER NOT NULL, PRIMARY KEY (workspace, kind)) WITHOUT ROWID;`,
+  `CREATE TABLE email_notices (workspace TEXT NOT NULL, conversation_id TEXT NOT NULL, due_at INTEGER NOT NULL,
+     PRIMARY KEY (workspace, conversation_id)) WITHOUT ROWID;`,
 ]
 
 export interface SqliteStoreOptions {
@@ -127,6 +130,8 @@ export class SqliteStore implements Store {
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       setAgentStatus: db.prepare('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?'),
+      putEmailNotice: db.prepare('INSERT OR REPLACE INTO email_notices (workspace, conversation_id, due_at) VALUES (?, ?, ?)'),
+      deleteEmailNotice: db.prepare('DELETE FROM email_notices WHERE workspace = ? AND conversation_id = ?'),
       insertAck: db.prepare(
         'INSERT OR IGNORE INTO widget_acks (workspace, visitor_id, client_id, message_id, conversation_id) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -208,6 +213,9 @@ export class SqliteStore implements Store {
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null)
     for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)
     for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
+    for (const n of c.emailNotices ?? [])
+      if (n.dueAt === null) s.deleteEmailNotice.run(c.workspace, n.conversationId)
+      else s.putEmailNotice.run(c.workspace, n.conversationId, n.dueAt)
     for (const a of c.widgetAcks ?? []) s.insertAck.run(c.workspace, a.visitorId, a.clientId, a.messageId, a.conversationId)
     const out: LogEvent[] = []
     if (c.events?.length) {
@@ -400,6 +408,11 @@ export class SqliteStore implements Store {
     return r
       ? { visitorId, clientId, messageId: r.message_id as string, conversationId: r.conversation_id as string }
       : null
+  }
+
+  async listEmailNotices(): Promise<EmailNoticeRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM email_notices ORDER BY due_at').all() as Row[]
+    return rows.map((r) => ({ workspace: String(r.workspace), conversationId: String(r.conversation_id), dueAt: Number(r.due_at) }))
   }
 
   async listSnoozed(): Promise<ConversationRecord[]> {

@@ -149,6 +149,15 @@ export interface Commit {
   compact?: { doc: string; snapshot: Uint8Array }[]
   commandResults?: CommandResult[]
   agentStatuses?: { agentId: string; status: AgentStatus }[]
+  /** Emails owed to visitors who missed answers (sync-server/widget/EmailNotifier): set when due, or `null` to forget. */
+  emailNotices?: { conversationId: string; dueAt: number | null }[]
+}
+
+/** An email notice a conversation's visitor is owed at `dueAt`, unless they read the answers first. */
+export interface EmailNoticeRecord {
+  workspace: string
+  conversationId: string
+  dueAt: number
 }
 
 /**
@@ -190,6 +199,8 @@ export interface Store {
   getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null>
   /** Snoozed conversations of every workspace, for the wake-up clock after a start. */
   listSnoozed(): Promise<ConversationRecord[]>
+  /** Every owed email notice, soonest first (they outlive a restart). */
+  listEmailNotices(): Promise<EmailNoticeRecord[]>
   getCommandResult(workspace: string, key: string): Promise<CommandResult | null>
   listAgents(workspace: string): Promise<AgentRecord[]>
   /** A conversation's request number: the sequence number of its creation in the event log. */

@@ -25,10 +25,13 @@ export interface EmailNotifierDeps {
 /**
  * Emails a visitor the agents' answers they missed: when an agent answers and the visitor has had
  * no widget open for `emailNotify.afterMinutes`, gave an email, and has not read the answer. One
- * email per conversation per away period. Timers live in memory: a restart forgets them.
+ * email per conversation per away period. An owed email is stored with its due time, so a restart
+ * in between sends it all the same (`start`).
  */
 export class EmailNotifier {
   private timers = new Map<string, NodeJS.Timeout>()
+  /** Notices read back at start: their visitor's away time was lost with the restart, their due time was not. */
+  private restored = new Set<string>()
   /** The away period (its start) each conversation was last emailed for. */
   private sentFor = new Map<string, number>()
   private closed = false
@@ -48,10 +51,33 @@ export class EmailNotifier {
     // Online now: they read it live. If they leave without reading, the next answer schedules again.
     if (away === null) return
     if (this.sentFor.get(key) === away) return
-    this.schedule(workspace, conversationId, away + config.emailNotify.afterMinutes * 60_000)
+    await this.schedule(workspace, conversationId, away + config.emailNotify.afterMinutes * 60_000)
   }
 
-  private schedule(workspace: string, conversationId: string, due: number): void {
+  /** Schedules the notices owed when the server stopped. */
+  async start(): Promise<void> {
+    if (!this.deps.mailer.enabled) return
+    for (const n of await this.deps.store.listEmailNotices()) {
+      if (this.closed) return
+      this.restored.add(`${n.workspace}/${n.conversationId}`)
+      this.arm(n.workspace, n.conversationId, n.dueAt)
+    }
+  }
+
+  /** Sets the timer and stores the due time. */
+  private async schedule(workspace: string, conversationId: string, due: number): Promise<void> {
+    this.restored.delete(`${workspace}/${conversationId}`)
+    this.arm(workspace, conversationId, due)
+    await this.deps.store.commit({ workspace, emailNotices: [{ conversationId, dueAt: due }] })
+  }
+
+  /** Nothing is owed any more (sent, read, or no longer wanted). */
+  private async forget(workspace: string, conversationId: string): Promise<void> {
+    this.restored.delete(`${workspace}/${conversationId}`)
+    await this.deps.store.commit({ workspace, emailNotices: [{ conversationId, dueAt: null }] })
+  }
+
+  private arm(workspace: string, conversationId: string, due: number): void {
     const key = `${workspace}/${conversationId}`
     clearTimeout(this.timers.get(key))
     const timer = setTimeout(() => {
@@ -70,20 +96,29 @@ export class EmailNotifier {
 
   private async fire(workspace: string, conversationId: string): Promise<void> {
     if (this.closed) return
+    if (!(await this.owes(workspace, conversationId))) await this.forget(workspace, conversationId)
+  }
+
+  /** Sends the email if it is still owed now; false when nothing is owed any more (true: sent, or scheduled again). */
+  private async owes(workspace: string, conversationId: string): Promise<boolean> {
     const key = `${workspace}/${conversationId}`
     const config = await this.deps.widgetConfig(workspace)
     const record = await this.deps.conversations.get(workspace, conversationId)
-    if (!config.emailNotify.enabled || !record) return
+    if (!config.emailNotify.enabled || !record) return false
     const away = this.deps.awaySince(workspace, record.visitorId)
-    if (away === null || this.sentFor.get(key) === away) return
+    if (away === null || this.sentFor.get(key) === away) return false
     // They came back and left again since this was scheduled: the away time counts from then.
+    // (Not for a notice from before a restart: its due time is all that is known of their absence.)
     const due = away + config.emailNotify.afterMinutes * 60_000
-    if (due > this.deps.now()) return this.schedule(workspace, conversationId, due)
+    if (!this.restored.has(key) && due > this.deps.now()) {
+      await this.schedule(workspace, conversationId, due)
+      return true
+    }
     const visitor = await this.deps.store.getVisitor(workspace, record.visitorId)
     // A messenger's visitor reads answers in the messenger (and has no email).
-    if (!visitor?.email || visitor.channel) return
+    if (!visitor?.email || visitor.channel) return false
     const unread = await this.unreadAnswers(workspace, conversationId)
-    if (!unread.length) return
+    if (!unread.length) return false
     const from = config.department.enabled && config.department.name ? config.department.name : (unread[unread.length - 1]!.authorName || 'Support')
     const page = visitor.pageUrl && /^https?:\/\//i.test(visitor.pageUrl) ? visitor.pageUrl : null
     // Marked before sending: a slow SMTP server must not let a second timer send the same email.
@@ -109,6 +144,8 @@ export class EmailNotifier {
       ].join('\n'),
     })
     this.deps.log.info({ workspace, conversationId, answers: unread.length }, 'emailed the visitor the answers they missed')
+    await this.forget(workspace, conversationId)
+    return true
   }
 
   /** The agents' answers after the last message the visitor read. */

@@ -132,6 +132,19 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(await store.listChannelConnections('w1')).toHaveLength(1)
     })
 
+    it('keeps owed email notices per conversation, replaced when set again, gone when cleared', async () => {
+      await store.commit({ workspace: 'w1', emailNotices: [{ conversationId: 'c1', dueAt: 300 }, { conversationId: 'c2', dueAt: 100 }] })
+      await store.commit({ workspace: 'w2', emailNotices: [{ conversationId: 'c1', dueAt: 200 }] })
+      await store.commit({ workspace: 'w1', emailNotices: [{ conversationId: 'c1', dueAt: 50 }] })
+      expect(await store.listEmailNotices()).toEqual([
+        { workspace: 'w1', conversationId: 'c1', dueAt: 50 },
+        { workspace: 'w1', conversationId: 'c2', dueAt: 100 },
+        { workspace: 'w2', conversationId: 'c1', dueAt: 200 },
+      ])
+      await store.commit({ workspace: 'w1', emailNotices: [{ conversationId: 'c1', dueAt: null }, { conversationId: 'nope', dueAt: null }] })
+      expect((await store.listEmailNotices()).map((n) => `${n.workspace}/${n.conversationId}`)).toEqual(['w1/c2', 'w2/c1'])
+    })
+
     it('keeps agents unique by email and sessions revocable', async () => {
       const agent = { id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent' as const, groups: ['g'], passwordHash: 'h', createdAt: 1, status: 'offline' as const }
       await store.createAgent(agent)

@@ -98,4 +98,33 @@ describe('email notices to visitors who left', () => {
     doc.close()
     await present.close()
   })
+
+  it('sends an email owed when the server restarted before it was due, once', async () => {
+    const admin = await login(t.url)
+    // 0.05 minutes: 3 s away, long enough to stop the server before it is due.
+    await setWidgetConfig(t.wsUrl, admin.token, { emailNotify: { enabled: true, afterMinutes: 0.05 } })
+    const away = new Visitor(t.wsUrl, { name: 'Vera', email: 'vera@shop.test' })
+    await away.connect()
+    const a = await away.say('Is it in stock?')
+    await away.close()
+    const doc = await openDoc(t.wsUrl, `conv/${a.conversationId}`, admin.token)
+    messagesOf(doc.doc).push([answer('r-1', 'Yes, two left', admin.agent.id)])
+    // The notice is stored before the server goes.
+    const store = t.server.store
+    for (let i = 0; i < 100 && !(await store.listEmailNotices()).length; i++) await new Promise((r) => setTimeout(r, 50))
+    expect((await store.listEmailNotices()).map((n) => n.conversationId)).toEqual([a.conversationId])
+    doc.close()
+    await t.stop()
+    expect(smtp.received).toHaveLength(0)
+
+    t = await startServer({ dataDir: t.dataDir, mail: { smtpUrl: smtp.url, from: 'Shop support <help@shop.test>' } })
+    const got = await smtp.next()
+    expect(got.to).toEqual(['vera@shop.test'])
+    expect(unfold(got.raw)).toContain('Ana: Yes, two left')
+    // Sent: no longer owed (forgotten once the SMTP server accepted it), and not sent again.
+    for (let i = 0; i < 100 && (await t.server.store.listEmailNotices()).length; i++) await new Promise((r) => setTimeout(r, 50))
+    expect(await t.server.store.listEmailNotices()).toEqual([])
+    await new Promise((r) => setTimeout(r, 300))
+    expect(smtp.received).toHaveLength(1)
+  })
 })
