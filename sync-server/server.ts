@@ -502,6 +502,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     async listen() {
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
       await snoozes.start(store)
+      // Email notices owed when the server last stopped.
+      await notifier?.start()
       dispatcher.start(DEFAULT_WORKSPACE)
       // Replies to messengers that were not sent before the last stop go now.
       void delivery!.resume(DEFAULT_WORKSPACE).catch((err) => log.error({ err }, 'could not resume channel replies'))
