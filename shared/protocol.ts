@@ -364,6 +364,12 @@ export const EventType = {
   visitorUnblocked: 'visitor.unblocked',
   visitorOnline: 'visitor.online',
   visitorOffline: 'visitor.offline',
+  /**
+   * The visitor's name or email changed after their conversation began (pre-chat form, identity
+   * at hello): `conversationId` is their current conversation, `data` has visitorId, visitorName,
+   * visitorEmail, so that the inbox row and the search index learn them.
+   */
+  visitorUpdated: 'visitor.updated',
   /** A new conversation was routed: `data` has groupId, teamId, outcome, scriptId. */
   routed: 'conversation.routed',
   /** A conversation started waiting in a queue (`data.queue`, `data.groupId`). */

@@ -163,6 +163,13 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
       next.visitorBlocked = event.type === EventType.visitorBlocked
       return next
     }
+    case EventType.visitorUpdated: {
+      // A name or email given after the chat began (pre-chat form, the site's identity).
+      const next = start()
+      next.visitorName = str(d.visitorName) || next.visitorName
+      next.visitorEmail = str(d.visitorEmail) || next.visitorEmail
+      return next
+    }
     case EventType.visitorOnline:
     case EventType.visitorOffline: {
       if (!row) return undefined

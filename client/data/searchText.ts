@@ -54,7 +54,10 @@ export function indexTokens(text: string): string[] {
   return [...seen]
 }
 
-/** The searchable text of an event: a message's text, or a new conversation's visitor name and email. */
+/**
+ * The searchable text of an event: a message's text, or the visitor's name and email, as a new
+ * conversation gives them or as they arrive later (a pre-chat form, the site's identity).
+ */
 export function searchableText(event: Pick<LogEvent, 'type' | 'data'>): string | null {
   const d = event.data
   if (event.type === 'message') {
@@ -62,7 +65,7 @@ export function searchableText(event: Pick<LogEvent, 'type' | 'data'>): string |
     if (d.kind === 'system' || typeof d.text !== 'string') return null
     return d.text
   }
-  if (event.type === 'conversation.created') {
+  if (event.type === 'conversation.created' || event.type === 'visitor.updated') {
     const parts = [d.visitorName, d.visitorEmail].filter((v): v is string => typeof v === 'string' && v.length > 0)
     return parts.length ? parts.join(' ') : null
   }

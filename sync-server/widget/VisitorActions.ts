@@ -69,7 +69,9 @@ export class VisitorActions {
       const next = withCard(visitor, answers)
       if (!next) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
       if (kind === 'prechat') next.formDone = true
-      await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next] })
+      const changed = visitorUpdatedEvent(visitor, next, this.deps.now())
+      const events = await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next], events: changed ? [changed] : [] })
+      if (events.length) this.deps.published(ctx.workspace, events)
       stored = true
     })
     if (!stored) return
@@ -168,6 +170,21 @@ export class VisitorActions {
 
   private async log(workspace: string, events: NewEvent[]): Promise<void> {
     this.deps.published(workspace, await this.deps.store.commit({ workspace, events }))
+  }
+}
+
+/**
+ * The event telling agents that a visitor's name or email changed while a conversation of theirs
+ * is current (it is logged against it, so the inbox row and search learn them); null otherwise.
+ */
+export function visitorUpdatedEvent(before: VisitorRecord, after: VisitorRecord, at: number): NewEvent | null {
+  const conversationId = after.currentConversationId
+  if (!conversationId || (before.name === after.name && before.email === after.email)) return null
+  return {
+    type: EventType.visitorUpdated,
+    at,
+    conversationId,
+    data: { visitorId: after.id, visitorName: after.name || null, visitorEmail: after.email || null },
   }
 }
 

@@ -31,7 +31,7 @@ import { KeyedQueue } from '../util/KeyedQueue.ts'
 import type { VisitorPresence } from './VisitorPresence.ts'
 import { publicWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
 import { AgentSignals, type AgentPresence } from './AgentSignals.ts'
-import { VisitorActions, type VisitorContext } from './VisitorActions.ts'
+import { VisitorActions, visitorUpdatedEvent, type VisitorContext } from './VisitorActions.ts'
 import { verifyIdentity } from './VisitorIdentity.ts'
 import { startChat, type StartChatResult } from './AgentStartsChat.ts'
 import type { AgentRecord } from '../store/Store.ts'
@@ -288,12 +288,16 @@ export class WidgetGateway {
     const pageUrl = frame.page?.url ?? visitor.pageUrl
     const pageTitle = frame.page?.title ?? visitor.pageTitle
     const changed = isNew || name !== visitor.name || email !== visitor.email || pageUrl !== visitor.pageUrl || verifiedEmail !== visitor.verifiedEmail
+    const before = visitor
     visitor = { ...visitor, name, email, pageUrl, pageTitle, ...(verifiedEmail ? { verifiedEmail } : {}) }
 
     const key = `${ws.id}/${visitor.id}`
     const firstSocket = !this.sockets.get(key)?.size
     const commit: Commit = { workspace: ws.id, visitors: changed ? [visitor] : [] }
     if (firstSocket) commit.events = [{ type: EventType.visitorOnline, at: this.deps.now(), data: { visitorId: visitor.id } }]
+    // The site named the visitor (or gave their email) after their chat began.
+    const updated = isNew ? null : visitorUpdatedEvent(before, visitor, this.deps.now())
+    if (updated) commit.events = [...(commit.events ?? []), updated]
     if (changed || firstSocket) {
       try {
         this.deps.published(ws.id, await this.deps.store.commit(commit))

@@ -34,6 +34,31 @@ describe('forms and attributes on the client card', () => {
     await v.close()
   })
 
+  it('logs a name or email given after the chat began against the current conversation, once per change', async () => {
+    const admin = await login(t.url)
+    const v = new Visitor(t.wsUrl)
+    await v.connect()
+    const updates = async () => (await eventsOf(t.url, admin.token)).filter((e) => e.type === 'visitor.updated')
+    // Before any conversation, the form's answers reach `conversation.created` itself.
+    await v.request({ type: 'form', kind: 'prechat', fields: { phone: '+47 555 0100' } }, 'saved', 'error')
+    const { conversationId } = await v.say('hello')
+    expect(await updates()).toEqual([])
+
+    await v.request({ type: 'form', kind: 'prechat', fields: { name: 'Vera', email: 'Vera@Shop.test' } }, 'saved', 'error')
+    expect(await updates()).toMatchObject([{ conversationId, data: { visitorId: v.visitorId, visitorName: 'Vera', visitorEmail: 'vera@shop.test' } }])
+    // The same answers again change nothing.
+    await v.request({ type: 'form', kind: 'prechat', fields: { name: 'Vera', email: 'vera@shop.test' } }, 'saved', 'error')
+    expect(await updates()).toHaveLength(1)
+    await v.close()
+
+    // The site names the visitor at hello (`Parley` user settings): logged too.
+    const again = new Visitor(t.wsUrl, { name: 'Vera Lind', email: 'vera.lind@shop.test' })
+    await again.connect(v.token)
+    expect((await updates()).at(-1)).toMatchObject({ conversationId, data: { visitorName: 'Vera Lind', visitorEmail: 'vera.lind@shop.test' } })
+    expect(await updates()).toHaveLength(2)
+    await again.close()
+  })
+
   it('keeps attributes sent just before a first message (both write the visitor’s record, in turn)', async () => {
     const admin = await login(t.url)
     const v = new Visitor(t.wsUrl)

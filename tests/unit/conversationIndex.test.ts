@@ -25,6 +25,12 @@ describe('indexConversation', () => {
     expect(row).toMatchObject({ id: 'c1', visitorName: 'Olga', visitorEmail: 'olga@example.com', channel: 'telegram', status: 'waiting', assigneeId: null, tags: [], ticket: false })
   })
 
+  it('takes a name and email given after the chat began, keeping what a blank one would erase', () => {
+    const row = fold(ev('conversation.created', { visitorName: 'Visitor', status: 'waiting' }), ev('visitor.updated', { visitorId: 'v1', visitorName: 'Vera', visitorEmail: 'vera@shop.test' }))
+    expect(row).toMatchObject({ visitorName: 'Vera', visitorEmail: 'vera@shop.test' })
+    expect(fold(created(), ev('visitor.updated', { visitorId: 'v1', visitorName: null, visitorEmail: 'o@x.io' }))).toMatchObject({ visitorName: 'Olga', visitorEmail: 'o@x.io' })
+  })
+
   it('tracks the oldest unanswered visitor message', () => {
     const first = visitorSays('hello', 5000)
     expect(fold(created(), first, visitorSays('anyone?', 6000)).waitingSince).toBe(5000)

@@ -31,6 +31,16 @@ describe('normalize and tokenize', () => {
     expect(postingKeysOf({ seq: 9, type: 'conversation.created', data: { visitorName: 'Zoë', visitorEmail: 'zoe@x.io' } }).map((k) => k[0])).toEqual(['zoe', 'x', 'io'])
     expect(postingKeysOf({ seq: 10, type: 'conversation.status', data: { status: 'open' } })).toEqual([])
   })
+
+  it('learns a name and email given after the chat began (visitor.updated)', () => {
+    expect(postingKeysOf({ seq: 11, type: 'visitor.updated', data: { visitorId: 'v1', visitorName: 'Vera Lind', visitorEmail: 'vera@shop.test' } })).toEqual([
+      ['vera', -11],
+      ['lind', -11],
+      ['shop', -11],
+      ['test', -11],
+    ])
+    expect(postingKeysOf({ seq: 12, type: 'visitor.updated', data: { visitorId: 'v1', visitorName: null, visitorEmail: null } })).toEqual([])
+  })
 })
 
 describe('queries', () => {
