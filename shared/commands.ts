@@ -18,8 +18,11 @@ export const CommandName = {
 } as const
 export type CommandName = (typeof CommandName)[keyof typeof CommandName]
 
-/** An agent (even one away: it waits for them), a routing group's queue, or whoever has a skill. */
-export type TransferTarget = { agentId: string } | { groupId: string } | { skillId: string }
+/**
+ * An agent (even one away: it waits for them), a routing group's queue, a team (the queue of one
+ * of its groups, the one that can serve it soonest), or whoever has a skill.
+ */
+export type TransferTarget = { agentId: string } | { groupId: string } | { teamId: string } | { skillId: string }
 
 /** The body of `POST /api/conversations/<id>/<command>`, besides `idempotencyKey`. */
 export type CommandInput =
@@ -55,6 +58,8 @@ export const SERVER_OWNED_META = [
   'nps',
   'ratingComment',
   'ratedAt',
+  // A survey the visitor is owed (they were away when the conversation closed).
+  'surveyOwed',
 ] as const
 
 /** What the rules read of a conversation. */
@@ -112,8 +117,16 @@ export function decide(
   now: number,
   nameOf: (agentId: string) => string | undefined,
   agentExists: (agentId: string) => boolean,
-  /** The workspace's groups and skills by id, when known: unknown targets are refused, known ones named. */
-  places?: { groupName(id: string): string | undefined; skillName(id: string): string | undefined },
+  /**
+   * The workspace's groups, teams and skills by id, when known: unknown targets are refused, known
+   * ones named. `teamGroup` says which group of a team a transfer to it goes to (null: the team
+   * has none).
+   */
+  places?: {
+    groupName(id: string): string | undefined
+    skillName(id: string): string | undefined
+    teamGroup(teamId: string): { team: string; groupId: string; group: string } | null | undefined
+  },
 ): Decision {
   const takenBy = () => `already taken by ${nameOf(conv.assigneeId!) ?? 'another agent'}`
   if (!maySeeConversation(actor, conv)) {
@@ -163,6 +176,20 @@ export function decide(
           patch: { assigneeId: null, skillId, status: 'waiting', snoozedUntil: null },
           event: { type: EventType.transferred, data: { from: conv.assigneeId, toSkillId: skillId, toGroupId: conv.groupId, by: actor.id, note } },
           line: withNote(`${actor.name} transferred the chat to someone with the ${skill} skill`, note),
+        }
+      }
+      if ('teamId' in input.to) {
+        const teamId = input.to.teamId
+        // Without the workspace's places (the app's prediction) only the outcome is known: it waits.
+        if (!places) return { ok: true, patch: { assigneeId: null, skillId: null, status: 'waiting', snoozedUntil: null }, event: { type: EventType.transferred, data: { from: conv.assigneeId, toTeamId: teamId, by: actor.id, note } } }
+        const placed = places.teamGroup(teamId)
+        if (placed === undefined) return { ok: false, status: 400, reason: 'no such team' }
+        if (placed === null) return { ok: false, status: 400, reason: 'the team has no routing group' }
+        return {
+          ok: true,
+          patch: { assigneeId: null, groupId: placed.groupId, skillId: null, status: 'waiting', snoozedUntil: null },
+          event: { type: EventType.transferred, data: { from: conv.assigneeId, toTeamId: teamId, toGroupId: placed.groupId, by: actor.id, note } },
+          line: withNote(`${actor.name} transferred the chat to the ${placed.team} team (${placed.group} queue)`, note),
         }
       }
       const groupId = input.to.groupId

@@ -127,7 +127,7 @@ const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id')
 export const commandBodySchemas = {
   take: z.object({}).passthrough(),
   transfer: z.object({
-    to: z.union([z.object({ agentId: id }), z.object({ groupId: id }), z.object({ skillId: id })]),
+    to: z.union([z.object({ agentId: id }), z.object({ groupId: id }), z.object({ teamId: id }), z.object({ skillId: id })]),
     note: z.string().max(2000).optional(),
   }),
   snooze: z.object({ until: z.number().int().positive() }),

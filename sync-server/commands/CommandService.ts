@@ -29,6 +29,8 @@ export class CommandService {
     private settings: WorkspaceSettings,
     private log: Logger,
     private now: () => number,
+    /** Which of a team's groups (ids in order) a transfer to the team goes to: the dispatcher's pick. */
+    private pickGroup: (workspace: string, groupIds: readonly string[]) => Promise<string | null> = async (_ws, ids) => ids[0] ?? null,
   ) {}
 
   execute(agent: AgentRecord, conversationId: string, input: CommandInput, key: string): Promise<CommandResponse> {
@@ -58,6 +60,9 @@ export class CommandService {
       if (!meta) return { status: 404, body: { error: 'no such conversation' } }
       const now = this.now()
       const current = await this.settings.get(ws)
+      const teamId = input.command === 'transfer' && 'teamId' in input.to ? input.to.teamId : null
+      const teamGroups = teamId ? current.groups.filter((g) => g.teamId === teamId) : []
+      const teamPick = teamGroups.length ? await this.pickGroup(ws, teamGroups.map((g) => g.id)) : null
       const decision = decide(
         input,
         meta,
@@ -68,6 +73,12 @@ export class CommandService {
         {
           groupName: (id) => current.groups.find((g) => g.id === id)?.name,
           skillName: (id) => current.skills.find((s) => s.id === id)?.name,
+          teamGroup: (teamId) => {
+            const team = current.teams.find((t) => t.id === teamId)
+            if (!team) return undefined
+            const group = teamGroups.find((g) => g.id === teamPick)
+            return group ? { team: team.name, groupId: group.id, group: group.name } : null
+          },
         },
       )
       if (!decision.ok) {

@@ -115,6 +115,23 @@ export class DispatchService {
     return { online: d.outcome === 'queued' || d.outcome === 'full', requestForm: d.requestForm }
   }
 
+  /**
+   * Which of a team's groups (in the order the settings list them) a chat transferred to the team
+   * goes to: the first whose agents could take it now, else the first with room and within hours,
+   * else the first with room, else the first.
+   */
+  async pickGroup(workspace: string, groupIds: readonly string[]): Promise<string | null> {
+    if (!groupIds.length) return null
+    const w = await this.load(workspace)
+    const now = this.deps.now()
+    const outcomes = groupIds.map((groupId) => previewRoute(w.d, { pageUrl: null, channel: 'widget', target: { groupId } }, now).outcome)
+    for (const wanted of ['queued', 'noAgents', 'outOfHours'] as const) {
+      const i = outcomes.indexOf(wanted)
+      if (i >= 0) return groupIds[i]!
+    }
+    return groupIds[0]!
+  }
+
   /** Where a waiting conversation stands now; null when it is not waiting (or not known yet). */
   async placeOf(workspace: string, conversationId: string): Promise<{ position: number; waitSeconds: number | null } | null> {
     const w = await this.load(workspace)

@@ -1,6 +1,7 @@
 import { putEntry, type RoutingGroup } from '../../shared/settings.ts'
 import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
 import { ADMIN } from '../support/server.ts'
+import { routingGroup, writeSettings } from '../support/settings.ts'
 import { expect, openWidget, signIn, test, visitorSays } from './fixtures.ts'
 
 const support: RoutingGroup = {
@@ -114,4 +115,50 @@ test('a chat transferred to a skill, even from offline, goes to the agent who ha
   await anaPage.getByTestId('tab').and(anaPage.locator('[data-tab="mine"]')).click()
   await expect(anaPage.getByTestId('conversation-row').filter({ hasText: 'Bonjour' })).toHaveAttribute('data-assignee', ana.body.id!)
   for (const c of [anaCtx, adminCtx, vCtx]) await c.close()
+})
+
+test('a chat transferred to a team, chosen offline, goes to the team’s group whose agent is online', async ({ browser, parley }) => {
+  const admin = await login(parley.url, ADMIN)
+  const bea = await createAgent(parley.url, admin.token, { email: 'bea@x.io', name: 'Bea', password: 'password-bea' })
+  const cy = await createAgent(parley.url, admin.token, { email: 'cy@x.io', name: 'Cy', password: 'password-cy' })
+  const group = (id: string, name: string) => routingGroup(id, { name, teamId: 'sales' })
+  await writeSettings(parley.wsUrl, admin.token, (doc) => {
+    putEntry(doc, 'teams', { id: 'sales', name: 'Sales' })
+    // Exchanges is listed first; only Orders has someone online (Bea).
+    putEntry(doc, 'groups', group('exchanges', 'Exchanges'))
+    putEntry(doc, 'groups', group('orders', 'Orders'))
+    putEntry(doc, 'members', { agentId: cy.body.id!, groups: ['exchanges'], skills: [], slots: 3 })
+    putEntry(doc, 'members', { agentId: bea.body.id!, groups: ['orders'], skills: [], slots: 3 })
+  })
+
+  const beaCtx = await browser.newContext()
+  const beaPage = await beaCtx.newPage()
+  await signIn(beaPage, parley.url, { email: 'bea@x.io', password: 'password-bea' })
+  const adminCtx = await browser.newContext()
+  const adminPage = await adminCtx.newPage()
+  await signIn(adminPage, parley.url)
+  const vCtx = await browser.newContext()
+  const v = await vCtx.newPage()
+  await openWidget(v, parley.url)
+  await visitorSays(v, 'I ordered the wrong size')
+  await adminPage.getByTestId('conversation-row').filter({ hasText: 'wrong size' }).click()
+  await adminPage.getByTestId('action-take').click()
+  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
+  await beaPage.getByTestId('status-select').selectOption('online')
+  await expect(beaPage.getByTestId('status-select')).toHaveAttribute('data-status', 'online')
+
+  await adminCtx.setOffline(true)
+  await adminPage.getByTestId('action-transfer').click()
+  const dialog = adminPage.getByTestId('transfer-dialog')
+  await expect(dialog.locator('[data-testid="transfer-team"][data-id="sales"]')).toContainText('2 groups')
+  await dialog.locator('[data-testid="transfer-team"][data-id="sales"]').click()
+  await dialog.getByTestId('transfer-confirm').click()
+  await expect(adminPage.getByTestId('command-pending')).toBeVisible()
+  await adminCtx.setOffline(false)
+  await expect(adminPage.getByTestId('message').filter({ hasText: 'transferred the chat to the Sales team (Orders queue)' })).toHaveCount(1)
+  // Orders assigns round robin: Bea, online, gets it.
+  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to Bea')
+  await beaPage.getByTestId('tab').and(beaPage.locator('[data-tab="mine"]')).click()
+  await expect(beaPage.getByTestId('conversation-row').filter({ hasText: 'wrong size' })).toHaveAttribute('data-assignee', bea.body.id!)
+  for (const c of [beaCtx, adminCtx, vCtx]) await c.close()
 })

@@ -1,6 +1,7 @@
 /**
- * Transfer a conversation to an agent (even one who is away: it waits for them), to a routing
- * group's queue (groups belong to teams), or to whoever has a skill. The agents come from the
+ * Transfer a conversation to an agent (even one who is away: it waits for them), to a team (the
+ * server picks the queue of the team's group that can serve it soonest), to a routing group's
+ * queue (groups belong to teams), or to whoever has a skill. The agents come from the
  * directory cached on this device and the groups and skills from the settings document, so the
  * dialog works offline.
  */
@@ -9,7 +10,7 @@ import type { TransferTarget } from '../../../../shared/commands.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { Modal } from './Modal.tsx'
 
-type Choice = { kind: 'agent' | 'group' | 'skill'; id: string } | null
+type Choice = { kind: 'agent' | 'team' | 'group' | 'skill'; id: string } | null
 
 /** One kind of target as a group of radio buttons. */
 function OptionList(props: {
@@ -51,6 +52,8 @@ export function TransferDialog(props: {
   const [note, setNote] = createSignal('')
   const candidates = () => ws.agents().filter((a) => a.id !== me && a.id !== props.currentAssigneeId)
   const groups = () => settings.value()?.groups ?? []
+  /** Teams with at least one group: a team's chats wait in its groups' queues. */
+  const teams = () => (settings.value()?.teams ?? []).filter((t) => groups().some((g) => g.teamId === t.id))
   const skills = () => settings.value()?.skills ?? []
   const teamName = (id: string | null) => (id ? settings.value()?.teams.find((t) => t.id === id)?.name : undefined)
 
@@ -59,7 +62,16 @@ export function TransferDialog(props: {
   const target = (): TransferTarget | null => {
     const c = choice()
     if (!c) return null
-    return c.kind === 'agent' ? { agentId: c.id } : c.kind === 'group' ? { groupId: c.id } : { skillId: c.id }
+    switch (c.kind) {
+      case 'agent':
+        return { agentId: c.id }
+      case 'team':
+        return { teamId: c.id }
+      case 'group':
+        return { groupId: c.id }
+      case 'skill':
+        return { skillId: c.id }
+    }
   }
   const isChosen = (kind: NonNullable<Choice>['kind'], id: string) => choice()?.kind === kind && choice()?.id === id
 
@@ -91,6 +103,20 @@ export function TransferDialog(props: {
         chosen={(id) => isChosen('agent', id)}
         choose={(id) => setChoice({ kind: 'agent', id })}
       />
+      <Show when={teams().length > 0}>
+        <OptionList
+          legend="To a team"
+          label="Teams"
+          testId="transfer-team"
+          items={teams().map((t) => {
+            const n = groups().filter((g) => g.teamId === t.id).length
+            return { id: t.id, name: t.name, detail: n === 1 ? '1 group' : `${n} groups` }
+          })}
+          empty=""
+          chosen={(id) => isChosen('team', id)}
+          choose={(id) => setChoice({ kind: 'team', id })}
+        />
+      </Show>
       <OptionList
         legend="To a group's queue"
         label="Groups"
