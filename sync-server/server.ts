@@ -198,7 +198,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     retryBaseMs: opts.channels?.retryBaseMs,
   })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }))
-  const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now)
+  const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
 
