@@ -155,9 +155,10 @@ test('the header shows the visitor online and typing, from the conversation’s 
   await visitor.say('Hello?')
   await expect(page.getByTestId('visitor-typing')).toHaveCount(0)
   await expect(page.getByTestId('visitor-online')).toBeVisible()
-  // Leaving ends the presence.
+  // Leaving ends the presence: the header says Offline.
   await visitor.close()
   await expect(page.getByTestId('visitor-online')).toHaveCount(0)
+  await expect(page.getByTestId('visitor-offline')).toHaveText('Offline')
 })
 
 test('a long thread renders a window of it, scrolls to the first message and sticks to the newest', async ({ browser, parley }) => {

@@ -1,7 +1,8 @@
 /**
- * "Online" and "typing…" for the visitor, in the conversation header, from the document's
- * awareness. Nothing shows until the server publishes the visitor's presence, nor offline (the
- * awareness then holds only this device's state), which is the truth: we do not know.
+ * "Online" / "Offline" and "typing…" for the visitor, in the conversation header, from the
+ * document's awareness. The visitor is offline when this device is in sync with the server and
+ * the server publishes no presence for them. Nothing shows until then, nor while this device is
+ * offline (the awareness then holds only its own state), which is the truth: we do not know.
  */
 import { createEffect, createSignal, onCleanup, Show, type Accessor } from 'solid-js'
 import type { Awareness } from 'y-protocols/awareness'
@@ -27,14 +28,20 @@ export function createVisitorPresence(awareness: Accessor<Awareness | null>): Ac
   return presence
 }
 
-export function VisitorPresenceLine(props: { awareness: Accessor<Awareness | null> }) {
+export function VisitorPresenceLine(props: { awareness: Accessor<Awareness | null>; synced: Accessor<boolean> }) {
   const presence = createVisitorPresence(props.awareness)
   return (
     <>
       <Show when={presence().online}>
-        <span class="presence-online" data-testid="visitor-online">
+        <span class="presence-online" data-testid="visitor-online" data-presence="online">
           <span class="presence-dot" aria-hidden="true" />
           Online
+        </span>
+      </Show>
+      <Show when={!presence().online && props.synced()}>
+        <span class="presence-offline" data-testid="visitor-offline" data-presence="offline" title="The visitor has no chat window open">
+          <span class="presence-dot" aria-hidden="true" />
+          Offline
         </span>
       </Show>
       <Show when={presence().typing}>

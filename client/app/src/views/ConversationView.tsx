@@ -62,7 +62,7 @@ export function ConversationView(props: { id: string }) {
             <span class="assignee" data-testid="conversation-assignee" data-assignee={assigneeId() ?? ''}>
               {assigneeText()}
             </span>
-            <VisitorPresenceLine awareness={conversation.awareness} />
+            <VisitorPresenceLine awareness={conversation.awareness} synced={conversation.synced} />
           </span>
         </div>
       </div>
