@@ -54,16 +54,20 @@ test('an admin connects Telegram; a Telegram user’s chat reaches the inbox, th
   await expect(page.getByTestId('channel-offline')).toHaveCount(0)
   await expect(page.getByTestId('telegram-token')).toBeEnabled()
 
-  // A Telegram user writes.
-  expect((await tg.deliver(server.url, tg.textUpdate(ANN, 'Hello from Telegram'))).status).toBe(200)
-  const admin = await login(server.url)
-  const id = (await eventsOf(server.url, admin.token)).find((e) => e.type === 'conversation.created')!.conversationId!
-
-  // The inbox has a Telegram tab holding the chat.
-  await page.goto(server.url)
+  // To the inbox within the app; this page is never reloaded until the tab is there.
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true))
+  await page.getByTestId('nav-inbox').click()
+  await expect(page.getByTestId('inbox')).toBeVisible()
   const tab = page.locator('[data-testid="tab"][data-tab="channel:telegram"]')
+  await expect(tab).toHaveCount(0)
+
+  // A Telegram user writes: the inbox grows a Telegram tab holding the chat, live.
+  expect((await tg.deliver(server.url, tg.textUpdate(ANN, 'Hello from Telegram'))).status).toBe(200)
   await expect(tab).toContainText('Telegram')
   await expect(tab.getByTestId('tab-count')).toHaveText('1')
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true)
+  const admin = await login(server.url)
+  const id = (await eventsOf(server.url, admin.token)).find((e) => e.type === 'conversation.created')!.conversationId!
   await tab.click()
   await page.getByTestId('conversation-row').first().click()
   await expect(page).toHaveURL(new RegExp(`/c/${id}$`))
