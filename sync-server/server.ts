@@ -68,6 +68,8 @@ export interface ServerOptions {
   mail?: { smtpUrl?: string; from?: string }
   /** Behind a reverse proxy: take the visitor's address from `X-Forwarded-For` (for per-address limits). */
   trustProxy?: boolean
+  /** Events per frame when the live feed sends an agent's backlog (tests lower it to exercise paging). */
+  liveBacklogPage?: number
   /** Widget frames per address across sockets (tests lower it). */
   widgetAddressRate?: { perSecond: number; burst: number }
   /** Messengers: the public address (for webhooks and file links) and the platforms' API bases (tests use stand-ins). */
@@ -197,7 +199,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     publicUrl: channelsConfig.publicUrl,
     retryBaseMs: opts.channels?.retryBaseMs,
   })
-  const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }))
+  const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage)
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))

@@ -7,8 +7,8 @@ import type { AgentRecord, Store } from '../store/Store.ts'
 import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
 import type { EventHub } from './EventHub.ts'
 
-/** Events read from the store per page while a socket catches up. */
-const BACKLOG_PAGE = 1000
+/** Events read from the store per page while a socket catches up (one frame each). */
+export const BACKLOG_PAGE = 1000
 
 /**
  * The events an agent may see: workspace-wide ones; messages of conversations they may see; and
@@ -49,6 +49,8 @@ export class LiveGateway {
     private conversations: Conversations,
     private settings: WorkspaceSettings,
     private log: Logger,
+    /** Events per backlog frame; tests lower it to see a catch-up span several frames. */
+    private pageSize = BACKLOG_PAGE,
   ) {}
 
   accept(ws: WebSocket, agent: AgentRecord, after: number): void {
@@ -80,10 +82,10 @@ export class LiveGateway {
     chain = (async () => {
       this.send(ws, { type: 'hello', protocol: PROTOCOL_VERSION, last: await this.store.lastSeq(agent.workspace) })
       for (;;) {
-        const page = await this.store.readEvents(agent.workspace, sent, BACKLOG_PAGE)
+        const page = await this.store.readEvents(agent.workspace, sent, this.pageSize)
         if (!page.length) break
         await deliver(page)
-        if (page.length < BACKLOG_PAGE) break
+        if (page.length < this.pageSize) break
       }
       catchingUp = false
       await deliver(held.splice(0))
