@@ -1,11 +1,12 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { test as base, expect } from '@playwright/test'
 import { startServer } from '../support/server.ts'
 import { signIn } from './fixtures.ts'
 
-const DIST = join(import.meta.dirname, '../../dist')
+// The build under test: `STATIC_DIR` when set (as `npm run build` honours it), else ./dist.
+const DIST = process.env.STATIC_DIR ? resolve(process.env.STATIC_DIR) : join(import.meta.dirname, '../../dist')
 
 base('the app is installable and announces a new version, reloading on consent', async ({ browser }) => {
   // A copy of the build, so this test can publish a "new version" without touching the real one.
@@ -18,11 +19,15 @@ base('the app is installable and announces a new version, reloading on consent',
     await signIn(page, parley.url)
     const manifest = await page.evaluate(async () => {
       const href = document.querySelector('link[rel=manifest]')!.getAttribute('href')!
-      const m = (await (await fetch(href)).json()) as { name: string; display: string; icons: { src: string; sizes: string }[] }
+      const m = (await (await fetch(href)).json()) as { name: string; display: string; theme_color: string; start_url: string; icons: { src: string; sizes: string }[] }
       const icons = await Promise.all(m.icons.map(async (i) => (await fetch(i.src)).headers.get('content-type')))
-      return { name: m.name, display: m.display, sizes: m.icons.map((i) => i.sizes), icons }
+      const themeMeta = document.querySelector('meta[name=theme-color]')?.getAttribute('content')
+      return { name: m.name, display: m.display, theme: m.theme_color, themeMeta, startUrl: m.start_url, sizes: m.icons.map((i) => i.sizes), icons }
     })
-    expect(manifest).toMatchObject({ name: 'Parley', display: 'standalone' })
+    expect(manifest).toMatchObject({ name: 'Parley', display: 'standalone', startUrl: '/' })
+    // The theme colours the browser's and the installed app's chrome; the page says the same.
+    expect(manifest.theme).toMatch(/^#[0-9a-f]{6}$/i)
+    expect(manifest.themeMeta?.toLowerCase()).toBe(manifest.theme.toLowerCase())
     expect(manifest.sizes).toEqual(expect.arrayContaining(['192x192', '512x512']))
     expect(new Set(manifest.icons)).toEqual(new Set(['image/png']))
 
