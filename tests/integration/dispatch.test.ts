@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { readMeta } from '../../shared/documents.ts'
 import type { ToWidget } from '../../shared/protocol.ts'
 import { putEntry, setOption, type RoutingGroup } from '../../shared/settings.ts'
-import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { command, createAgent, login, metaWhen, Visitor } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
 import { eventsOf, setStatus as setAgentStatus } from '../support/widget.ts'
@@ -45,16 +44,7 @@ async function visitorOnPricing(name: string) {
   return v
 }
 
-async function metaOf(token: string, id: string, until: (m: NonNullable<ReturnType<typeof readMeta>>) => boolean) {
-  const doc = await openDoc(t.wsUrl, `conv/${id}`, token)
-  await whenDoc(doc.doc, () => {
-    const m = readMeta(doc.doc)
-    return m !== null && until(m)
-  })
-  const meta = readMeta(doc.doc)!
-  doc.close()
-  return meta
-}
+const metaOf = (token: string, id: string, until: Parameters<typeof metaWhen>[3]) => metaWhen(t.wsUrl, token, id, until)
 
 describe('the dispatcher on a real server', () => {
   it('routes by script, assigns round-robin within slots, queues the rest with their place, and serves them when a slot frees', async () => {

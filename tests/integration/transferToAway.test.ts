@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { messagesOf, readMeta } from '../../shared/documents.ts'
+import { messagesOf } from '../../shared/documents.ts'
 import { setOption } from '../../shared/settings.ts'
-import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { command, createAgent, login, metaWhen, openDoc, Visitor } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 import { writeSettings } from '../support/settings.ts'
 import { setStatus } from '../support/widget.ts'
@@ -20,16 +20,7 @@ async function chat(text: string): Promise<string> {
   return (await v.say(text)).conversationId
 }
 
-async function metaOf(token: string, id: string, until: (m: NonNullable<ReturnType<typeof readMeta>>) => boolean) {
-  const doc = await openDoc(t.wsUrl, `conv/${id}`, token)
-  await whenDoc(doc.doc, () => {
-    const m = readMeta(doc.doc)
-    return m !== null && until(m)
-  })
-  const meta = readMeta(doc.doc)!
-  doc.close()
-  return meta
-}
+const metaOf = (token: string, id: string, until: Parameters<typeof metaWhen>[3]) => metaWhen(t.wsUrl, token, id, until)
 
 describe('a transfer to an agent who is away, with reassignAfterSeconds set', () => {
   it('waits for them: only the chats they held when they left go back to the queue', async () => {

@@ -2,6 +2,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import type { CommandName } from '../../shared/commands.ts'
+import { readMeta, type ConversationMeta } from '../../shared/documents.ts'
 import type { LoginResponse, ToWidget } from '../../shared/protocol.ts'
 import { ADMIN } from './server.ts'
 
@@ -135,6 +136,20 @@ export function whenDoc(docs: Y.Doc | Y.Doc[], check: () => boolean, timeoutMs =
     }
     for (const d of all) d.on('update', onUpdate)
   })
+}
+
+/** A conversation's `meta` once it satisfies `until`, read from a copy of its document opened for the purpose. */
+export async function metaWhen(wsUrl: string, token: string, conversationId: string, until: (m: ConversationMeta) => boolean): Promise<ConversationMeta> {
+  const conv = await openDoc(wsUrl, `conv/${conversationId}`, token)
+  try {
+    await whenDoc(conv.doc, () => {
+      const m = readMeta(conv.doc)
+      return m !== null && until(m)
+    })
+    return readMeta(conv.doc)!
+  } finally {
+    conv.close()
+  }
 }
 
 /** Opens a raw socket and resolves with the close code the server gives it. */
