@@ -93,6 +93,15 @@ test('sorting: latest activity, longest waiting, newest', async ({ browser, parl
   await sort.selectOption('created')
   await expect(rowNames(page)).toHaveText(['Cleo', 'Ben', 'Ada'])
 
+  // Sorting is local: offline, every order still works on what the device holds.
+  await page.context().setOffline(true)
+  await expect(page.getByTestId('connection')).toHaveText('Offline')
+  await sort.selectOption('activity')
+  await expect(rowNames(page)).toHaveText(['Ben', 'Ada', 'Cleo'])
+  await sort.selectOption('waiting')
+  await expect(rowNames(page)).toHaveText(['Cleo', 'Ben', 'Ada'])
+  await page.context().setOffline(false)
+
   for (const v of [first, second, third]) await v.visitor.close()
 })
 
