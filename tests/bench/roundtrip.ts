@@ -51,7 +51,8 @@ export async function measureParley(o: RoundtripOptions): Promise<number[]> {
     const visitors: Visitor[] = []
     const convs: string[] = []
     for (let i = 0; i < o.visitors; i++) {
-      const v = new Visitor(server.wsUrl, { name: `Visitor ${i}` })
+      // Each from an address of its own, as on the web: the server also limits frames per address.
+      const v = new Visitor(server.wsUrl, { name: `Visitor ${i}` }, undefined, `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`)
       await v.connect()
       convs.push((await v.say('hello')).conversationId)
       visitors.push(v)

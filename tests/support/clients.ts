@@ -18,11 +18,13 @@ export class Visitor {
     private wsUrl: string,
     private user: { name?: string; email?: string; hash?: string } = {},
     private page: { url: string; title: string } = { url: 'http://shop.test/', title: 'Shop' },
+    /** The loopback address to connect from (127.x.y.z): visitors on the web come from many, and the server limits frames per address. */
+    private localAddress?: string,
   ) {}
 
   /** Connects and says hello; resolves with the welcome. */
   async connect(token: string | null = this.token): Promise<Extract<ToWidget, { type: 'welcome' }>> {
-    this.ws = new WebSocket(`${this.wsUrl}/widget/ws`)
+    this.ws = new WebSocket(`${this.wsUrl}/widget/ws`, this.localAddress ? { localAddress: this.localAddress } : {})
     this.ws.on('message', (data) => {
       const f = JSON.parse(String(data)) as ToWidget
       this.frames.push(f)
