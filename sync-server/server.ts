@@ -536,12 +536,30 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       settings.close()
       for (const wss of [wssLive, wssWidget]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
       await rooms.closeAll()
+      // A peer that does not answer the closing handshake (its network gone) would hold the
+      // shutdown until ws's own 30 s timeout: after a moment its socket is cut instead.
+      await endSockets([wssSync, wssWidget, wssLive], SHUTDOWN_GRACE_MS)
       for (const wss of [wssSync, wssWidget, wssLive]) wss.close()
       http.closeAllConnections()
       await new Promise<void>((r) => http.close(() => r()))
       await store.close()
     },
   }
+}
+
+/** How long a shutdown waits for websocket peers to answer the closing handshake. */
+const SHUTDOWN_GRACE_MS = 1_000
+
+/** Resolves once every client of the servers has closed; those still open after `graceMs` are cut. */
+async function endSockets(servers: WebSocketServer[], graceMs: number): Promise<void> {
+  const open = servers.flatMap((wss) => [...wss.clients]).filter((ws) => ws.readyState !== ws.CLOSED)
+  if (!open.length) return
+  const closed = Promise.all(open.map((ws) => new Promise<void>((r) => (ws.readyState === ws.CLOSED ? r() : ws.once('close', () => r())))))
+  const timer = setTimeout(() => {
+    for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate()
+  }, graceMs)
+  await closed
+  clearTimeout(timer)
 }
 
 /**

@@ -62,7 +62,8 @@ test('tabs and their counts follow chats as they arrive, are taken and closed', 
 })
 
 test('sorting: latest activity, longest waiting, newest', async ({ browser, parley }) => {
-  const page = await (await browser.newContext()).newPage()
+  const ctx = await browser.newContext()
+  const page = await ctx.newPage()
   await signIn(page, parley.url)
   const first = await visitorWrites(parley.wsUrl, 'Ada', 'I wrote first')
   await expect(page.getByTestId('conversation-row')).toHaveCount(1)
@@ -103,6 +104,7 @@ test('sorting: latest activity, longest waiting, newest', async ({ browser, parl
   await page.context().setOffline(false)
 
   for (const v of [first, second, third]) await v.visitor.close()
+  await ctx.close()
 })
 
 test('search finds messages and visitors offline, accent- and case-insensitive, and opens the chat', async ({ browser, parley }) => {
