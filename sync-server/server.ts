@@ -429,6 +429,13 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     })
   })
 
+  // Every connection, upgraded ones too, until it closes: a shutdown ends the ones left.
+  const connections = new Set<Duplex>()
+  http.on('connection', (socket: Duplex) => {
+    connections.add(socket)
+    socket.once('close', () => connections.delete(socket))
+  })
+
   function refuse(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) {
     // Close codes only exist on an open socket, so open it, then close with the reason.
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason))
@@ -436,6 +443,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
+    // Shutting down: a client redialling now (apps do, on the close) is not let in.
+    if (closed) return socket.destroy()
     const url = new URL(req.url ?? '/', 'http://localhost')
     const path = url.pathname
     void (async () => {
@@ -541,6 +550,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       await endSockets([wssSync, wssWidget, wssLive], SHUTDOWN_GRACE_MS)
       for (const wss of [wssSync, wssWidget, wssLive]) wss.close()
       http.closeAllConnections()
+      // Whatever is still open (an upgrade that was being authorized when the stop began) is cut.
+      for (const socket of connections) socket.destroy()
       await new Promise<void>((r) => http.close(() => r()))
       await store.close()
     },

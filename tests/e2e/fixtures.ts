@@ -1,13 +1,25 @@
 import { test as base, expect, type Page } from '@playwright/test'
 import { ADMIN, startServer, type TestServer } from '../support/server.ts'
 
-/** One real server per test, on an ephemeral port, with a fresh data folder. */
-export const test = base.extend<{ parley: TestServer }>({
+/**
+ * One real server per test, on an ephemeral port, with a fresh data folder. Browser contexts a
+ * test opens itself (a visitor, a second agent, a phone) are closed when it ends: left open, their
+ * pages would go on redialling a stopped server for the rest of the worker's run.
+ */
+export const test = base.extend<{ parley: TestServer; ownContexts: void }>({
   parley: async ({}, use) => {
     const server = await startServer()
     await use(server)
     await server.destroy()
   },
+  ownContexts: [
+    async ({ browser }, use) => {
+      const before = new Set(browser.contexts())
+      await use()
+      for (const ctx of browser.contexts()) if (!before.has(ctx)) await ctx.close().catch(() => {})
+    },
+    { auto: true },
+  ],
 })
 export { expect }
 

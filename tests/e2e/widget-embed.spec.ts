@@ -103,8 +103,8 @@ test('the full-page chat fills the window, without a launcher', async ({ page, p
   await expect(panel).toBeVisible()
   await expect(page.getByTestId('parley-launcher')).toHaveCount(0)
   await expect(page.getByTestId('parley-close')).toBeHidden()
-  const box = await panel.boundingBox()
-  expect(box).toEqual({ x: 0, y: 0, width: 900, height: 700 })
+  // Read once the panel's opening transition has settled.
+  await expect.poll(() => panel.boundingBox()).toEqual({ x: 0, y: 0, width: 900, height: 700 })
   await expect(page.getByTestId('parley-status')).toHaveText('Online')
   await visitorSays(page, 'Hello from the full page')
   await page.keyboard.press('Escape')
