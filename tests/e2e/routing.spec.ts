@@ -2,6 +2,7 @@ import { putEntry, type RoutingGroup } from '../../shared/settings.ts'
 import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
 import { ADMIN } from '../support/server.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
+import type { Browser, Page } from '@playwright/test'
 import { expect, openWidget, signIn, test, visitorSays } from './fixtures.ts'
 
 const support: RoutingGroup = {
@@ -83,38 +84,17 @@ test('a chat transferred to a skill, even from offline, goes to the agent who ha
   check.close()
   settings.close()
 
-  const anaCtx = await browser.newContext()
-  const anaPage = await anaCtx.newPage()
-  await signIn(anaPage, parley.url, { email: 'ana@x.io', password: 'password-ana' })
   // Ana stays away until the chat needs French: the workspace queue would otherwise give it to her.
-  const adminCtx = await browser.newContext()
-  const adminPage = await adminCtx.newPage()
-  await signIn(adminPage, parley.url)
-
-  const vCtx = await browser.newContext()
-  const v = await vCtx.newPage()
-  await openWidget(v, parley.url)
-  await visitorSays(v, 'Bonjour, je cherche une veste')
-  await adminPage.getByTestId('conversation-row').filter({ hasText: 'Bonjour' }).click()
-  await adminPage.getByTestId('action-take').click()
-  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
-  await anaPage.getByTestId('status-select').selectOption('online')
-  await expect(anaPage.getByTestId('status-select')).toHaveAttribute('data-status', 'online')
-
-  // The transfer is chosen offline: it waits in the outbox and goes when the network is back.
-  await adminCtx.setOffline(true)
-  await adminPage.getByTestId('action-transfer').click()
-  const dialog = adminPage.getByTestId('transfer-dialog')
-  await dialog.locator('[data-testid="transfer-skill"][data-id="fr"]').click()
-  await dialog.getByTestId('transfer-confirm').click()
-  await expect(adminPage.getByTestId('command-pending')).toBeVisible()
-  await adminCtx.setOffline(false)
+  const { adminPage, colleague: anaPage } = await transferredOffline(browser, parley.url, {
+    colleague: { email: 'ana@x.io', password: 'password-ana' },
+    visitorText: 'Bonjour, je cherche une veste',
+    target: '[data-testid="transfer-skill"][data-id="fr"]',
+  })
   await expect(adminPage.getByTestId('message').filter({ hasText: 'transferred the chat to someone with the French skill' })).toHaveCount(1)
   await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to Ana')
 
   await anaPage.getByTestId('tab').and(anaPage.locator('[data-tab="mine"]')).click()
   await expect(anaPage.getByTestId('conversation-row').filter({ hasText: 'Bonjour' })).toHaveAttribute('data-assignee', ana.body.id!)
-  for (const c of [anaCtx, adminCtx, vCtx]) await c.close()
 })
 
 test('a chat transferred to a team, chosen offline, goes to the team’s group whose agent is online', async ({ browser, parley }) => {
@@ -131,34 +111,50 @@ test('a chat transferred to a team, chosen offline, goes to the team’s group w
     putEntry(doc, 'members', { agentId: bea.body.id!, groups: ['orders'], skills: [], slots: 3 })
   })
 
-  const beaCtx = await browser.newContext()
-  const beaPage = await beaCtx.newPage()
-  await signIn(beaPage, parley.url, { email: 'bea@x.io', password: 'password-bea' })
-  const adminCtx = await browser.newContext()
-  const adminPage = await adminCtx.newPage()
-  await signIn(adminPage, parley.url)
-  const vCtx = await browser.newContext()
-  const v = await vCtx.newPage()
-  await openWidget(v, parley.url)
-  await visitorSays(v, 'I ordered the wrong size')
-  await adminPage.getByTestId('conversation-row').filter({ hasText: 'wrong size' }).click()
-  await adminPage.getByTestId('action-take').click()
-  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
-  await beaPage.getByTestId('status-select').selectOption('online')
-  await expect(beaPage.getByTestId('status-select')).toHaveAttribute('data-status', 'online')
-
-  await adminCtx.setOffline(true)
-  await adminPage.getByTestId('action-transfer').click()
-  const dialog = adminPage.getByTestId('transfer-dialog')
-  await expect(dialog.locator('[data-testid="transfer-team"][data-id="sales"]')).toContainText('2 groups')
-  await dialog.locator('[data-testid="transfer-team"][data-id="sales"]').click()
-  await dialog.getByTestId('transfer-confirm').click()
-  await expect(adminPage.getByTestId('command-pending')).toBeVisible()
-  await adminCtx.setOffline(false)
+  const { adminPage, colleague: beaPage } = await transferredOffline(browser, parley.url, {
+    colleague: { email: 'bea@x.io', password: 'password-bea' },
+    visitorText: 'I ordered the wrong size',
+    target: '[data-testid="transfer-team"][data-id="sales"]',
+    targetText: '2 groups',
+  })
   await expect(adminPage.getByTestId('message').filter({ hasText: 'transferred the chat to the Sales team (Orders queue)' })).toHaveCount(1)
   // Orders assigns round robin: Bea, online, gets it.
   await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to Bea')
   await beaPage.getByTestId('tab').and(beaPage.locator('[data-tab="mine"]')).click()
   await expect(beaPage.getByTestId('conversation-row').filter({ hasText: 'wrong size' })).toHaveAttribute('data-assignee', bea.body.id!)
-  for (const c of [beaCtx, adminCtx, vCtx]) await c.close()
 })
+
+/**
+ * A visitor writes; the admin takes the chat while a colleague is away, the colleague goes online,
+ * and the admin, offline, transfers the chat to `target` in the dialog: the command waits in the
+ * outbox (its chip shows) until the network is back. (The fixture closes the contexts.)
+ */
+async function transferredOffline(
+  browser: Browser,
+  url: string,
+  o: { colleague: { email: string; password: string }; visitorText: string; target: string; targetText?: string },
+): Promise<{ adminPage: Page; colleague: Page }> {
+  const colleague = await (await browser.newContext()).newPage()
+  await signIn(colleague, url, o.colleague)
+  const adminCtx = await browser.newContext()
+  const adminPage = await adminCtx.newPage()
+  await signIn(adminPage, url)
+  const visitor = await (await browser.newContext()).newPage()
+  await openWidget(visitor, url)
+  await visitorSays(visitor, o.visitorText)
+  await adminPage.getByTestId('conversation-row').filter({ hasText: o.visitorText }).click()
+  await adminPage.getByTestId('action-take').click()
+  await expect(adminPage.getByTestId('conversation-assignee')).toHaveText('Assigned to you')
+  await colleague.getByTestId('status-select').selectOption('online')
+  await expect(colleague.getByTestId('status-select')).toHaveAttribute('data-status', 'online')
+
+  await adminCtx.setOffline(true)
+  await adminPage.getByTestId('action-transfer').click()
+  const dialog = adminPage.getByTestId('transfer-dialog')
+  if (o.targetText) await expect(dialog.locator(o.target)).toContainText(o.targetText)
+  await dialog.locator(o.target).click()
+  await dialog.getByTestId('transfer-confirm').click()
+  await expect(adminPage.getByTestId('command-pending')).toBeVisible()
+  await adminCtx.setOffline(false)
+  return { adminPage, colleague }
+}

@@ -96,6 +96,17 @@ describe('forms and attributes on the client card', () => {
   })
 })
 
+/** A visitor writes and leaves; the admin closes the conversation while they are away. */
+async function closedWhileAway() {
+  const admin = await login(t.url)
+  const v = new Visitor(t.wsUrl)
+  await v.connect()
+  const ack = await v.say('are you there?')
+  await v.close()
+  expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+  return { admin, v, ack }
+}
+
 describe('ratings and the survey', () => {
   it('asks for a rating when an agent closes the chat, stores it on the conversation, and logs it', async () => {
     const admin = await login(t.url)
@@ -126,12 +137,7 @@ describe('ratings and the survey', () => {
   })
 
   it('asks a visitor who was away when the chat closed once they are back, and not again after they rated', async () => {
-    const admin = await login(t.url)
-    const v = new Visitor(t.wsUrl)
-    await v.connect()
-    const ack = await v.say('are you there?')
-    await v.close()
-    expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+    const { admin, v, ack } = await closedWhileAway()
     const survey = v.next((f) => f.type === 'survey')
     await v.connect()
     expect(await survey).toMatchObject({ type: 'survey', conversationId: ack.conversationId, csat: true })
@@ -144,12 +150,7 @@ describe('ratings and the survey', () => {
   })
 
   it('still asks a visitor who was away after the server restarted in between, and only once', async () => {
-    const admin = await login(t.url)
-    const v = new Visitor(t.wsUrl)
-    await v.connect()
-    const ack = await v.say('are you there?')
-    await v.close()
-    expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
+    const { admin, v, ack } = await closedWhileAway()
     // The conversation notes the survey it owes before the server goes.
     const conv = await openDoc(t.wsUrl, `conv/${ack.conversationId}`, admin.token)
     await whenDoc(conv.doc, () => metaOf(conv.doc).get('surveyOwed') === true)
