@@ -191,7 +191,7 @@ export function foldFact(fact: ConversationFact | undefined, event: LogEvent): C
   f.seq = event.seq
   const d = event.data ?? {}
   const at = event.at
-  switch (event.type) {
+  switch (event.type as string) {
     case EventType.conversationCreated: {
       f.number = event.seq
       f.createdAt = at
