@@ -102,6 +102,8 @@ export default defineConfig(({ mode }) => {
       }),
     ],
     build: { outDir: out('app'), emptyOutDir: true, target: 'es2022' },
+    // The app's Web Workers (reports, ingest) are ES modules, code-split like the app.
+    worker: { format: 'es' },
     server: { port: 5173 },
   }
 })

@@ -12,6 +12,8 @@
  * its default, so an old or damaged document still yields usable settings.
  */
 import type * as Y from 'yjs'
+import type { Principal } from './permissions.ts'
+import type { Role } from './protocol.ts'
 
 export type AssignmentMode = 'manual' | 'roundRobin' | 'leastBusy' | 'longestIdle'
 export const ASSIGNMENT_MODES: readonly AssignmentMode[] = ['manual', 'roundRobin', 'leastBusy', 'longestIdle']
@@ -314,6 +316,18 @@ export function rightsOf(settings: Pick<Settings, 'groups' | 'members'>, agentId
   for (const g of groups) for (const k of Object.keys(r) as (keyof AccessRights)[]) r[k] ||= g.access[k]
   if (role === 'supervisor') r.management = true
   return r
+}
+
+/**
+ * An agent's principal under the workspace's settings: their groups are the union of those given
+ * at their creation and their membership in `settings`. The server decides access with it; the
+ * app uses it to show only what the server will let the agent reach.
+ */
+export function principalOf(agent: { id: string; role: Role; groups: readonly string[] }, settings: Settings | null): Principal {
+  const member = settings?.members.find((m) => m.agentId === agent.id)
+  const groups = [...new Set([...agent.groups, ...(member?.groups ?? [])])]
+  const rights = rightsOf({ groups: settings?.groups ?? [], members: [{ agentId: agent.id, groups, skills: [], slots: 0 }] }, agent.id, agent.role)
+  return { id: agent.id, role: agent.role, groups, ...rights, templates: rights.settings || settings?.workspace.agentsEditTemplates === true }
 }
 
 /** Fills a template's variables; unknown variables stay as typed, so nothing silently disappears. */

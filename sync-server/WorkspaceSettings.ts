@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { Principal } from '../shared/permissions.ts'
-import { readSettings, rightsOf, type Settings } from '../shared/settings.ts'
+import { principalOf, readSettings, type Settings } from '../shared/settings.ts'
 import { DEFAULT_WIDGET_CONFIG, readWidgetConfig, type WidgetConfig } from '../shared/widgetConfig.ts'
 import { DEFAULT_BOT_CONFIG, readBotConfig, type BotConfig } from '../shared/bot.ts'
 import type { Room } from './rooms/Room.ts'
@@ -143,10 +143,7 @@ export class WorkspaceSettings {
   }
 }
 
-/** Groups are the union of those given at the agent's creation and their membership in `settings`. */
+/** The principal of an account under the workspace's settings (shared/settings.ts `principalOf`). */
 export function principalFrom(agent: AgentRecord, settings: Settings | null): Principal {
-  const member = settings?.members.find((m) => m.agentId === agent.id)
-  const groups = [...new Set([...agent.groups, ...(member?.groups ?? [])])]
-  const rights = rightsOf({ groups: settings?.groups ?? [], members: [{ agentId: agent.id, groups, skills: [], slots: 0 }] }, agent.id, agent.role)
-  return { id: agent.id, role: agent.role, groups, ...rights, templates: rights.settings || settings?.workspace.agentsEditTemplates === true }
+  return principalOf(agent, settings)
 }

@@ -1,13 +1,16 @@
 /**
- * Folding the workspace event log into the local inbox index and the search index.
+ * Folding the workspace event log into the local inbox index.
  * `indexConversation` (conversationIndex.ts) is pure (one row, one event); `applyEvents` stores
- * one frame of events in one transaction, so that a crash or a closed tab never leaves either
- * index ahead of or behind `lastSeq`.
+ * one frame of events in one transaction, so that a crash or a closed tab never leaves the
+ * index ahead of or behind `lastSeq`. The search index follows on its own cursor, in its own
+ * transactions (searchIndexer.ts), so that a first sync fills the inbox first.
  */
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
+import { foldAgentState, isAgentStateEvent, type AgentState } from '../../shared/reports/agentStates.ts'
+import { factsFromLog, foldFact, isFact, type ConversationFact } from '../../shared/reports/facts.ts'
 import { indexConversation } from './conversationIndex.ts'
-import { Kv, putPostings, readLastSeq, type ConversationRow, type ParleyDb } from './db.ts'
-import { postingKeysOf } from './searchText.ts'
+import { Kv, readLastSeq, type ConversationRow, type ParleyDb } from './db.ts'
+import { startSearchCursor } from './searchIndexer.ts'
 
 export { indexConversation } from './conversationIndex.ts'
 
@@ -20,8 +23,9 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
  * not asked for again. Returns the new `lastSeq`.
  */
 export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me: string, frameLast = 0): Promise<number> {
-  return db.transaction('rw', [db.events, db.conversations, db.sentIds, db.pending, db.kv, db.searchPostings], async () => {
+  return db.transaction('rw', [db.events, db.conversations, db.sentIds, db.pending, db.kv, db.facts, db.agentStates], async () => {
     const lastSeq = await readLastSeq(db)
+    await startSearchCursor(db, lastSeq)
     const fresh = events.filter((e) => Number.isSafeInteger(e.seq) && e.seq > lastSeq).sort((a, b) => a.seq - b.seq)
     const newSeq = Math.max(lastSeq, fresh.length ? fresh[fresh.length - 1]!.seq : 0, Number.isSafeInteger(frameLast) ? frameLast : 0)
     if (fresh.length === 0) {
@@ -35,8 +39,13 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     const existing = await db.conversations.bulkGet(ids)
     existing.forEach((row) => row && rows.set(row.id, row))
     const touched = new Set<string>()
+    const facts = await readFacts(db, ids)
+    const factsTouched = new Set<string>()
+    const agentIds = [...new Set(fresh.filter(isAgentStateEvent).map((e) => String(e.data.agentId)))]
+    const agents = new Map<string, AgentState>()
+    if (agentIds.length) (await db.agentStates.bulkGet(agentIds)).forEach((a) => a && agents.set(a.agentId, a))
+    const agentsTouched = new Set<string>()
     const sent: { messageId: string; conversationId: string }[] = []
-    const postings: [string, number][] = []
 
     for (const event of fresh) {
       const id = event.conversationId
@@ -45,30 +54,71 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
         rows.set(next.id, next)
         touched.add(next.id)
       }
+      const fact = id ? foldFact(facts.get(id), event) : undefined
+      if (fact) {
+        facts.set(fact.id, fact)
+        factsTouched.add(fact.id)
+      }
+      if (!id) {
+        const agent = foldAgentState(agents.get(String(event.data.agentId)), event)
+        if (agent) {
+          agents.set(agent.agentId, agent)
+          agentsTouched.add(agent.agentId)
+        }
+      }
       const messageId = str(event.data.messageId)
       if (event.type === EventType.message && id && messageId) sent.push({ messageId, conversationId: id })
-      for (const k of postingKeysOf(event)) postings.push(k)
     }
 
     await db.events.bulkPut(fresh.map((e) => ({ ...e })))
     if (touched.size) await db.conversations.bulkPut([...touched].map((id) => rows.get(id)!))
+    if (factsTouched.size) await db.facts.bulkPut([...factsTouched].map((id) => facts.get(id)!))
+    if (agentsTouched.size) await db.agentStates.bulkPut([...agentsTouched].map((id) => agents.get(id)!))
     if (sent.length) {
       await db.sentIds.bulkPut(sent)
       await db.pending.bulkDelete(sent.map((s) => s.messageId))
     }
-    await putPostings(db.searchPostings, postings)
     await db.kv.put({ key: Kv.lastSeq, value: newSeq })
     return newSeq
   })
 }
 
+/**
+ * The stored facts of these conversations. A row that is not a fact (damaged storage, an older
+ * shape) is rebuilt from this device's log rather than folded into: a report never shows a number
+ * made from it.
+ */
+export async function readFacts(db: ParleyDb, ids: readonly string[]): Promise<Map<string, ConversationFact>> {
+  const facts = new Map<string, ConversationFact>()
+  const stored = await db.facts.bulkGet(ids as string[])
+  for (let i = 0; i < ids.length; i++) {
+    const row = stored[i]
+    if (row === undefined) continue
+    if (isFact(row)) facts.set(row.id, row)
+    else {
+      const rebuilt = await rebuildFact(db, ids[i]!)
+      if (rebuilt) facts.set(rebuilt.id, rebuilt)
+    }
+  }
+  return facts
+}
+
+/** One conversation's fact folded afresh from the events this device holds (undefined: none concern facts). */
+export async function rebuildFact(db: ParleyDb, conversationId: string): Promise<ConversationFact | undefined> {
+  const events = await db.events.where('conversationId').equals(conversationId).toArray()
+  return factsFromLog(events).get(conversationId)
+}
+
 /** Forgets the event log and everything derived from it (the server's log was reset). */
 export async function resetEventLog(db: ParleyDb): Promise<void> {
-  await db.transaction('rw', [db.events, db.conversations, db.sentIds, db.kv, db.searchPostings], async () => {
+  await db.transaction('rw', [db.events, db.conversations, db.sentIds, db.kv, db.searchPostings, db.facts, db.agentStates], async () => {
     await db.events.clear()
+    await db.facts.clear()
+    await db.agentStates.clear()
     await db.searchPostings.clear()
     await db.conversations.clear()
     await db.sentIds.clear()
     await db.kv.put({ key: Kv.lastSeq, value: 0 })
+    await db.kv.put({ key: Kv.searchSeq, value: 0 })
   })
 }

@@ -7,6 +7,8 @@ import { Dexie, type EntityTable, type IndexableTypeArrayReadonly, type Table } 
 import yDexie from 'y-dexie'
 import type * as Y from 'yjs'
 import type { CommandInput } from '../../shared/commands.ts'
+import { foldAgentState, type AgentState } from '../../shared/reports/agentStates.ts'
+import { foldFact, type ConversationFact } from '../../shared/reports/facts.ts'
 import type { Attachment, ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
 import { postingKeysOf } from './searchText.ts'
 
@@ -134,12 +136,18 @@ export type ParleyDb = Dexie & {
    * value is a bare 0), so that one token's entries read newest first with a plain `getAllKeys`.
    */
   searchPostings: Table<0, [string, number]>
+  /** One fact per conversation for the reports (shared/reports/facts.ts), kept with the log. */
+  facts: EntityTable<ConversationFact, 'id'>
+  /** Each agent's status and live connection, from the log (shared/reports/agentStates.ts). */
+  agentStates: EntityTable<AgentState, 'agentId'>
 }
 
 /** Keys of the `kv` table. */
 export const Kv = {
   /** The highest event sequence number applied to this database. */
   lastSeq: 'lastSeq',
+  /** Every stored event at or below it is in the search index (searchIndexer.ts). */
+  searchSeq: 'searchSeq',
   /** The workspace's agents (`GET /api/agents`), kept for the transfer picker offline. */
   agents: 'agents',
 } as const
@@ -188,6 +196,32 @@ export function createDb(workspace: string, agentId: string): ParleyDb {
   db.version(4).stores({
     conversations: 'id, lastActivityAt, status, [status+assigneeId], [channel+status]',
   })
+  // The reports' facts and the agents' states, folded from the events this device already holds.
+  db.version(5)
+    .stores({
+      facts: 'id, createdAt, closedAt, seq',
+      agentStates: 'agentId',
+    })
+    .upgrade(async (tx) => {
+      const events = tx.table<StoredEvent, number>('events')
+      const facts = new Map<string, ConversationFact>()
+      const agents = new Map<string, AgentState>()
+      let after = -Infinity
+      for (;;) {
+        const page = await events.where('seq').above(after).limit(BACKFILL_PAGE).toArray()
+        if (!page.length) break
+        after = page[page.length - 1]!.seq
+        for (const e of page) {
+          const next = e.conversationId ? foldFact(facts.get(e.conversationId), e) : undefined
+          if (next) facts.set(next.id, next)
+          const agent = e.conversationId ? undefined : foldAgentState(agents.get(String(e.data?.agentId)), e)
+          if (agent) agents.set(agent.agentId, agent)
+        }
+        if (page.length < BACKFILL_PAGE) break
+      }
+      await tx.table('facts').bulkPut([...facts.values()])
+      await tx.table('agentStates').bulkPut([...agents.values()])
+    })
   return db
 }
 

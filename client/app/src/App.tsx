@@ -8,6 +8,7 @@ import { AppHeader } from './views/AppHeader.tsx'
 import { ConversationView } from './views/ConversationView.tsx'
 import { InboxView } from './views/InboxView.tsx'
 import { SettingsView } from './settings/SettingsView.tsx'
+import { SupervisionView, type SupervisionTab } from './supervision/SupervisionView.tsx'
 import { LoginView } from './views/LoginView.tsx'
 import { UpdateBanner } from './views/UpdateBanner.tsx'
 import { useWorkspace, WorkspaceProvider } from './workspace.tsx'
@@ -30,11 +31,14 @@ function SignedIn(props: { onSignOut: () => void; launched: boolean }) {
     const r = router.route()
     return r.name === 'settings' ? r : undefined
   }
+  const supervisionTab = (): SupervisionTab | undefined => {
+    const r = router.route()
+    return r.name === 'supervision' ? r.view : r.name === 'reports' ? 'reports' : undefined
+  }
   return (
     <div class="shell">
       <AppHeader onSignOut={props.onSignOut} />
-      <Show
-        when={settingsSection()}
+      <Switch
         fallback={
           <div class="panes" classList={{ split: wide() && conversationId() !== undefined }}>
             <Show when={!conversationId() || wide()}>
@@ -46,8 +50,9 @@ function SignedIn(props: { onSignOut: () => void; launched: boolean }) {
           </div>
         }
       >
-        {(s) => <SettingsView section={s().section} />}
-      </Show>
+        <Match when={supervisionTab()}>{(tab) => <SupervisionView view={tab()} />}</Match>
+        <Match when={settingsSection()}>{(s) => <SettingsView section={s().section} />}</Match>
+      </Switch>
     </div>
   )
 }

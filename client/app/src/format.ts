@@ -66,3 +66,25 @@ export function statusText(status: string, snoozedUntil: number | null | undefin
 
 /** The first letter in upper case (the server words reasons as sentence fragments). */
 export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** A duration as a person reads it: "42 s", "4 min 12 s", "3 h 05 min", "2 d 4 h"; "—" for none. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
+  const s = Math.max(0, Math.floor(ms / 1000))
+  if (s < 60) return `${s} s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h} h ${String(m % 60).padStart(2, '0')} min`
+  return `${Math.floor(h / 24)} d ${h % 24} h`
+}
+
+/** The current time as a signal ticking every second while `running()`; frozen otherwise. Must run inside a reactive owner. */
+export function createTicker(running: Accessor<boolean>, tickMs = 1000): Accessor<number> {
+  const [now, setNow] = createSignal(Date.now())
+  const timer = setInterval(() => {
+    if (running()) setNow(Date.now())
+  }, tickMs)
+  onCleanup(() => clearInterval(timer))
+  return now
+}

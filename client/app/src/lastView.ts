@@ -23,6 +23,8 @@ async function canReopen(ws: Workspace, route: Route): Promise<boolean> {
     case 'conversation':
       return (await ws.db.conversations.get(route.id)) !== undefined
     case 'settings':
+    case 'supervision':
+    case 'reports':
       return true
     case 'inbox':
     case 'notFound':
@@ -39,7 +41,7 @@ export function rememberLastView(ws: Workspace, router: Router, restore: boolean
   const key = keyOf(ws)
   const saved = restore && router.route().name === 'inbox' ? read(key) : null
   if (saved && saved !== '/') {
-    void canReopen(ws, parseRoute(saved))
+    void canReopen(ws, parseRoute(saved.split('?')[0]!))
       .then((ok) => {
         // The agent may have gone somewhere already while the check ran: theirs is the last word.
         if (ok && router.route().name === 'inbox') router.navigate(saved, { replace: true })
@@ -47,10 +49,11 @@ export function rememberLastView(ws: Workspace, router: Router, restore: boolean
       .catch(() => {})
   }
   createEffect(
-    on(router.path, (path) => {
+    on([router.path, router.search], ([path, search]) => {
       if (parseRoute(path).name === 'notFound') return
       try {
-        localStorage.setItem(key, path)
+        // With its query: a report reopens on the period and filters it showed.
+        localStorage.setItem(key, path + search)
       } catch {
         /* as above */
       }

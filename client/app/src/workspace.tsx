@@ -19,7 +19,13 @@ import { createUploader } from '../../data/uploads.ts'
 import type { Session } from '../../data/session.ts'
 import { createLiveQuery } from './liveQuery.ts'
 import { createSettings, createTemplates, type LiveDocument } from './settings/settingsDoc.ts'
-import type { Settings, Template } from '../../../shared/settings.ts'
+import { principalOf, type Settings, type Template } from '../../../shared/settings.ts'
+import { seesEverything } from '../../../shared/permissions.ts'
+import { isTimezone } from '../../../shared/reports/period.ts'
+import type { AgentBoardRow } from '../../../shared/reports/agentsBoard.ts'
+import type { LiveView } from '../../../shared/reports/live.ts'
+import type { PeriodReport, ReportQuery } from '../../../shared/reports/periodReport.ts'
+import { createReports } from '../../data/reports.ts'
 
 export interface Workspace {
   session: Session
@@ -50,6 +56,20 @@ export interface Workspace {
   settings: LiveDocument<Settings>
   /** The workspace's reply templates, held for the session. */
   templates: LiveDocument<Template[]>
+  /** Whether this agent has the management right (the supervisor's views), by the server's rule. */
+  canSupervise: Accessor<boolean>
+  /** The workspace's IANA timezone (Settings › Workspace; UTC by default): its days bucket the reports. */
+  timezone: Accessor<string>
+  /** Reports computed on this device, in a worker, from the facts the event log folded. */
+  reports: WorkspaceReports
+}
+
+export interface WorkspaceReports {
+  live(): Promise<LiveView>
+  agents(): Promise<AgentBoardRow[]>
+  period(query: ReportQuery): Promise<PeriodReport>
+  /** The worker's time for its last answer (ms). */
+  lastTookMs(): number
 }
 
 /** A small per-agent preference in localStorage (the agent document is for what should roam). */
@@ -108,12 +128,40 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     }
   })
 
+  const canSupervise = () => seesEverything(principalOf(session.agent, settings.value() ?? null))
+  const timezone = () => {
+    const tz = (settings.value()?.workspace as { timezone?: unknown } | undefined)?.timezone
+    return typeof tz === 'string' && isTimezone(tz) ? tz : 'UTC'
+  }
+  // Started on the first report asked for: an agent who never opens one never pays for the worker.
+  let worker: ReturnType<typeof createReports> | null = null
+  const reportsWorker = () => (worker ??= createReports(session.agent.workspace, session.agent.id))
+  const directory = () => {
+    const list = agents().map((a) => ({ id: a.id, name: a.name, groups: a.groups }))
+    return list.some((a) => a.id === session.agent.id) ? list : [...list, { id: session.agent.id, name: session.agent.name, groups: session.agent.groups }]
+  }
+  const reports: WorkspaceReports = {
+    live: () => {
+      const s = settings.value()
+      return reportsWorker().live({ groups: (s?.groups ?? []).map((g) => ({ id: g.id, name: g.name })), members: s?.members ?? [], agents: directory(), timezone: timezone(), now: Date.now() })
+    },
+    agents: () => reportsWorker().agents({ agents: directory(), members: settings.value()?.members ?? [], timezone: timezone(), now: Date.now() }),
+    period: (query) =>
+      reportsWorker().period(query, {
+        timezone: timezone(),
+        now: Date.now(),
+        groupTeams: (settings.value()?.groups ?? []).map((g) => [g.id, g.teamId] as [string, string | null]),
+      }),
+    lastTookMs: () => worker?.lastTookMs() ?? 0,
+  }
+
   const prefix = `parley.${session.agent.workspace}.${session.agent.id}`
   const [inboxTab, setInboxTab] = createPreference<TabId>(`${prefix}.tab`, 'all', isTabId)
   const [inboxSort, setInboxSort] = createPreference<SortId>(`${prefix}.sort`, 'activity', isSortId)
   const [inboxSearch, setInboxSearch] = createSignal('')
 
   onCleanup(() => {
+    worker?.close()
     drafts.close()
     commands.close()
     uploads.close()
@@ -143,6 +191,9 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
     openDocument: open,
     settings,
     templates,
+    canSupervise,
+    timezone,
+    reports,
   }
 }
 

@@ -9,7 +9,7 @@ import type { AgentStatus } from '../../../../shared/protocol.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { Alerts } from './Alerts.tsx'
 import { notificationPermission, requestNotificationPermission } from './notificationPermission.ts'
-import { conversationPath, Link, settingsPath } from '../router.tsx'
+import { conversationPath, Link, settingsPath, supervisionPath } from '../router.tsx'
 import { createLiveQuery } from '../liveQuery.ts'
 import type { Connectivity } from '../../../data/connectivity.ts'
 
@@ -116,6 +116,11 @@ function AgentMenu(props: { onSignOut: () => void }) {
           <button type="button" class="button button-quiet" data-testid="enable-notifications" onClick={() => void requestNotificationPermission()}>
             Enable notifications
           </button>
+        </Show>
+        <Show when={ws.canSupervise()}>
+          <Link href={supervisionPath()} class="button button-quiet" data-testid="nav-supervision">
+            Supervision
+          </Link>
         </Show>
         <Link href={settingsPath()} class="button button-quiet" data-testid="nav-settings">
           Settings
