@@ -21,6 +21,7 @@ import { chatPage } from './http/chatPage.ts'
 import { demoPage } from './http/demoPage.ts'
 import { publicWidgetConfig } from '../shared/widgetConfig.ts'
 import { HttpError, bearer, readJson, sendJson } from './http/respond.ts'
+import { sendCompressedJson } from './http/sendCompressedJson.ts'
 import { StaticFiles } from './http/StaticFiles.ts'
 import { RoomManager, ROOM_IDLE_MS } from './rooms/RoomManager.ts'
 import { SyncGateway } from './rooms/SyncGateway.ts'
@@ -46,6 +47,12 @@ const LOGIN_RATE = { burst: 10, perSecond: 1 / 6 }
 /** Memory bound on the sign-in limiter: past this many address/account pairs it starts afresh. */
 const MAX_LOGIN_BUCKETS = 100_000
 const MAX_EVENTS_PAGE = 5000
+/**
+ * permessage-deflate on the app's control socket: a backlog frame of JSON events shrinks about
+ * sixfold. Level 1 keeps the server's zlib time under the network time; frames under 1 KB (a
+ * live event) go as they are; no context takeover, so an idle socket holds no zlib window.
+ */
+const LIVE_DEFLATE = { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true, zlibDeflateOptions: { level: 1 } }
 const COMMAND_ROUTE = new RegExp(`^/api/conversations/([A-Za-z0-9_-]{1,64})/(${Object.values(CommandName).join('|')})$`)
 
 export interface ServerOptions {
@@ -211,7 +218,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
   const wssSync = new WebSocketServer({ noServer: true, maxPayload: Limits.syncFrame * 2 })
   const wssWidget = new WebSocketServer({ noServer: true, maxPayload: Limits.widgetFrame * 4 })
-  const wssLive = new WebSocketServer({ noServer: true, maxPayload: 4096 })
+  const wssLive = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: LIVE_DEFLATE })
   const alive = new WeakMap<WebSocket, boolean>()
   for (const wss of [wssSync, wssWidget, wssLive]) {
     wss.on('connection', (ws) => {
@@ -376,7 +383,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         const page = await store.readEvents(agent.workspace, after, limit)
         const last = page.length ? page[page.length - 1]!.seq : after
         const out: EventsResponse = { events: await visibleEvents(agent, page, conversations, settings), last }
-        return sendJson(res, 200, out)
+        return sendCompressedJson(req, res, 200, out)
       }
       throw new HttpError(404, `no route ${method} ${path}`)
     }

@@ -1,12 +1,15 @@
 /**
  * The event feed: the app's control socket (`/api/live`). It replays the log after the last
  * applied sequence number, then streams new events, and stores each frame in IndexedDB in one
- * transaction (see applyEvents). It reconnects forever.
+ * transaction (see applyEvents). The socket lives here, on the main thread; the frames are
+ * parsed and stored by the ingest worker (ingest.ts), strictly in order. It reconnects forever.
  */
 import { createSignal, type Accessor } from 'solid-js'
-import { CloseCode, PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
-import { applyEvents, resetEventLog } from './applyEvents.ts'
+import { CloseCode, PROTOCOL_VERSION, type ToLive } from '../../shared/protocol.ts'
+import { resetEventLog } from './applyEvents.ts'
 import { readLastSeq, type ParleyDb } from './db.ts'
+import { createIngest, type Ingest } from './ingest.ts'
+import { EVENTS_FRAME_PREFIX } from './liveFrame.ts'
 import type { Session } from './session.ts'
 import { defaultWsBase } from './wsBase.ts'
 
@@ -35,6 +38,11 @@ export interface EventFeed {
   lastSeq: Accessor<number>
   /** Where the server's log stood at the first hello of this session: what came before is history. */
   serverLastAtOpen: Accessor<number | null>
+  /**
+   * The catch-up of the current connection: what was stored when it dialled (`from`) and where
+   * the server's log stood at its hello (`to`); null before the first hello.
+   */
+  catchUp: Accessor<{ from: number; to: number } | null>
   /** Redials now, skipping the backoff wait (e.g. a "retry" button). */
   reconnect(): void
   /** Stops for good and removes every listener. */
@@ -46,19 +54,8 @@ export interface EventFeedOptions {
   onUnauthenticated?: () => void
   /** Defaults to `ws(s)://<location.host>`. */
   wsBase?: string
-}
-
-function isLogEvent(v: unknown): v is LogEvent {
-  if (typeof v !== 'object' || v === null) return false
-  const e = v as Record<string, unknown>
-  return (
-    typeof e.seq === 'number' &&
-    typeof e.type === 'string' &&
-    typeof e.at === 'number' &&
-    (e.conversationId === undefined || e.conversationId === null || typeof e.conversationId === 'string') &&
-    typeof e.data === 'object' &&
-    e.data !== null
-  )
+  /** Where frames are stored; defaults to the ingest worker on `db`'s database. */
+  ingest?: Ingest
 }
 
 /** Connects the event feed of one signed-in agent to their database. */
@@ -66,8 +63,9 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
   const [state, setState] = createSignal<FeedState>('connecting')
   const [lastSeq, setLastSeq] = createSignal(0)
   const [serverLastAtOpen, setServerLastAtOpen] = createSignal<number | null>(null)
+  const [catchUp, setCatchUp] = createSignal<{ from: number; to: number } | null>(null)
   const wsBase = options.wsBase ?? defaultWsBase()
-  const me = session.agent.id
+  const ingest = options.ingest ?? createIngest({ db, workspace: session.agent.workspace, agentId: session.agent.id })
 
   let socket: WebSocket | null = null
   let attempt = 0
@@ -147,9 +145,17 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
 
     ws.onmessage = (e) => {
       if (socket !== ws) return
+      const text = String(e.data)
+      if (text.startsWith(EVENTS_FRAME_PREFIX)) {
+        // Parsed and stored in the worker: a backlog frame is a megabyte of JSON.
+        // Older servers may skip the hello; a frame of events proves the socket works too.
+        setState('open')
+        enqueue(ws, gen, text)
+        return
+      }
       let frame: ToLive
       try {
-        frame = JSON.parse(String(e.data)) as ToLive
+        frame = JSON.parse(text) as ToLive
       } catch {
         console.warn('[feed] ignored a frame that is not JSON')
         return
@@ -158,14 +164,11 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
         case 'hello':
           onHello(ws, frame.protocol, frame.last, after)
           return
-        case 'events': {
-          const events = Array.isArray(frame.events) ? frame.events.filter(isLogEvent) : []
-          // Older servers may skip the hello; a frame of events proves the socket works too.
+        case 'events':
+          // Written some other way than our server does (keys in another order): the worker copes.
           setState('open')
-          const last = typeof frame.last === 'number' ? frame.last : 0
-          if (events.length || last > lastSeq()) enqueue(ws, events, last)
+          enqueue(ws, gen, text)
           return
-        }
         default:
           console.warn('[feed] ignored a frame of unknown type', (frame as { type?: unknown })?.type)
       }
@@ -189,6 +192,7 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
   function onHello(ws: WebSocket, protocol: number, serverLast: number, after: number) {
     if (socket !== ws) return
     if (serverLastAtOpen() === null && typeof serverLast === 'number') setServerLastAtOpen(serverLast)
+    if (typeof serverLast === 'number') setCatchUp({ from: after, to: serverLast })
     if (protocol !== PROTOCOL_VERSION) console.warn(`[feed] server speaks protocol ${protocol}, this app ${PROTOCOL_VERSION}`)
     if (typeof serverLast === 'number' && serverLast < after) {
       // The server's log is shorter than ours: it was reset or restored from an older backup.
@@ -197,6 +201,7 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
       applying = applying
         .then(() => resetEventLog(db))
         .then(() => setLastSeq(0))
+        .then(() => ingest.kick())
         .catch((err) => console.error('[feed] could not reset the local event log', err))
         .finally(() => void dial())
       return
@@ -205,10 +210,13 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
     setState('open')
   }
 
-  function enqueue(ws: WebSocket, events: LogEvent[], last: number) {
+  function enqueue(ws: WebSocket, socketGen: number, text: string) {
+    // Handed over at once, so the worker parses the next frame while this one is stored; the
+    // worker keeps the order, and refuses a socket's frames after one of them failed.
+    const stored = ingest.apply(text, socketGen)
     applying = applying.then(async () => {
       try {
-        setLastSeq(await applyEvents(db, events, me, last))
+        setLastSeq(await stored)
       } catch (err) {
         console.error('[feed] could not store events', err)
         // Redial: the server replays everything after what was stored.
@@ -247,6 +255,7 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
     state,
     lastSeq,
     serverLastAtOpen,
+    catchUp,
     reconnect() {
       if (stopped) return
       attempt = 0
@@ -258,6 +267,7 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
       clearRetry()
       dropSocket()
       setState('closed')
+      ingest.close()
       window.removeEventListener('online', onOnline)
       window.removeEventListener('offline', onOffline)
       document.removeEventListener('visibilitychange', onVisibility)

@@ -1,11 +1,12 @@
 /**
  * Local full-text search over the events this device holds (works offline). The index is a
- * table of `[token, -seq]` keys filled by applyEvents in the same transaction as the events;
- * a query reads a bounded slice of each of its words' entries with `getAllKeys`, intersects
- * them in memory, and only re-reads event texts when a word is too common to read whole.
+ * table of `[token, -seq]` keys filled by searchIndexer.ts a little behind the events (its
+ * cursor is `kv.searchSeq`); a query reads a bounded slice of each of its words' entries with
+ * `getAllKeys`, intersects them in memory, and only re-reads event texts when a word is too
+ * common to read whole. Events stored but not indexed yet are matched by their text.
  */
 import { Dexie } from 'dexie'
-import type { ParleyDb, StoredEvent } from './db.ts'
+import { Kv, type ParleyDb, type StoredEvent } from './db.ts'
 import { isEmptyQuery, matchesText, parseQuery, rankHits, searchableText, type RankedResult, type SearchHit, type SearchQuery } from './searchText.ts'
 
 /**
@@ -24,6 +25,12 @@ const VERIFY_BATCH = 250
 const VERIFY_BUDGET_MS = 50
 /** Conversations returned at most: more than anyone scrolls through. */
 export const MAX_RESULTS = 50
+/**
+ * Events above the index's cursor matched by their text at most. Live, the index is one frame
+ * behind (a few events); during a first sync it can be far behind, and the newest of what it has
+ * not reached are read (a few milliseconds), the rest left out and the results marked partial.
+ */
+export const UNINDEXED_SCAN_MAX = 2000
 
 /** A conversation found, with its visitor's name from the index. */
 export type FoundConversation = RankedResult & { visitorName: string }
@@ -71,7 +78,24 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
   const started = now()
   const terms: Term[] = [...query.exact.map((word) => ({ word, prefix: false })), ...(query.prefix ? [{ word: query.prefix, prefix: true }] : [])]
 
-  return db.transaction('r', [db.searchPostings, db.events, db.conversations], async () => {
+  return db.transaction('r', [db.searchPostings, db.events, db.conversations, db.kv], async () => {
+    const [cursor, last] = await db.kv.bulkGet([Kv.searchSeq, Kv.lastSeq])
+    // No cursor: a database from before the indexer, indexed up to what it stores.
+    const lastSeq = typeof last?.value === 'number' ? last.value : 0
+    const searchSeq = typeof cursor?.value === 'number' ? cursor.value : lastSeq
+    const hits: SearchHit[] = []
+    const conversations = new Set<string>()
+    let partial = false
+    if (searchSeq < lastSeq) {
+      const unindexed = await db.events.where('seq').above(searchSeq).reverse().limit(UNINDEXED_SCAN_MAX + 1).toArray()
+      if (unindexed.length > UNINDEXED_SCAN_MAX) partial = true
+      for (const e of unindexed.slice(0, UNINDEXED_SCAN_MAX)) {
+        const hit = hitOf(e, query, true)
+        if (!hit) continue
+        hits.push(hit)
+        conversations.add(hit.conversationId)
+      }
+    }
     const lists = (await Promise.all(terms.map((t) => postingsOf(db, t, POSTINGS_PER_TERM + 1)))).map((seqs, i) => {
       const term = terms[i]!
       const complete = seqs.length <= POSTINGS_PER_TERM
@@ -112,9 +136,6 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
       }
     }
 
-    const hits: SearchHit[] = []
-    const conversations = new Set<string>()
-    let partial = false
     let pos = 0
     let walked = 0
     for (;;) {

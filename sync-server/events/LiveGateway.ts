@@ -7,8 +7,13 @@ import type { AgentRecord, Store } from '../store/Store.ts'
 import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
 import type { EventHub } from './EventHub.ts'
 
-/** Events read from the store per page while a socket catches up (one frame each). */
-export const BACKLOG_PAGE = 1000
+/**
+ * Events read from the store per page while a socket catches up (one frame each). 5,000 events
+ * are about 1 MB of JSON (some 150 KB deflated): few enough frames that a million-event log is
+ * not dominated by per-frame costs (a transaction and a round of live queries in the app for
+ * each), small enough that one frame is parsed and stored well inside a second.
+ */
+export const BACKLOG_PAGE = 5000
 
 /**
  * The events an agent may see: workspace-wide ones; messages of conversations they may see; and

@@ -14,6 +14,7 @@ import { createLiveQuery } from '../liveQuery.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { InboxList } from './InboxList.tsx'
 import { SearchResults } from './SearchResults.tsx'
+import { SyncProgress } from './SyncProgress.tsx'
 
 const EMPTY_TEXT: Record<string, string> = {
   unassigned: 'Nobody is waiting',
@@ -90,6 +91,7 @@ export function InboxView(props: { selectedId?: string }) {
 
   return (
     <section class="inbox-pane" aria-label="Conversations">
+      <SyncProgress />
       <div class="inbox-tools">
         <input
           type="search"

@@ -1,0 +1,52 @@
+/**
+ * The search index, built behind the event log. applyEvents stores events (and the inbox) first;
+ * this indexes what is stored, a batch at a time, and moves its own cursor (`kv.searchSeq`) in the
+ * same transaction as the postings it writes, so the index is never missing an event below the
+ * cursor, whatever crash or closed tab interrupts it. search.ts reads events above the cursor by
+ * their text, so a search is exact while the index is a little behind.
+ */
+import { Kv, putPostings, type ParleyDb } from './db.ts'
+import { postingKeysOf } from './searchText.ts'
+
+/**
+ * Events indexed per transaction. About 20,000 postings: a few hundred milliseconds of the
+ * worker's time, which is how long a frame that arrives meanwhile waits for its turn.
+ */
+export const SEARCH_INDEX_BATCH = 2000
+
+/** Reads the search cursor: every stored event at or below it is in the index. */
+export async function readSearchSeq(db: ParleyDb): Promise<number> {
+  const row = await db.kv.get(Kv.searchSeq)
+  return typeof row?.value === 'number' ? row.value : 0
+}
+
+/**
+ * Indexes up to `limit` stored events above the cursor in one transaction. Returns where the
+ * cursor and the log stand, and whether the index has caught up with the log.
+ */
+export async function indexSearchBatch(db: ParleyDb, limit = SEARCH_INDEX_BATCH): Promise<{ searchSeq: number; lastSeq: number; done: boolean }> {
+  return db.transaction('rw', [db.events, db.kv, db.searchPostings], async () => {
+    const [cursor, last] = await db.kv.bulkGet([Kv.searchSeq, Kv.lastSeq])
+    const lastSeq = typeof last?.value === 'number' ? last.value : 0
+    const from = typeof cursor?.value === 'number' ? cursor.value : 0
+    if (from >= lastSeq) return { searchSeq: from, lastSeq, done: true }
+    const page = await db.events.where('seq').above(from).limit(limit).toArray()
+    const postings: [string, number][] = []
+    for (const e of page) for (const k of postingKeysOf(e)) postings.push(k)
+    await putPostings(db.searchPostings, postings)
+    // A short page is everything stored: the cursor joins lastSeq (past events this agent may not see).
+    const searchSeq = page.length < limit ? lastSeq : page[page.length - 1]!.seq
+    await db.kv.put({ key: Kv.searchSeq, value: searchSeq })
+    return { searchSeq, lastSeq, done: searchSeq >= lastSeq }
+  })
+}
+
+/**
+ * Gives a database its search cursor on the first frame stored after this code arrived. Before
+ * it, applyEvents indexed each frame in the frame's own transaction, so a database without a
+ * cursor is indexed up to what it has stored (`lastSeq`; 0 on a new device). Runs inside
+ * applyEvents' transaction.
+ */
+export async function startSearchCursor(db: ParleyDb, lastSeq: number): Promise<void> {
+  if ((await db.kv.get(Kv.searchSeq)) === undefined) await db.kv.put({ key: Kv.searchSeq, value: lastSeq })
+}

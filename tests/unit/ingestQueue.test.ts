@@ -1,0 +1,120 @@
+// A real IndexedDB implementation in Node, installed before Dexie looks for one.
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { applyEvents } from '../../client/data/applyEvents.ts'
+import { createDb, Kv, readLastSeq, type ParleyDb } from '../../client/data/db.ts'
+import { IngestQueue } from '../../client/data/ingestQueue.ts'
+import { parseEventsFrame } from '../../client/data/liveFrame.ts'
+import { searchMessages } from '../../client/data/search.ts'
+import { indexSearchBatch, readSearchSeq } from '../../client/data/searchIndexer.ts'
+import type { LogEvent } from '../../shared/protocol.ts'
+
+const ME = 'agent-me'
+let n = 0
+const dbs: ParleyDb[] = []
+function freshDb(): ParleyDb {
+  const db = createDb('unit', `ingest-${n++}-${Math.random().toString(36).slice(2)}`)
+  dbs.push(db)
+  return db
+}
+afterEach(async () => {
+  for (const db of dbs.splice(0)) {
+    db.close()
+    await db.delete()
+  }
+})
+
+/** A conversation opening, then `messages` visitor messages, from sequence number `from`. */
+function conversation(id: string, from: number, messages: string[]): LogEvent[] {
+  const out: LogEvent[] = [{ seq: from, type: 'conversation.created', at: from * 1000, conversationId: id, data: { visitorId: `v-${id}`, visitorName: `Visitor ${id}`, channel: 'widget', status: 'waiting' } } as LogEvent]
+  messages.forEach((text, i) =>
+    out.push({ seq: from + 1 + i, type: 'message', at: (from + 1 + i) * 1000, conversationId: id, data: { messageId: `${id}-m${i}`, clientId: `${id}-m${i}`, kind: 'visitor', authorId: `v-${id}`, authorName: 'V', text } } as LogEvent),
+  )
+  return out
+}
+const frame = (events: LogEvent[], last = events.at(-1)?.seq ?? 0) => JSON.stringify({ type: 'events', events, last })
+
+/** Runs the queue until the index has caught up (it indexes while idle). */
+async function whenIndexed(db: ParleyDb): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if ((await readSearchSeq(db)) >= (await readLastSeq(db))) return
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  throw new Error('the index did not catch up')
+}
+
+describe('ingest queue', () => {
+  it('stores frames in the order given and answers each with the new lastSeq', async () => {
+    const db = freshDb()
+    const q = new IngestQueue(db, ME)
+    const a = conversation('a', 1, ['parcel late', 'still waiting'])
+    const b = conversation('b', 4, ['refund please'])
+    const answers = await Promise.all([q.apply(frame(a), 1), q.apply(frame(b), 1), q.apply(frame([], 9), 1)])
+    expect(answers).toEqual([3, 5, 9])
+    expect(await db.events.count()).toBe(5)
+    expect((await db.conversations.get('a'))?.messageCount).toBe(2)
+  })
+
+  it('refuses the frames of a socket after one of them failed, and takes the next socket', async () => {
+    const db = freshDb()
+    const q = new IngestQueue(db, ME)
+    const first = q.apply(frame(conversation('a', 1, ['one'])), 1)
+    const broken = q.apply('{"type":"events","events":[', 1)
+    const after = q.apply(frame(conversation('b', 3, ['two'])), 1)
+    expect(await first).toBe(2)
+    await expect(broken).rejects.toThrow()
+    // Stored over the gap, `b` would move lastSeq past events never stored.
+    await expect(after).rejects.toThrow(/earlier frame/)
+    expect(await readLastSeq(db)).toBe(2)
+    expect(await q.apply(frame(conversation('b', 3, ['two'])), 2)).toBe(4)
+  })
+
+  it('indexes for search behind the log, and moves its cursor only with the postings', async () => {
+    const db = freshDb()
+    const events = conversation('a', 1, Array.from({ length: 30 }, (_, i) => `order number${i} shipped`))
+    await applyEvents(db, events, ME, 0)
+    expect(await readSearchSeq(db)).toBe(0)
+    expect(await db.searchPostings.count()).toBe(0)
+    const r = await indexSearchBatch(db, 10)
+    expect(r).toEqual({ searchSeq: 10, lastSeq: 31, done: false })
+    // Every posting below the cursor is there, none above it.
+    const seqs = new Set(((await db.searchPostings.toCollection().primaryKeys()) as unknown as [string, number][]).map((k) => -k[1]))
+    expect(Math.max(...seqs)).toBe(10)
+    expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1))
+    while (!(await indexSearchBatch(db, 10)).done);
+    expect(await readSearchSeq(db)).toBe(31)
+  })
+
+  it('finds events the index has not reached by their text, and all of them once indexed', async () => {
+    const db = freshDb()
+    const q = new IngestQueue(db, ME)
+    await q.apply(frame(conversation('a', 1, ['where is my parcel'])), 1)
+    await whenIndexed(db)
+    await applyEvents(db, conversation('b', 3, ['parcel arrived broken']), ME, 0)
+    expect(await readSearchSeq(db)).toBe(2)
+    const behind = await searchMessages(db, 'parcel ')
+    expect(behind.results.map((r) => r.conversationId).sort()).toEqual(['a', 'b'])
+    q.kick()
+    await whenIndexed(db)
+    const caught = await searchMessages(db, 'parcel ')
+    expect(caught.results.map((r) => r.conversationId).sort()).toEqual(['a', 'b'])
+    expect(caught.partial).toBe(false)
+  })
+
+  it('gives a database indexed by an older app its cursor at what it stored, and a reset puts it back to 0', async () => {
+    const db = freshDb()
+    // As an older app left it: events stored (and indexed with them), no cursor.
+    await db.events.bulkPut(conversation('a', 1, ['hello']))
+    await db.kv.put({ key: Kv.lastSeq, value: 2 })
+    await applyEvents(db, conversation('b', 3, ['again']), ME, 0)
+    expect(await readSearchSeq(db)).toBe(2)
+  })
+})
+
+describe('parseEventsFrame', () => {
+  it('reads an events frame and refuses anything else', () => {
+    expect(parseEventsFrame(frame(conversation('a', 1, []), 7))).toMatchObject({ last: 7, events: [{ seq: 1 }] })
+    expect(() => parseEventsFrame('{"type":"hello","protocol":1,"last":3}')).toThrow(/not an events frame/)
+    expect(() => parseEventsFrame('nope')).toThrow()
+  })
+})
