@@ -16,7 +16,11 @@ import { VisitorPresenceLine } from '../thread/VisitorPresenceLine.tsx'
 import { useWorkspace } from '../workspace.tsx'
 import { ConversationActions } from './ConversationActions.tsx'
 
-export function ConversationView(props: { id: string }) {
+/**
+ * `backHref` and `backLabel`: where the back link goes and what it names, when the conversation
+ * is shown inside another view than the inbox (the supervisor's Conversations).
+ */
+export function ConversationView(props: { id: string; backHref?: string; backLabel?: string }) {
   const ws = useWorkspace()
   const me = ws.session.agent.id
   const conversation = createConversation(props.id)
@@ -41,8 +45,8 @@ export function ConversationView(props: { id: string }) {
   return (
     <section class="conversation-pane" aria-label={`Conversation with ${title()}`}>
       <div class="conversation-header">
-        <Link href="/" class="back" data-testid="back" aria-label="Back to inbox">
-          ‹ Inbox
+        <Link href={props.backHref ?? '/'} class="back" data-testid="back" aria-label={`Back to ${(props.backLabel ?? 'Inbox').toLowerCase()}`}>
+          ‹ {props.backLabel ?? 'Inbox'}
         </Link>
         <div class="conversation-title">
           <h2 data-testid="visitor-name">{title()}</h2>
