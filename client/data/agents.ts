@@ -2,7 +2,7 @@
  * The workspace's agents, for the transfer picker and for names ("Assigned to Ana"). Fetched from
  * `GET /api/agents` when online and kept in the `kv` table, so both work offline.
  */
-import type { Role } from '../../shared/protocol.ts'
+import { AgentStatus, type Role } from '../../shared/protocol.ts'
 import { Kv, type ParleyDb } from './db.ts'
 import type { Session } from './session.ts'
 
@@ -11,7 +11,11 @@ export interface AgentInfo {
   name: string
   role: Role
   groups: string[]
+  /** The status the server held when the list was fetched (the event log's word is newer). */
+  status?: AgentStatus
 }
+
+const STATUSES = new Set<string>(Object.values(AgentStatus))
 
 function isAgentInfo(v: unknown): v is AgentInfo {
   if (typeof v !== 'object' || v === null) return false
@@ -49,7 +53,7 @@ export async function refreshAgents(
   if (!res.ok) return null
   try {
     const body = (await res.json()) as { agents?: unknown }
-    const agents = Array.isArray(body.agents) ? body.agents.filter(isAgentInfo).map(({ id, name, role, groups }) => ({ id, name, role, groups })) : null
+    const agents = Array.isArray(body.agents) ? body.agents.filter(isAgentInfo).map(({ id, name, role, groups, status }) => ({ id, name, role, groups, ...(typeof status === 'string' && STATUSES.has(status) ? { status } : {}) })) : null
     if (!agents) return null
     agents.sort((a, b) => a.name.localeCompare(b.name))
     await db.kv.put({ key: Kv.agents, value: agents })

@@ -137,8 +137,8 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   let worker: ReturnType<typeof createReports> | null = null
   const reportsWorker = () => (worker ??= createReports(session.agent.workspace, session.agent.id))
   const directory = () => {
-    const list = agents().map((a) => ({ id: a.id, name: a.name, groups: a.groups }))
-    return list.some((a) => a.id === session.agent.id) ? list : [...list, { id: session.agent.id, name: session.agent.name, groups: session.agent.groups }]
+    const list = agents().map((a) => ({ id: a.id, name: a.name, groups: a.groups, status: a.status ?? null }))
+    return list.some((a) => a.id === session.agent.id) ? list : [...list, { id: session.agent.id, name: session.agent.name, groups: session.agent.groups, status: session.agent.status }]
   }
   const reports: WorkspaceReports = {
     live: () => {
