@@ -7,6 +7,7 @@ import { For, Match, Show, Switch } from 'solid-js'
 import { Link, reportsPath, supervisionPath, type SupervisionViewId } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
 import { AgentsBoardView } from './AgentsBoardView.tsx'
+import { ConversationsView } from './ConversationsView.tsx'
 import { LiveView } from './LiveView.tsx'
 import './supervision.css'
 
@@ -48,6 +49,9 @@ export function SupervisionView(props: { view: SupervisionTab }) {
             </Match>
             <Match when={props.view === 'agents'}>
               <AgentsBoardView />
+            </Match>
+            <Match when={props.view === 'conversations'}>
+              <ConversationsView />
             </Match>
           </Switch>
         </div>
