@@ -147,7 +147,8 @@ export interface WidgetHello {
   type: 'hello'
   workspace: string
   visitorToken: string | null
-  page?: PageInfo
+  /** `referrer`: the host page's `document.referrer` (where the visitor came from), when it has one. */
+  page?: PageInfo & { referrer?: string }
   user?: VisitorUser
 }
 export interface WidgetSend {
@@ -397,6 +398,21 @@ export const EventType = {
   botEscalated: 'bot.escalated',
   /** The bot stopped before handing over: an agent took the conversation (`data.reason`). */
   botStopped: 'bot.stopped',
+  /**
+   * An agent's first live app connection (`/api/live`) opened: they are signed in now (`data.agentId`).
+   * Workspace-wide, no conversationId. Logged once however many tabs or devices follow.
+   */
+  agentConnected: 'agent.connected',
+  /**
+   * An agent's last live app connection closed (`data.agentId`); after a crash or restart the server
+   * logs it at start for every agent the log left connected (`data.reason: 'restart'`).
+   */
+  agentDisconnected: 'agent.disconnected',
+  /**
+   * The survey was sent to the visitor's widget (at close, or owed and sent when they came back):
+   * `data.visitorId`. The denominator of the survey response rate.
+   */
+  surveySent: 'survey.sent',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
 

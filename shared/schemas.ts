@@ -56,7 +56,7 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
     type: z.literal('hello'),
     workspace: z.string().min(1).max(64),
     visitorToken: z.string().max(512).nullable(),
-    page: page.optional(),
+    page: page.extend({ referrer: shortText(2048).optional() }).optional(),
     user: z.object({ name: shortText(200).optional(), email: shortText(320).optional(), hash: shortText(128).optional() }).optional(),
   }),
   z

@@ -17,6 +17,7 @@ import { SnoozeClock } from './commands/SnoozeClock.ts'
 import { Conversations } from './Conversations.ts'
 import { EventHub } from './events/EventHub.ts'
 import { LiveGateway, visibleEvents } from './events/LiveGateway.ts'
+import { AgentConnections } from './events/AgentConnections.ts'
 import { chatPage } from './http/chatPage.ts'
 import { demoPage } from './http/demoPage.ts'
 import { publicWidgetConfig } from '../shared/widgetConfig.ts'
@@ -29,6 +30,8 @@ import { SqliteStore } from './store/SqliteStore.ts'
 import type { AgentRecord, Store } from './store/Store.ts'
 import { TokenBucket } from './widget/TokenBucket.ts'
 import { VisitorPresence } from './widget/VisitorPresence.ts'
+import { SiteVisitors } from './widget/SiteVisitors.ts'
+import { VisitorsLiveGateway } from './widget/VisitorsLiveGateway.ts'
 import { WidgetGateway } from './widget/WidgetGateway.ts'
 import { BotService } from './bot/BotService.ts'
 import { EmailNotifier } from './widget/EmailNotifier.ts'
@@ -100,9 +103,12 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const accounts = new Accounts(store, log.child({ sub: 'accounts' }), (opts.sessionHours ?? 24 * 30) * 3600_000, now)
   const conversations = new Conversations(store)
   const hub = new EventHub()
+  // Who is on the site now, from the widget sockets (the supervisor's visitors view).
+  const site = new SiteVisitors(now)
   const published = (workspace: string, events: Parameters<EventHub['publish']>[1]) => {
     hub.publish(workspace, events)
     if (!events.length) return
+    site.committed(workspace, events)
     void widgets?.committed(workspace, events).catch((err) => log.error({ err }, 'widget event hook failed'))
     for (const e of events)
       if (e.type === EventType.message && e.conversationId && e.data.kind === 'agent' && !e.data.internal)
@@ -127,6 +133,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       conversationChanged: (record) => {
         dispatcher.conversationChanged(record)
         syncGateway?.revalidate(record)
+        site.conversationChanged(record)
         snoozes.track(record)
       },
       visitorPresence: (ws, id) => presence?.get(ws, id) ?? null,
@@ -137,6 +144,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const settings = new WorkspaceSettings(rooms, log.child({ sub: 'settings' }))
   syncGateway = new SyncGateway(rooms, accounts, conversations, settings, log.child({ sub: 'sync' }))
   settings.onChange((workspace, _s, changed) => changed.access && syncGateway?.revalidateWorkspace(workspace))
+  const visitorsLive = new VisitorsLiveGateway(site, settings, log.child({ sub: 'visitors' }))
+  settings.onChange((workspace, _s, changed) => changed.access && visitorsLive.revalidateWorkspace(workspace))
   const dispatcher = new DispatchService({
     store,
     settings,
@@ -157,6 +166,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     now,
     published,
     presence,
+    site,
     files,
     routing: dispatcher,
     widgetConfig: (ws) => settings.widget(ws),
@@ -207,6 +217,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     retryBaseMs: opts.channels?.retryBaseMs,
   })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage)
+  const agentConnections = new AgentConnections({ store, now, published, log: log.child({ sub: 'connections' }) })
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
@@ -219,8 +230,9 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const wssSync = new WebSocketServer({ noServer: true, maxPayload: Limits.syncFrame * 2 })
   const wssWidget = new WebSocketServer({ noServer: true, maxPayload: Limits.widgetFrame * 4 })
   const wssLive = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: LIVE_DEFLATE })
+  const wssVisitors = new WebSocketServer({ noServer: true, maxPayload: 4096 })
   const alive = new WeakMap<WebSocket, boolean>()
-  for (const wss of [wssSync, wssWidget, wssLive]) {
+  for (const wss of [wssSync, wssWidget, wssLive, wssVisitors]) {
     wss.on('connection', (ws) => {
       alive.set(ws, true)
       ws.on('pong', () => alive.set(ws, true))
@@ -468,7 +480,20 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         const after = Number(url.searchParams.get('after') ?? '0')
         wssLive.handleUpgrade(req, socket, head, (ws) => {
           wssLive.emit('connection', ws, req)
+          // The app's live socket is the agent's sign-in: their first opening and last closing are logged.
+          agentConnections.opened(agent.workspace, agent.id)
+          ws.once('close', () => agentConnections.closed(agent.workspace, agent.id))
           live.accept(ws, agent, Number.isSafeInteger(after) && after >= 0 ? after : 0)
+        })
+        return
+      }
+      if (path === '/api/visitors/live') {
+        const agent = await accounts.authenticate(url.searchParams.get('token'))
+        if (!agent) return refuse(wssVisitors, req, socket, head, CloseCode.unauthenticated, 'sign in first')
+        if (!(await visitorsLive.mayWatch(agent))) return refuse(wssVisitors, req, socket, head, CloseCode.forbidden, 'needs the management right')
+        wssVisitors.handleUpgrade(req, socket, head, (ws) => {
+          wssVisitors.emit('connection', ws, req)
+          visitorsLive.accept(ws, agent)
         })
         return
       }
@@ -495,7 +520,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   })
 
   const pinger = setInterval(() => {
-    for (const wss of [wssSync, wssWidget, wssLive]) {
+    for (const wss of [wssSync, wssWidget, wssLive, wssVisitors]) {
       for (const ws of wss.clients) {
         if (alive.get(ws) === false) {
           ws.terminate()
@@ -519,6 +544,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     },
     async listen() {
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
+      // Agents a crash left signed in are signed out in the log before anyone connects again.
+      await agentConnections.recover(DEFAULT_WORKSPACE)
       await snoozes.start(store)
       // Email notices owed when the server last stopped.
       await notifier?.start()
@@ -549,13 +576,15 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       mailer.close()
       dispatcher.close()
       widgets!.closeAll()
+      // Logged while the store is still open; the sockets closing next log nothing more.
+      await agentConnections.close()
       settings.close()
-      for (const wss of [wssLive, wssWidget]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
+      for (const wss of [wssLive, wssWidget, wssVisitors]) for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
       await rooms.closeAll()
       // A peer that does not answer the closing handshake (its network gone) would hold the
       // shutdown until ws's own 30 s timeout: after a moment its socket is cut instead.
-      await endSockets([wssSync, wssWidget, wssLive], SHUTDOWN_GRACE_MS)
-      for (const wss of [wssSync, wssWidget, wssLive]) wss.close()
+      await endSockets([wssSync, wssWidget, wssLive, wssVisitors], SHUTDOWN_GRACE_MS)
+      for (const wss of [wssSync, wssWidget, wssLive, wssVisitors]) wss.close()
       http.closeAllConnections()
       // Whatever is still open (an upgrade that was being authorized when the stop began) is cut.
       for (const socket of connections) socket.destroy()

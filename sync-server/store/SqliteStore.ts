@@ -62,6 +62,8 @@ const MIGRATIONS: string[] = [
      connected_at INTEGER NOT NULL, PRIMARY KEY (workspace, kind)) WITHOUT ROWID;`,
   `CREATE TABLE email_notices (workspace TEXT NOT NULL, conversation_id TEXT NOT NULL, due_at INTEGER NOT NULL,
      PRIMARY KEY (workspace, conversation_id)) WITHOUT ROWID;`,
+  // Partial: only the few connection events are indexed, so logging every other event costs nothing more.
+  `CREATE INDEX events_agent_connections ON events (workspace, seq) WHERE type IN ('agent.connected', 'agent.disconnected');`,
 ]
 
 export interface SqliteStoreOptions {
@@ -82,6 +84,16 @@ interface Pending {
 }
 
 type Row = Record<string, unknown>
+
+function eventsOf(rows: Row[]): LogEvent[] {
+  return rows.map((r) => ({
+    seq: r.seq as number,
+    type: r.type as LogEvent['type'],
+    at: r.at as number,
+    ...(r.conversation_id ? { conversationId: r.conversation_id as string } : {}),
+    data: JSON.parse(r.data as string) as Record<string, unknown>,
+  }))
+}
 
 /** The default store: one SQLite file in WAL mode. Commits arriving in the same tick share one transaction. */
 export class SqliteStore implements Store {
@@ -110,6 +122,10 @@ export class SqliteStore implements Store {
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE workspace = ?'),
       insertEvent: db.prepare('INSERT INTO events (workspace, seq, type, at, conversation_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       readEvents: db.prepare('SELECT seq, type, at, conversation_id, data FROM events WHERE workspace = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      // The type list matches the partial index's exactly, so SQLite reads the index, not the log.
+      readAgentConnectionEvents: db.prepare(
+        "SELECT seq, type, at, conversation_id, data FROM events WHERE workspace = ? AND type IN ('agent.connected', 'agent.disconnected') AND seq > ? ORDER BY seq LIMIT ?",
+      ),
       upsertConversation: db.prepare(
         `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id,
@@ -240,14 +256,11 @@ export class SqliteStore implements Store {
   }
 
   async readEvents(workspace: string, after: number, limit: number): Promise<LogEvent[]> {
-    const rows = this.stmts.readEvents.all(workspace, after, limit) as Row[]
-    return rows.map((r) => ({
-      seq: r.seq as number,
-      type: r.type as LogEvent['type'],
-      at: r.at as number,
-      ...(r.conversation_id ? { conversationId: r.conversation_id as string } : {}),
-      data: JSON.parse(r.data as string) as Record<string, unknown>,
-    }))
+    return eventsOf(this.stmts.readEvents.all(workspace, after, limit) as Row[])
+  }
+
+  async readAgentConnectionEvents(workspace: string, after: number, limit: number): Promise<LogEvent[]> {
+    return eventsOf(this.stmts.readAgentConnectionEvents.all(workspace, after, limit) as Row[])
   }
 
   async lastSeq(workspace: string): Promise<number> {

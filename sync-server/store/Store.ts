@@ -175,6 +175,8 @@ export interface Store {
   countUpdates(workspace: string, name: string): Promise<number>
 
   readEvents(workspace: string, after: number, limit: number): Promise<LogEvent[]>
+  /** The `agent.connected` and `agent.disconnected` events after `after`, in order (who the log left signed in, read at start). */
+  readAgentConnectionEvents(workspace: string, after: number, limit: number): Promise<LogEvent[]>
   lastSeq(workspace: string): Promise<number>
 
   getWorkspace(id: string): Promise<WorkspaceRecord | null>

@@ -16,6 +16,7 @@ import {
   type LogEvent,
   type ToWidget,
   type WidgetHistoryMessage,
+  type WidgetSurvey,
 } from '../../shared/protocol.ts'
 import { describeIssues, fromWidgetSchema } from '../../shared/schemas.ts'
 import type { Accounts } from '../Accounts.ts'
@@ -29,6 +30,7 @@ import { appendSystemLine, applyPatch } from '../commands/patch.ts'
 import { TokenBucket } from './TokenBucket.ts'
 import { KeyedQueue } from '../util/KeyedQueue.ts'
 import type { VisitorPresence } from './VisitorPresence.ts'
+import type { SiteVisitors } from './SiteVisitors.ts'
 import { publicWidgetConfig, type WidgetConfig } from '../../shared/widgetConfig.ts'
 import { AgentSignals, type AgentPresence } from './AgentSignals.ts'
 import { VisitorActions, visitorUpdatedEvent, type VisitorContext } from './VisitorActions.ts'
@@ -75,6 +77,8 @@ export interface WidgetGatewayDeps {
   now: () => number
   published: (workspace: string, events: LogEvent[]) => void
   presence: VisitorPresence
+  /** Who is on the site now (the supervisor's visitors view): told of every hello, page and last socket closing. */
+  site?: SiteVisitors
   /** Resolves the files a message carries to the server's records of them. */
   files: FileService
   /** Decides where a new conversation goes and where a waiting one stands (the dispatcher). */
@@ -238,9 +242,15 @@ export class WidgetGateway {
 
   private async hello(
     conn: Conn,
-    frame: { workspace: string; visitorToken: string | null; user?: { name?: string; email?: string; hash?: string }; page?: { url: string; title: string } },
+    frame: {
+      workspace: string
+      visitorToken: string | null
+      user?: { name?: string; email?: string; hash?: string }
+      page?: { url: string; title: string; referrer?: string }
+    },
     retried = false,
   ): Promise<void> {
+    const helloAt = this.deps.now()
     if (conn.visitorId) {
       this.error(conn, WidgetErrorCode.badRequest, 'Already said hello.')
       return
@@ -316,6 +326,15 @@ export class WidgetGateway {
     if (!set) this.sockets.set(key, (set = new Set()))
     set.add(conn.ws)
     this.away.delete(key)
+    this.deps.site?.arrived(ws.id, {
+      visitorId: visitor.id,
+      name: visitor.name,
+      email: visitor.email,
+      page: { url: frame.page?.url ?? visitor.pageUrl ?? '', title: frame.page?.title ?? visitor.pageTitle ?? '' },
+      referrer: frame.page?.referrer ?? '',
+      // A record made for this hello (a first visit, or a token whose record is gone) is a new visitor.
+      createdNow: visitor.createdAt >= helloAt,
+    })
     if (visitor.currentConversationId) {
       this.current.set(key, visitor.currentConversationId)
       this.deps.presence.set(ws.id, visitor.currentConversationId, { online: true, typing: false })
@@ -327,6 +346,7 @@ export class WidgetGateway {
       this.deps.routing.availability(ws.id, visitor.pageUrl ?? null),
       visitor.currentConversationId ? this.deps.conversations.get(ws.id, visitor.currentConversationId) : null,
     ])
+    if (this.sockets.get(key)?.has(conn.ws)) this.deps.site?.chatIs(ws.id, visitor.id, current)
     this.send(conn.ws, {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
@@ -345,7 +365,10 @@ export class WidgetGateway {
     const place = visitor.currentConversationId ? await this.deps.routing.placeOf(ws.id, visitor.currentConversationId) : null
     if (place) this.send(conn.ws, { type: 'queue', position: place.position, waitSeconds: place.waitSeconds })
     const survey = await this.owedSurvey(ws.id, visitor)
-    if (survey) this.send(conn.ws, survey)
+    if (survey && conn.ws.readyState === conn.ws.OPEN) {
+      this.send(conn.ws, survey)
+      await this.surveySent(ws.id, survey.conversationId, visitor.id)
+    }
   }
 
   /** Every message of the visitor's recent conversations, oldest first. Notes live elsewhere and never appear. */
@@ -520,6 +543,7 @@ export class WidgetGateway {
 
   /** Remembers the page the visitor is on, for the agent's client card. */
   private async page(workspace: string, visitorId: string, url: string, title: string): Promise<void> {
+    this.deps.site?.pageChanged(workspace, visitorId, url, title)
     const visitor = await this.deps.store.getVisitor(workspace, visitorId)
     if (!visitor || visitor.pageUrl === url) return
     await this.deps.store.commit({ workspace, visitors: [{ ...visitor, pageUrl: url, pageTitle: title }] })
@@ -658,8 +682,15 @@ export class WidgetGateway {
       const visitor = await this.deps.store.getVisitor(workspace, conv.visitorId)
       if (!visitor || visitor.channel) continue
       const frame: ToWidget = { type: 'survey', conversationId: conv.id, csat: survey.csat, nps: survey.nps, comment: survey.comment }
-      if (!this.sendTo(workspace, conv.visitorId, frame)) await this.setSurveyOwed(workspace, conv.id, true)
+      if (this.sendTo(workspace, conv.visitorId, frame)) await this.surveySent(workspace, conv.id, conv.visitorId)
+      else await this.setSurveyOwed(workspace, conv.id, true)
     }
+  }
+
+  /** Logs that a survey reached the visitor's widget: the reports' denominator of the response rate. */
+  private async surveySent(workspace: string, conversationId: string, visitorId: string): Promise<void> {
+    const events = await this.deps.store.commit({ workspace, events: [{ type: EventType.surveySent, at: this.deps.now(), conversationId, data: { visitorId } }] })
+    this.deps.published(workspace, events)
   }
 
   private async setSurveyOwed(workspace: string, conversationId: string, owed: boolean): Promise<void> {
@@ -675,7 +706,7 @@ export class WidgetGateway {
    * The survey of the visitor's latest conversation when it closed while they were away, unless it
    * was rated meanwhile; asked once (the note is cleared as the survey is sent).
    */
-  private async owedSurvey(workspace: string, visitor: VisitorRecord): Promise<ToWidget | null> {
+  private async owedSurvey(workspace: string, visitor: VisitorRecord): Promise<WidgetSurvey | null> {
     const conversationId = visitor.currentConversationId
     if (!conversationId) return null
     const conv = await this.deps.conversations.get(workspace, conversationId)
@@ -725,6 +756,7 @@ export class WidgetGateway {
     if (set.size > 0) return
     this.sockets.delete(key)
     this.rememberAway(key, this.deps.now())
+    this.deps.site?.left(conn.workspace, conn.visitorId)
     // At shutdown the store closes next; the visitor's going offline is implied by the restart.
     if (this.closing) return
     clearTimeout(this.typingTimers.get(key))

@@ -37,6 +37,29 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(await store.lastSeq('w1')).toBe(3)
     })
 
+    it('reads the agents’ connection events alone, in order, per workspace, after a sequence number', async () => {
+      await store.createWorkspace({ id: 'w2', secret: 's', createdAt: 1 })
+      await store.commit({
+        workspace: 'w1',
+        events: [
+          { type: 'agent.connected', at: 1, data: { agentId: 'a' } },
+          { type: 'message', at: 2, conversationId: 'c1', data: {} },
+          { type: 'agent.connected', at: 3, data: { agentId: 'b' } },
+          { type: 'agent.status', at: 4, data: { agentId: 'a' } },
+          { type: 'agent.disconnected', at: 5, data: { agentId: 'a' } },
+        ],
+      })
+      await store.commit({ workspace: 'w2', events: [{ type: 'agent.connected', at: 6, data: { agentId: 'z' } }] })
+      const all = await store.readAgentConnectionEvents('w1', 0, 10)
+      expect(all.map((e) => [e.seq, e.type, e.data.agentId])).toEqual([
+        [1, 'agent.connected', 'a'],
+        [3, 'agent.connected', 'b'],
+        [5, 'agent.disconnected', 'a'],
+      ])
+      expect((await store.readAgentConnectionEvents('w1', 1, 1)).map((e) => e.seq)).toEqual([3])
+      expect((await store.readAgentConnectionEvents('w2', 0, 10)).map((e) => e.data.agentId)).toEqual(['z'])
+    })
+
     it('keeps document updates in order and compacts them into one snapshot', async () => {
       const doc = new Y.Doc()
       const updates: Uint8Array[] = []

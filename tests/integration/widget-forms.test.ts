@@ -107,6 +107,11 @@ async function closedWhileAway() {
   return { admin, v, ack }
 }
 
+/** The `survey.sent` events logged so far. */
+async function surveysSent(token: string) {
+  return (await eventsOf(t.url, token)).filter((e) => e.type === 'survey.sent')
+}
+
 describe('ratings and the survey', () => {
   it('asks for a rating when an agent closes the chat, stores it on the conversation, and logs it', async () => {
     const admin = await login(t.url)
@@ -117,6 +122,8 @@ describe('ratings and the survey', () => {
     const survey = v.next((f) => f.type === 'survey')
     expect((await command(t.url, admin.token, ack.conversationId, 'close')).status).toBe(200)
     expect(await survey).toEqual({ type: 'survey', conversationId: ack.conversationId, csat: true, nps: true, comment: true })
+    // Logged as sent once it reached the widget: the reports' denominator of the response rate.
+    await expect.poll(async () => (await surveysSent(admin.token)).map((e) => [e.conversationId, e.data.visitorId])).toEqual([[ack.conversationId, v.visitorId]])
 
     expect(await v.request({ type: 'rating', conversationId: ack.conversationId, kind: 'csat', score: 4 }, 'saved', 'error')).toEqual({ type: 'saved', what: 'rating' })
     // A second CSAT replaces the first; NPS is its own.
@@ -138,6 +145,8 @@ describe('ratings and the survey', () => {
 
   it('asks a visitor who was away when the chat closed once they are back, and not again after they rated', async () => {
     const { admin, v, ack } = await closedWhileAway()
+    // Owed, not sent: nothing is logged while the visitor is away.
+    expect(await surveysSent(admin.token)).toEqual([])
     const survey = v.next((f) => f.type === 'survey')
     await v.connect()
     expect(await survey).toMatchObject({ type: 'survey', conversationId: ack.conversationId, csat: true })
@@ -146,6 +155,8 @@ describe('ratings and the survey', () => {
     await v.connect()
     await v.say('one more question')
     expect(v.frames.filter((f) => f.type === 'survey')).toHaveLength(1)
+    // Sent when they came back, and logged then, once (the rating's round trip follows the log's write).
+    expect((await surveysSent(admin.token)).map((e) => e.conversationId)).toEqual([ack.conversationId])
     await v.close()
   })
 
@@ -182,6 +193,7 @@ describe('ratings and the survey', () => {
     // A survey would be on its way by now: the close is committed, and b's round trip below follows it.
     expect(await b.request({ type: 'rating', conversationId: ack.conversationId, kind: 'csat', score: 1 }, 'saved', 'error')).toMatchObject({ type: 'error', code: 'bad_request' })
     expect(a.frames.some((f) => f.type === 'survey')).toBe(false)
+    expect(await surveysSent(admin.token)).toEqual([])
     const rated = (await eventsOf(t.url, admin.token)).filter((e) => e.type === 'conversation.rated')
     expect(rated).toEqual([])
     await a.close()

@@ -17,7 +17,8 @@ export class Visitor {
   constructor(
     private wsUrl: string,
     private user: { name?: string; email?: string; hash?: string } = {},
-    private page: { url: string; title: string } = { url: 'http://shop.test/', title: 'Shop' },
+    /** `referrer`: the host page's `document.referrer`, as the widget sends it in hello. */
+    private page: { url: string; title: string; referrer?: string } = { url: 'http://shop.test/', title: 'Shop' },
     /** The loopback address to connect from (127.x.y.z): visitors on the web come from many, and the server limits frames per address. */
     private localAddress?: string,
   ) {}

@@ -1,0 +1,105 @@
+import type { Logger } from 'pino'
+import { EventType, type LogEvent } from '../../shared/protocol.ts'
+import type { NewEvent, Store } from '../store/Store.ts'
+
+/** Connection events read per page when the server checks at start who the log left signed in. */
+const RECOVERY_PAGE = 5000
+
+export interface AgentConnectionsDeps {
+  store: Store
+  now: () => number
+  published: (workspace: string, events: LogEvent[]) => void
+  log: Logger
+}
+
+/**
+ * Who is signed in now, from the agents' live app sockets (`/api/live`): an agent's first socket
+ * logs `agent.connected`, their last one closing logs `agent.disconnected`, however many tabs and
+ * devices come and go in between. The store keeps commits in call order, so the log's sequence of
+ * connects and disconnects is the order they happened in.
+ */
+export class AgentConnections {
+  private counts = new Map<string, number>()
+  private closing = false
+
+  constructor(private deps: AgentConnectionsDeps) {}
+
+  /** A live socket of the agent opened. */
+  opened(workspace: string, agentId: string): void {
+    if (this.closing) return
+    const key = `${workspace}/${agentId}`
+    const n = (this.counts.get(key) ?? 0) + 1
+    this.counts.set(key, n)
+    if (n === 1) this.log(workspace, [{ type: EventType.agentConnected, at: this.deps.now(), data: { agentId } }])
+  }
+
+  /** A live socket of the agent closed (call once per socket that `opened`). */
+  closed(workspace: string, agentId: string): void {
+    if (this.closing) return
+    const key = `${workspace}/${agentId}`
+    const n = (this.counts.get(key) ?? 0) - 1
+    if (n > 0) return void this.counts.set(key, n)
+    this.counts.delete(key)
+    this.log(workspace, [{ type: EventType.agentDisconnected, at: this.deps.now(), data: { agentId } }])
+  }
+
+  /** The agents with a live socket in a workspace now. */
+  connected(workspace: string): string[] {
+    const prefix = `${workspace}/`
+    return [...this.counts.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length))
+  }
+
+  /**
+   * At start, before any socket is let in: every agent whom the log last left connected (the
+   * server crashed, or was killed, with their app open) is logged disconnected once, so that no
+   * supervisor's "signed in now" stays stuck on someone who is gone.
+   */
+  async recover(workspace: string): Promise<void> {
+    const last = new Map<string, string>()
+    for (let after = 0; ; ) {
+      const page = await this.deps.store.readAgentConnectionEvents(workspace, after, RECOVERY_PAGE)
+      for (const e of page) if (typeof e.data.agentId === 'string') last.set(e.data.agentId, e.type)
+      if (page.length < RECOVERY_PAGE) break
+      after = page[page.length - 1]!.seq
+    }
+    const at = this.deps.now()
+    const stale: NewEvent[] = [...last]
+      .filter(([, type]) => type === EventType.agentConnected)
+      .map(([agentId]) => ({ type: EventType.agentDisconnected, at, data: { agentId, reason: 'restart' } }))
+    if (stale.length) this.deps.published(workspace, await this.deps.store.commit({ workspace, events: stale }))
+  }
+
+  /**
+   * A graceful stop: everyone still connected is logged disconnected now (not at the next start),
+   * and the sockets the stop then closes log nothing more.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    const byWorkspace = new Map<string, NewEvent[]>()
+    const at = this.deps.now()
+    for (const key of this.counts.keys()) {
+      const slash = key.indexOf('/')
+      const workspace = key.slice(0, slash)
+      const list = byWorkspace.get(workspace) ?? []
+      list.push({ type: EventType.agentDisconnected, at, data: { agentId: key.slice(slash + 1), reason: 'shutdown' } })
+      byWorkspace.set(workspace, list)
+    }
+    this.counts.clear()
+    await Promise.all(
+      [...byWorkspace].map(([workspace, events]) =>
+        this.deps.store
+          .commit({ workspace, events })
+          .then((logged) => this.deps.published(workspace, logged))
+          .catch((err) => this.deps.log.warn({ err, workspace }, 'could not record agents disconnected at shutdown')),
+      ),
+    )
+  }
+
+  private log(workspace: string, events: NewEvent[]): void {
+    this.deps.store
+      .commit({ workspace, events })
+      .then((logged) => this.deps.published(workspace, logged))
+      .catch((err) => this.deps.log.warn({ err, workspace }, 'could not record an agent connection'))
+  }
+}
