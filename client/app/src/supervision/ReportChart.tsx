@@ -1,0 +1,148 @@
+/**
+ * The report's per-day chart: created and closed conversations as bars, the median wait as a line
+ * below, in plain SVG (no chart library to load). Screen readers get a title and a summary, and
+ * the same numbers as a table.
+ */
+import { For, Show } from 'solid-js'
+import type { ReportDay } from '../../../../shared/reports/periodReport.ts'
+import { formatDuration } from '../format.ts'
+import { dayText, rawValue } from './reportText.ts'
+
+const WIDTH = 720
+const BAR_HEIGHT = 160
+const LINE_HEIGHT = 90
+const PAD = { left: 44, right: 8, top: 10, bottom: 22 }
+/** At most this many day labels on the axis; the others are skipped (the table has them all). */
+const MAX_LABELS = 10
+
+/** A round top for an axis that holds `max` (1, 2, 5 × 10ⁿ). */
+function niceMax(max: number): number {
+  if (max <= 0) return 1
+  const p = 10 ** Math.floor(Math.log10(max))
+  for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p
+  return 10 * p
+}
+
+export function ReportChart(props: { days: ReportDay[] }) {
+  const n = () => Math.max(1, props.days.length)
+  const plotW = WIDTH - PAD.left - PAD.right
+  const slot = () => plotW / n()
+  const x = (i: number) => PAD.left + i * slot()
+  const countMax = () => niceMax(Math.max(0, ...props.days.map((d) => Math.max(d.created, d.closed))))
+  const waitMax = () => niceMax(Math.max(0, ...props.days.map((d) => d.waitMedianMs ?? 0)))
+  const barH = (v: number) => ((BAR_HEIGHT - PAD.top - PAD.bottom) * v) / countMax()
+  const waitY = (v: number) => PAD.top + (LINE_HEIGHT - PAD.top - PAD.bottom) * (1 - v / waitMax())
+  const labelEvery = () => Math.ceil(n() / MAX_LABELS)
+  const totals = () => props.days.reduce((a, d) => ({ created: a.created + d.created, closed: a.closed + d.closed }), { created: 0, closed: 0 })
+  const linePoints = () =>
+    props.days
+      .map((d, i) => (d.waitMedianMs === null ? null : `${x(i) + slot() / 2},${waitY(d.waitMedianMs)}`))
+      .filter((p): p is string => p !== null)
+  const labels = (height: number) => (
+    <For each={props.days}>
+      {(d, i) => (
+        <Show when={i() % labelEvery() === 0}>
+          <text class="chart-label" x={x(i()) + slot() / 2} y={height - 6} text-anchor="middle">
+            {d.day.slice(5)}
+          </text>
+        </Show>
+      )}
+    </For>
+  )
+
+  return (
+    <div class="report-chart" data-testid="report-chart">
+      <svg viewBox={`0 0 ${WIDTH} ${BAR_HEIGHT}`} role="img" aria-labelledby="chart-volume-title chart-volume-desc" class="chart-svg">
+        <title id="chart-volume-title">Conversations created and closed per day</title>
+        <desc id="chart-volume-desc">
+          {props.days.length} days: {totals().created} created, {totals().closed} closed. The table below the chart lists every day.
+        </desc>
+        <line class="chart-axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={BAR_HEIGHT - PAD.bottom} y2={BAR_HEIGHT - PAD.bottom} />
+        <text class="chart-label" x={PAD.left - 6} y={PAD.top + 4} text-anchor="end">
+          {countMax()}
+        </text>
+        <text class="chart-label" x={PAD.left - 6} y={BAR_HEIGHT - PAD.bottom} text-anchor="end">
+          0
+        </text>
+        <For each={props.days}>
+          {(d, i) => {
+            const w = () => Math.max(1, slot() / 2 - 2)
+            return (
+              <g data-day={d.day}>
+                <rect class="chart-created" x={x(i()) + 1} y={BAR_HEIGHT - PAD.bottom - barH(d.created)} width={w()} height={barH(d.created)}>
+                  <title>
+                    {dayText(d.day)}: {d.created} created
+                  </title>
+                </rect>
+                <rect class="chart-closed" x={x(i()) + 1 + w()} y={BAR_HEIGHT - PAD.bottom - barH(d.closed)} width={w()} height={barH(d.closed)}>
+                  <title>
+                    {dayText(d.day)}: {d.closed} closed
+                  </title>
+                </rect>
+              </g>
+            )
+          }}
+        </For>
+        {labels(BAR_HEIGHT)}
+      </svg>
+      <p class="chart-legend" aria-hidden="true">
+        <span class="chart-key chart-key-created" /> Created <span class="chart-key chart-key-closed" /> Closed
+      </p>
+
+      <svg viewBox={`0 0 ${WIDTH} ${LINE_HEIGHT}`} role="img" aria-labelledby="chart-wait-title" class="chart-svg">
+        <title id="chart-wait-title">Median wait per day (days with no first assignment have no point)</title>
+        <line class="chart-axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={LINE_HEIGHT - PAD.bottom} y2={LINE_HEIGHT - PAD.bottom} />
+        <text class="chart-label" x={PAD.left - 6} y={PAD.top + 4} text-anchor="end">
+          {formatDuration(waitMax())}
+        </text>
+        <polyline class="chart-wait" points={linePoints().join(' ')} />
+        <For each={props.days}>
+          {(d, i) => (
+            <Show when={d.waitMedianMs !== null}>
+              <circle class="chart-wait-point" cx={x(i()) + slot() / 2} cy={waitY(d.waitMedianMs!)} r="3">
+                <title>
+                  {dayText(d.day)}: median wait {formatDuration(d.waitMedianMs)}
+                </title>
+              </circle>
+            </Show>
+          )}
+        </For>
+        {labels(LINE_HEIGHT)}
+      </svg>
+
+      <details class="chart-table">
+        <summary>The chart's numbers as a table</summary>
+        <div class="table-scroll">
+          <table class="supervision-table" data-testid="report-days">
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col">Created</th>
+                <th scope="col">Closed</th>
+                <th scope="col">Median wait</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={props.days}>
+                {(d) => (
+                  <tr data-day={d.day}>
+                    <th scope="row">{dayText(d.day, true)}</th>
+                    <td data-metric="created" data-value={d.created}>
+                      {d.created}
+                    </td>
+                    <td data-metric="closed" data-value={d.closed}>
+                      {d.closed}
+                    </td>
+                    <td data-metric="wait_median_ms" data-value={rawValue(d.waitMedianMs)}>
+                      {formatDuration(d.waitMedianMs)}
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </div>
+  )
+}

@@ -1,0 +1,138 @@
+/**
+ * The Reports view's tables: the per-agent table (each number opens the conversations behind it)
+ * and the list of conversations behind a number, each a link to the conversation.
+ */
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { channelLabel } from '../../../../shared/channels.ts'
+import { AGENT_METRICS, type AgentMetric, type AgentReportRow, type ReportConversation } from '../../../../shared/reports/periodReport.ts'
+import { formatDuration, statusLabel } from '../format.ts'
+import { conversationPath, Link } from '../router.tsx'
+import { AGENT_METRIC_TEXT, dateTimeText, metricText, rawValue } from './reportText.ts'
+
+/** Rows shown at first, and added by each "Show more". */
+const PAGE_ROWS = 100
+
+export function AgentTable(props: {
+  rows: AgentReportRow[]
+  nameOf: (agentId: string) => string
+  selected: { agentId: string; metric: AgentMetric } | null
+  onDrill: (agentId: string, metric: AgentMetric) => void
+}) {
+  const sorted = createMemo(() => [...props.rows].sort((a, b) => props.nameOf(a.agentId).localeCompare(props.nameOf(b.agentId))))
+  return (
+    <Show when={props.rows.length > 0} fallback={<p class="empty">No agent handled a conversation in this period.</p>}>
+      <div class="table-scroll">
+        <table class="supervision-table report-agents" data-testid="report-agents">
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <For each={AGENT_METRICS}>{(m) => <th scope="col">{AGENT_METRIC_TEXT[m].label}</th>}</For>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={sorted()}>
+              {(row) => (
+                <tr data-agent={row.agentId}>
+                  <th scope="row">{props.nameOf(row.agentId)}</th>
+                  <For each={AGENT_METRICS}>
+                    {(m) => (
+                      <td data-metric={m} data-value={rawValue(row.metrics[m])}>
+                        <button
+                          type="button"
+                          class="report-cell-button"
+                          aria-pressed={props.selected?.agentId === row.agentId && props.selected.metric === m}
+                          aria-label={`${AGENT_METRIC_TEXT[m].label} of ${props.nameOf(row.agentId)}: ${metricText(m, row.metrics[m])}. Show the ${row.drill[m].length} conversations`}
+                          disabled={row.drill[m].length === 0}
+                          onClick={() => props.onDrill(row.agentId, m)}
+                        >
+                          {metricText(m, row.metrics[m])}
+                        </button>
+                      </td>
+                    )}
+                  </For>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </Show>
+  )
+}
+
+export function ConversationList(props: {
+  ids: string[]
+  rows: ReadonlyMap<string, ReportConversation>
+  timezone: string
+  nameOf: (agentId: string) => string
+  groupName: (groupId: string) => string
+}) {
+  const [limit, setLimit] = createSignal(PAGE_ROWS)
+  const shown = createMemo(() =>
+    props.ids
+      .slice(0, limit())
+      .map((id) => props.rows.get(id))
+      .filter((r): r is ReportConversation => r !== undefined),
+  )
+  return (
+    <Show when={props.ids.length > 0} fallback={<p class="empty" data-testid="report-list-empty">No conversation.</p>}>
+      <div class="table-scroll">
+        <table class="supervision-table report-list" data-testid="report-list">
+          <thead>
+            <tr>
+              <th scope="col">Conversation</th>
+              <th scope="col">Created</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Group</th>
+              <th scope="col">Assignee</th>
+              <th scope="col">Status</th>
+              <th scope="col">Wait</th>
+              <th scope="col">First response</th>
+              <th scope="col">Resolution</th>
+              <th scope="col">Handling</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={shown()}>
+              {(c) => (
+                <tr data-conversation={c.id} data-testid="report-list-row">
+                  <th scope="row">
+                    <Link href={conversationPath(c.id)} data-testid="report-conversation-link">
+                      <Show when={c.number !== null}>#{c.number} </Show>
+                      {c.visitorName || 'Visitor'}
+                    </Link>
+                  </th>
+                  <td>{dateTimeText(c.createdAt, props.timezone)}</td>
+                  <td>{channelLabel(c.channel)}</td>
+                  <td>{c.groupId ? props.groupName(c.groupId) : '—'}</td>
+                  <td>{c.assigneeId ? props.nameOf(c.assigneeId) : 'Unassigned'}</td>
+                  <td>
+                    {statusLabel(c.status)}
+                    <Show when={c.reopened > 0}> (reopened {c.reopened}×)</Show>
+                  </td>
+                  <td data-metric="wait_ms" data-value={rawValue(c.waitMs)}>
+                    {formatDuration(c.waitMs)}
+                  </td>
+                  <td data-metric="first_response_ms" data-value={rawValue(c.firstResponseMs)}>
+                    {formatDuration(c.firstResponseMs)}
+                  </td>
+                  <td data-metric="resolution_ms" data-value={rawValue(c.resolutionMs)}>
+                    {formatDuration(c.resolutionMs)}
+                  </td>
+                  <td data-metric="handling_ms" data-value={rawValue(c.handlingMs)}>
+                    {formatDuration(c.handlingMs)}
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <Show when={props.ids.length > limit()}>
+        <button type="button" class="button" data-testid="report-list-more" onClick={() => setLimit((n) => n + PAGE_ROWS)}>
+          Show more ({props.ids.length - limit()} left)
+        </button>
+      </Show>
+    </Show>
+  )
+}

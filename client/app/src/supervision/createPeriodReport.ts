@@ -1,0 +1,69 @@
+/**
+ * A period report that follows the query and the event feed: asked of the reports worker again
+ * when the query, the settings or the timezone change and whenever this device stores new events,
+ * at most one question in flight (the last change is always answered), so the page never waits
+ * on a computation and never shows a report for another query as if it were this one's.
+ */
+import { createEffect, createSignal, on, type Accessor } from 'solid-js'
+import type { PeriodReport, ReportQuery } from '../../../../shared/reports/periodReport.ts'
+import { useWorkspace } from '../workspace.tsx'
+
+export interface PeriodReportState {
+  /** The last report computed (possibly for an earlier query: see `current`). */
+  report: Accessor<PeriodReport | undefined>
+  /** Whether `report` answers the query asked now. */
+  current: Accessor<boolean>
+  /** Whether the worker is computing. */
+  pending: Accessor<boolean>
+  error: Accessor<string | null>
+  /** Server time of the newest event this device held when the report was computed. */
+  dataUpTo: Accessor<number | null>
+}
+
+/** A stable key for a query: its period and filters. */
+export const queryKey = (q: ReportQuery): string => JSON.stringify([q.from, q.to, q.team, q.group, q.channel, q.agent, q.tag])
+
+/** Must run inside a reactive owner. */
+export function createPeriodReport(query: Accessor<ReportQuery>): PeriodReportState {
+  const ws = useWorkspace()
+  const [report, setReport] = createSignal<PeriodReport | undefined>(undefined, { equals: false })
+  const [pending, setPending] = createSignal(false)
+  const [error, setError] = createSignal<string | null>(null)
+  const [dataUpTo, setDataUpTo] = createSignal<number | null>(null)
+  let running = false
+  let again = false
+
+  const run = async () => {
+    if (running) {
+      again = true
+      return
+    }
+    running = true
+    setPending(true)
+    try {
+      do {
+        again = false
+        const q = query()
+        try {
+          const [next, newest] = await Promise.all([ws.reports.period(q), ws.db.events.orderBy('seq').last()])
+          setReport(() => next)
+          setDataUpTo(newest?.at ?? null)
+          setError(null)
+        } catch (err) {
+          setError(err instanceof Error ? err.message : String(err))
+        }
+      } while (again)
+    } finally {
+      running = false
+      setPending(false)
+    }
+  }
+
+  const key = () => queryKey(query())
+  createEffect(on([key, ws.feed.lastSeq, () => ws.settings.value(), ws.timezone], () => void run()))
+  const current = () => {
+    const r = report()
+    return r !== undefined && queryKey(r.query) === key() && r.timezone === ws.timezone()
+  }
+  return { report, current, pending, error, dataUpTo }
+}
