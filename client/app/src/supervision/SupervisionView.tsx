@@ -9,6 +9,7 @@ import { useWorkspace } from '../workspace.tsx'
 import { AgentsBoardView } from './AgentsBoardView.tsx'
 import { ConversationsView } from './ConversationsView.tsx'
 import { LiveView } from './LiveView.tsx'
+import { ReportsView } from './ReportsView.tsx'
 import './supervision.css'
 
 export type SupervisionTab = SupervisionViewId | 'reports'
@@ -52,6 +53,9 @@ export function SupervisionView(props: { view: SupervisionTab }) {
             </Match>
             <Match when={props.view === 'conversations'}>
               <ConversationsView />
+            </Match>
+            <Match when={props.view === 'reports'}>
+              <ReportsView />
             </Match>
           </Switch>
         </div>
