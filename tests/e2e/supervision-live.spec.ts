@@ -129,3 +129,33 @@ test('an agent without the management right has no Supervision entry and is told
   await expect(page.getByTestId('supervision-denied')).toBeVisible()
   await expect(page.getByTestId('live-table')).toHaveCount(0)
 })
+
+test('a damaged fact on the device is rebuilt from the log, never counted as it is', async ({ page, parley }) => {
+  await signIn(page, parley.url)
+  const visitor = new Visitor(parley.wsUrl, { name: 'Zoe' })
+  await visitor.connect()
+  const { conversationId } = await visitor.say('Hi there')
+  await openSupervision(page, 'live')
+  await expect(liveFigure(page, 'workspace', 'waiting')).toHaveAttribute('data-value', '1')
+  // Storage damages the conversation's fact: it now claims to be closed, in a shape no build writes.
+  const admin = await login(parley.url)
+  await page.evaluate(
+    ({ name, id }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(name)
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const tx = open.result.transaction('facts', 'readwrite')
+          tx.objectStore('facts').put({ id, status: 'closed', closedAt: Date.now(), seq: 1e9, stretches: null })
+          tx.oncomplete = () => (open.result.close(), resolve())
+          tx.onerror = () => reject(tx.error)
+        }
+      }),
+    { name: `parley-default-${admin.agent.id}`, id: conversationId },
+  )
+  await page.reload()
+  await expect(page.getByTestId('supervision-live')).toBeVisible()
+  await expect(liveFigure(page, 'workspace', 'waiting')).toHaveAttribute('data-value', '1')
+  await expect(liveFigure(page, 'workspace', 'closed_today')).toHaveAttribute('data-value', '0')
+  await visitor.close()
+})
