@@ -201,16 +201,13 @@ test('a supervisor filters, sorts, opens, reassigns and notes the active convers
   await expect(dialog).toHaveCount(0)
   await expect(page.getByTestId('command-pending')).toHaveText('Transfer — waiting for the network')
   await page.getByTestId('notes-toggle').click()
-  // The notes of a conversation this device never opened load from IndexedDB first: until they
-  // have, Enter keeps the text (nothing is lost), and the agent presses it again.
-  const noteInput = page.getByTestId('note-input')
-  await noteInput.fill('Cal, this one asks about an invoice')
-  await expect(async () => {
-    if (await noteInput.inputValue()) await noteInput.press('Enter')
-    await expect(noteInput).toHaveValue('', { timeout: 500 })
-  }).toPass({ timeout: 10_000 })
+  // The notes of a conversation this device never opened load from IndexedDB first: Add note waits for them.
+  await page.getByTestId('note-input').fill('Cal, this one asks about an invoice')
+  await expect(page.getByTestId('note-send')).toBeEnabled()
+  await page.getByTestId('note-input').press('Enter')
   const offlineNote = page.getByTestId('note').filter({ hasText: 'asks about an invoice' })
   await expect(offlineNote).toHaveAttribute('data-state', 'pending')
+  await expect(offlineNote.getByTestId('note-pending')).toHaveText('waiting for the network')
 
   // …and both land once back online.
   await goOnline(page)
@@ -218,6 +215,7 @@ test('a supervisor filters, sorts, opens, reassigns and notes the active convers
   await expect(page.getByTestId('command-rejected')).toHaveCount(0)
   await expect(page.getByTestId('conversation-assignee')).toHaveText('Assigned to Cal')
   await expect(offlineNote).toHaveAttribute('data-state', 'sent')
+  await expect(offlineNote.getByTestId('note-pending')).toHaveCount(0)
   await expect(page.getByTestId('convs-offline')).toHaveCount(0)
   // It left the unassigned filter; the server agrees.
   await expect(rowOf(page, telegram)).toHaveCount(0)

@@ -90,6 +90,11 @@ export function NotesPanel(props: { conversationId: string }) {
               <span class="note-author">{n.authorName}</span>
               <span class="note-text">{n.text}</span>
               <time class="note-time">{clockTime(n.at)}</time>
+              <Show when={!logged()?.has(n.id)}>
+                <span class="chip chip-pending" data-testid="note-pending" role="status">
+                  {ws.connectivity() === 'online' ? 'sending…' : 'waiting for the network'}
+                </span>
+              </Show>
             </li>
           )}
         </For>
