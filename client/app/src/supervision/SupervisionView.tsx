@@ -10,6 +10,7 @@ import { AgentsBoardView } from './AgentsBoardView.tsx'
 import { ConversationsView } from './ConversationsView.tsx'
 import { LiveView } from './LiveView.tsx'
 import { ReportsView } from './ReportsView.tsx'
+import { VisitorsView } from './VisitorsView.tsx'
 import './supervision.css'
 
 export type SupervisionTab = SupervisionViewId | 'reports'
@@ -53,6 +54,9 @@ export function SupervisionView(props: { view: SupervisionTab }) {
             </Match>
             <Match when={props.view === 'conversations'}>
               <ConversationsView />
+            </Match>
+            <Match when={props.view === 'visitors'}>
+              <VisitorsView />
             </Match>
             <Match when={props.view === 'reports'}>
               <ReportsView />
