@@ -144,6 +144,10 @@ test('a supervisor filters, sorts, opens, reassigns and notes the active convers
   await page.getByTestId('convs-filter-team').selectOption('back')
   await expect.poll(() => order(page)).toEqual([charge])
   await expect(page.getByTestId('convs-query-problem')).toHaveCount(0)
+  // A filter whose options come from the settings shows as chosen after a reload.
+  await page.reload()
+  await expect(page.getByTestId('convs-filter-team')).toHaveValue('back')
+  await expect.poll(() => order(page)).toEqual([charge])
 
   // Open the billing chat beside the list and read it.
   await rowOf(page, charge).getByTestId('convs-open').click()

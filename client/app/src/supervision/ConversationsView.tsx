@@ -6,7 +6,7 @@
  * on a phone (`?open=<id>`), where the usual actions (transfer included) and the internal notes
  * work as in the inbox, through the same outboxes.
  */
-import { createEffect, createMemo, createSignal, For, onCleanup, Show, type Accessor } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show, type Accessor } from 'solid-js'
 import { channelLabel } from '../../../../shared/channels.ts'
 import type { ConversationRow } from '../../../data/db.ts'
 import { useConversationRows } from '../conversationRows.ts'
@@ -14,6 +14,7 @@ import { clockTime, relativeTime, statusLabel, statusText } from '../format.ts'
 import { createMediaQuery } from '../mediaQuery.ts'
 import { Link, supervisionPath, useRouter } from '../router.tsx'
 import { ConversationView } from '../views/ConversationView.tsx'
+import { SyncProgress } from '../views/SyncProgress.tsx'
 import { useWorkspace } from '../workspace.tsx'
 import {
   ACTIVE_STATUSES,
@@ -68,8 +69,17 @@ function FilterSelect(props: { key: FilterKey; label: string; all: string; value
         value={props.value ?? ''}
         onChange={(e) => props.onChange(e.currentTarget.value || null)}
       >
-        <option value="">{props.all}</option>
-        <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
+        {/* `selected` too: the options of a select may arrive after its value (the settings load). */}
+        <option value="" selected={props.value === null}>
+          {props.all}
+        </option>
+        <For each={props.options}>
+          {(o) => (
+            <option value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          )}
+        </For>
       </select>
     </label>
   )
@@ -107,12 +117,9 @@ export function ConversationsView() {
     return rows && sortConversations(filterConversations(rows, filters(), teamOf), query().sort)
   })
   const [limit, setLimit] = createSignal(PAGE_ROWS)
-  createEffect(() => {
-    // Another filter or order starts again from its first page.
-    void filters()
-    void query().sort
-    setLimit(PAGE_ROWS)
-  })
+  // Another filter or order starts again from its first page (rows coming and going do not).
+  const listKey = createMemo(() => conversationsSearch({ ...query(), open: null }))
+  createEffect(on(listKey, () => setLimit(PAGE_ROWS), { defer: true }))
   const visible = createMemo(() => shown()?.slice(0, limit()))
 
   // Offline, the list is this device's copy: say since when.
@@ -206,6 +213,7 @@ export function ConversationsView() {
         </p>
       </Show>
 
+      <SyncProgress />
       <Show
         when={shown()}
         fallback={
