@@ -150,6 +150,12 @@ export interface WidgetHello {
   /** `referrer`: the host page's `document.referrer` (where the visitor came from), when it has one. */
   page?: PageInfo & { referrer?: string }
   user?: VisitorUser
+  /**
+   * The loader's socket, before (or without) the chat: it only tells the server the visitor is on
+   * this page (supervisors' "visitors on the site now"). The welcome carries no history, nothing
+   * else is sent to it, and it may send only `page` frames.
+   */
+  presence?: boolean
 }
 export interface WidgetSend {
   type: 'message'

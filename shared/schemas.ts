@@ -58,6 +58,7 @@ export const fromWidgetSchema = z.discriminatedUnion('type', [
     visitorToken: z.string().max(512).nullable(),
     page: page.extend({ referrer: shortText(2048).optional() }).optional(),
     user: z.object({ name: shortText(200).optional(), email: shortText(320).optional(), hash: shortText(128).optional() }).optional(),
+    presence: z.boolean().optional(),
   }),
   z
     .object({

@@ -13,6 +13,7 @@ import { findEmbedScript, readEmbedConfig } from './config.ts'
 import { colorVars, createLauncher, LAUNCHER_CSS } from './launcher.ts'
 import type { LauncherConfig } from './launcherConfig.ts'
 import { readLauncherConfig } from './launcherConfig.ts'
+import { announcePresence } from './presence.ts'
 
 /** The host page's handle on the widget. */
 interface ParleyApi {
@@ -155,6 +156,21 @@ if (w.Parley) {
     const idle = (window as { requestIdleCallback?: (fn: () => void, o: { timeout: number }) => void }).requestIdleCallback
     idle ? idle(load, { timeout: IDLE_LOAD_TIMEOUT_MS }) : setTimeout(load, IDLE_LOAD_TIMEOUT_MS)
   }
+
+  // On the site's visitors list from the page's load (the full-page chat and an open box say hello themselves).
+  if (!embed.pageMode && !embed.openAtStart && !embed.preview)
+    announcePresence(
+      embed.socketUrl,
+      () => ({
+        type: 'hello',
+        workspace: embed.workspace,
+        visitorToken: get('token'),
+        presence: true,
+        page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 512), referrer: document.referrer.slice(0, 2048) },
+        user: { name: embed.userName?.slice(0, 200), email: embed.userEmail?.slice(0, 320), hash: embed.userHash?.slice(0, 128) },
+      }),
+      (t) => set('token', t),
+    )
 
   if (embed.preview) {
     // The admin's live preview: the settings page (same origin, our parent) posts configurations.

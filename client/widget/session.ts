@@ -338,7 +338,8 @@ export class ChatSession implements ChatHandle {
       type: 'hello',
       workspace: this.config.workspace,
       visitorToken: this.storage.loadToken(),
-      page: currentPage(),
+      // Where the visitor came from: the supervisors' visitors list shows it.
+      page: { ...currentPage(), ...(document.referrer ? { referrer: document.referrer.slice(0, MAX_URL) } : {}) },
     }
     const { userName, userEmail, userHash } = this.config
     if (userName || userEmail) {

@@ -14,6 +14,8 @@ export type SiteVisitorsListener = (frame: VisitorChanged | VisitorLeft) => void
 interface Entry {
   visitor: OnSiteVisitor
   visit: Visit
+  /** The visitor's open widget sockets (chats and loaders' presence sockets, any tab): listed while there is one. */
+  sockets: Set<unknown>
 }
 
 export interface Arrival {
@@ -44,7 +46,7 @@ export class SiteVisitors {
   ) {}
 
   /** A widget socket of the visitor said hello (their first, or another tab, or a new page). */
-  arrived(workspace: string, a: Arrival): void {
+  arrived(workspace: string, a: Arrival, socket: unknown): void {
     let visitors = this.onSite.get(workspace)
     if (!visitors) this.onSite.set(workspace, (visitors = new Map()))
     const known = visitors.get(a.visitorId)
@@ -63,7 +65,7 @@ export class SiteVisitors {
       returning: visit.returning,
       chat: known?.visitor.chat ?? null,
     }
-    visitors.set(a.visitorId, { visitor, visit })
+    visitors.set(a.visitorId, { visitor, visit, sockets: (known?.sockets ?? new Set()).add(socket) })
     this.emit(workspace, { type: 'visitor', visitor })
   }
 
@@ -76,11 +78,11 @@ export class SiteVisitors {
     this.update(workspace, entry, { page: { url, title }, pages: entry.visit.pages })
   }
 
-  /** The visitor's last widget socket closed: off the list now, the visit remembered for the gap. */
-  left(workspace: string, visitorId: string): void {
+  /** A widget socket of the visitor closed; with their last one they are off the list, the visit remembered for the gap. */
+  left(workspace: string, visitorId: string, socket: unknown): void {
     const visitors = this.onSite.get(workspace)
     const entry = visitors?.get(visitorId)
-    if (!visitors || !entry) return
+    if (!visitors || !entry || !entry.sockets.delete(socket) || entry.sockets.size) return
     visitors.delete(visitorId)
     if (!visitors.size) this.onSite.delete(workspace)
     this.remember(`${workspace}/${visitorId}`, depart(entry.visit, this.now()))

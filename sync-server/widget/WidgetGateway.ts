@@ -66,6 +66,8 @@ interface Conn {
   visitorId: string | null
   bad: number
   bucket: TokenBucket
+  /** The loader's presence socket (`hello.presence`): on the site's visitors list, nothing else. */
+  presence: boolean
 }
 
 export interface WidgetGatewayDeps {
@@ -133,7 +135,15 @@ export class WidgetGateway {
   }
 
   accept(ws: WebSocket, address = 'unknown'): void {
-    const conn: Conn = { ws, address, workspace: null, visitorId: null, bad: 0, bucket: new TokenBucket(FRAME_RATE.burst, FRAME_RATE.perSecond, this.deps.now) }
+    const conn: Conn = {
+      ws,
+      address,
+      workspace: null,
+      visitorId: null,
+      bad: 0,
+      bucket: new TokenBucket(FRAME_RATE.burst, FRAME_RATE.perSecond, this.deps.now),
+      presence: false,
+    }
     const helloTimer = setTimeout(() => {
       if (!conn.visitorId) ws.close(CloseCode.unauthenticated, 'hello expected')
     }, HELLO_TIMEOUT_MS)
@@ -192,6 +202,12 @@ export class WidgetGateway {
       conn.ws.close(CloseCode.unauthenticated, 'hello expected')
       return
     }
+    if (conn.presence) {
+      // The loader's socket tells where the visitor is, and nothing else: the chat has its own.
+      if (frame.type === 'page') return this.deps.site?.pageChanged(conn.workspace, conn.visitorId, frame.url, frame.title)
+      this.error(conn, WidgetErrorCode.badRequest, 'This connection only tells the page the visitor is on; the chat opens its own.')
+      return this.strike(conn)
+    }
     switch (frame.type) {
       case 'message':
         return this.serialize(conn.workspace, conn.visitorId, () => this.message(this.context(conn), frame.clientId, frame.text, frame.attachments ?? [], { choice: frame.choice }))
@@ -247,6 +263,7 @@ export class WidgetGateway {
       visitorToken: string | null
       user?: { name?: string; email?: string; hash?: string }
       page?: { url: string; title: string; referrer?: string }
+      presence?: boolean
     },
     retried = false,
   ): Promise<void> {
@@ -295,14 +312,17 @@ export class WidgetGateway {
     // A verified email is not replaced by an unverified one.
     const email = verified ?? (visitor.verifiedEmail ? visitor.email : claimed || visitor.email)
     const verifiedEmail = verified ?? visitor.verifiedEmail
-    const pageUrl = frame.page?.url ?? visitor.pageUrl
-    const pageTitle = frame.page?.title ?? visitor.pageTitle
+    const presenceOnly = frame.presence === true
+    // The client card's page is the chat's: a presence hello on every page view writes nothing for it.
+    const pageUrl = (!presenceOnly && frame.page?.url) || visitor.pageUrl
+    const pageTitle = (!presenceOnly && frame.page?.title) || visitor.pageTitle
     const changed = isNew || name !== visitor.name || email !== visitor.email || pageUrl !== visitor.pageUrl || verifiedEmail !== visitor.verifiedEmail
     const before = visitor
     visitor = { ...visitor, name, email, pageUrl, pageTitle, ...(verifiedEmail ? { verifiedEmail } : {}) }
 
     const key = `${ws.id}/${visitor.id}`
-    const firstSocket = !this.sockets.get(key)?.size
+    // Online means a chat is open: the loader's presence socket logs nothing (it is on every page view).
+    const firstSocket = !presenceOnly && !this.sockets.get(key)?.size
     const commit: Commit = { workspace: ws.id, visitors: changed ? [visitor] : [] }
     if (firstSocket) commit.events = [{ type: EventType.visitorOnline, at: this.deps.now(), data: { visitorId: visitor.id } }]
     // The site named the visitor (or gave their email) after their chat began.
@@ -322,11 +342,7 @@ export class WidgetGateway {
 
     conn.workspace = ws.id
     conn.visitorId = visitor.id
-    let set = this.sockets.get(key)
-    if (!set) this.sockets.set(key, (set = new Set()))
-    set.add(conn.ws)
-    this.away.delete(key)
-    this.deps.site?.arrived(ws.id, {
+    const arrival = {
       visitorId: visitor.id,
       name: visitor.name,
       email: visitor.email,
@@ -334,7 +350,20 @@ export class WidgetGateway {
       referrer: frame.page?.referrer ?? '',
       // A record made for this hello (a first visit, or a token whose record is gone) is a new visitor.
       createdNow: visitor.createdAt >= helloAt,
-    })
+    }
+    if (presenceOnly) {
+      conn.presence = true
+      this.deps.site?.arrived(ws.id, arrival, conn.ws)
+      const current = visitor.currentConversationId ? await this.deps.conversations.get(ws.id, visitor.currentConversationId) : null
+      this.deps.site?.chatIs(ws.id, visitor.id, current)
+      this.send(conn.ws, { type: 'welcome', protocol: PROTOCOL_VERSION, visitorToken: signVisitorToken(ws.secret, ws.id, visitor.id), visitorId: visitor.id, history: [] })
+      return
+    }
+    let set = this.sockets.get(key)
+    if (!set) this.sockets.set(key, (set = new Set()))
+    set.add(conn.ws)
+    this.away.delete(key)
+    this.deps.site?.arrived(ws.id, arrival, conn.ws)
     if (visitor.currentConversationId) {
       this.current.set(key, visitor.currentConversationId)
       this.deps.presence.set(ws.id, visitor.currentConversationId, { online: true, typing: false })
@@ -749,6 +778,8 @@ export class WidgetGateway {
 
   private forget(conn: Conn): void {
     if (!conn.workspace || !conn.visitorId) return
+    this.deps.site?.left(conn.workspace, conn.visitorId, conn.ws)
+    if (conn.presence) return
     const key = `${conn.workspace}/${conn.visitorId}`
     const set = this.sockets.get(key)
     if (!set) return
@@ -756,7 +787,6 @@ export class WidgetGateway {
     if (set.size > 0) return
     this.sockets.delete(key)
     this.rememberAway(key, this.deps.now())
-    this.deps.site?.left(conn.workspace, conn.visitorId)
     // At shutdown the store closes next; the visitor's going offline is implied by the restart.
     if (this.closing) return
     clearTimeout(this.typingTimers.get(key))

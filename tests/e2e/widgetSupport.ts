@@ -11,36 +11,44 @@ export async function setWidgetConfig(parley: TestServer, patch: Parameters<type
   return writeWidget(parley.wsUrl, token, patch)
 }
 
-/** Every frame the page's widget sent, parsed. */
-export function sentFrames(page: Page): Array<Record<string, any>> {
+/**
+ * Every frame the page's chat sockets sent or received, parsed. The loader's presence socket (its
+ * hello says `presence: true`) is left out: it only tells the server the visitor is on the page.
+ */
+function chatFrames(page: Page, direction: 'framesent' | 'framereceived'): Array<Record<string, any>> {
   const frames: Array<Record<string, any>> = []
   page.on('websocket', (ws) => {
     if (!ws.url().endsWith('/widget/ws')) return
+    let presence = false
     ws.on('framesent', (f) => {
       try {
-        frames.push(JSON.parse(String(f.payload)))
+        const frame = JSON.parse(String(f.payload))
+        if (frame?.type === 'hello' && frame.presence === true) presence = true
+        if (!presence && direction === 'framesent') frames.push(frame)
       } catch {
         // not ours
       }
     })
+    if (direction === 'framereceived')
+      ws.on('framereceived', (f) => {
+        try {
+          if (!presence) frames.push(JSON.parse(String(f.payload)))
+        } catch {
+          // not ours
+        }
+      })
   })
   return frames
 }
 
-/** Every frame the page's widget received, parsed. */
+/** Every frame the page's widget chat sent, parsed. */
+export function sentFrames(page: Page): Array<Record<string, any>> {
+  return chatFrames(page, 'framesent')
+}
+
+/** Every frame the page's widget chat received, parsed. */
 export function receivedFrames(page: Page): Array<Record<string, any>> {
-  const frames: Array<Record<string, any>> = []
-  page.on('websocket', (ws) => {
-    if (!ws.url().endsWith('/widget/ws')) return
-    ws.on('framereceived', (f) => {
-      try {
-        frames.push(JSON.parse(String(f.payload)))
-      } catch {
-        // not ours
-      }
-    })
-  })
-  return frames
+  return chatFrames(page, 'framereceived')
 }
 
 /**

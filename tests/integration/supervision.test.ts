@@ -208,6 +208,42 @@ describe('visitors on the site now', () => {
     await Promise.all([back.close(), ben.close(), watch.socket.close(), late.socket.close()])
   })
 
+  it('lists a visitor from the loader’s presence socket alone: no history, nothing logged, nothing but pages accepted', async () => {
+    t = await startServer()
+    const admin = await login(t.url)
+    const watch = visitorsSocket(admin.token)
+    await watch.socket.until((f) => f.type === 'snapshot')
+    const before = (await eventsOf(t.url, admin.token)).length
+
+    const loader = new FrameSocket<Record<string, any>>(new WebSocket(`${t.wsUrl}/widget/ws`))
+    await loader.opened
+    loader.ws.send(JSON.stringify({ type: 'hello', workspace: 'default', visitorToken: null, presence: true, page: { url: 'https://shop.test/', title: 'Shop', referrer: '' } }))
+    await loader.until((f) => f.type === 'welcome')
+    const welcome = loader.frames[0]!
+    expect(welcome).toMatchObject({ type: 'welcome', history: [] })
+    expect(typeof welcome.visitorToken).toBe('string')
+    await watch.until((l) => l.get(welcome.visitorId)?.page.title === 'Shop')
+
+    loader.ws.send(JSON.stringify({ type: 'page', url: 'https://shop.test/sale', title: 'Sale' }))
+    await watch.until((l) => l.get(welcome.visitorId)?.pages === 2)
+    loader.ws.send(JSON.stringify({ type: 'message', clientId: 'c-presence-1', text: 'hi' }))
+    await loader.until((f) => f.type === 'error')
+    expect(loader.frames.at(-1)).toMatchObject({ type: 'error', code: 'bad_request' })
+
+    // The chat of the same visitor (its token) opens beside it: one visitor, listed until both close.
+    const chat = new Visitor(t.wsUrl, {}, { url: 'https://shop.test/sale', title: 'Sale' })
+    await chat.connect(welcome.visitorToken)
+    expect(chat.visitorId).toBe(welcome.visitorId)
+    await chat.close()
+    await loader.close()
+    await watch.socket.until((f) => f.type === 'left' && f.visitorId === welcome.visitorId)
+    // The loader's socket logged nothing (it is on every page view); the chat's did (online, offline).
+    const logged = (await eventsOf(t.url, admin.token)).slice(before).map((e) => e.type)
+    expect(logged).toEqual(['visitor.online', 'visitor.offline'])
+    expect(watch.socket.frames.filter((f) => f.type === 'left')).toHaveLength(1)
+    await watch.socket.close()
+  })
+
   it('counts a visitor known before this visit as returning, and refuses a bad referrer', async () => {
     t = await startServer()
     const admin = await login(t.url)

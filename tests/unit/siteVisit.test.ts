@@ -83,14 +83,14 @@ describe('SiteVisitors', () => {
     let now = 0
     const site = new SiteVisitors(() => now, 2)
     for (const id of ['a', 'b', 'c']) {
-      site.arrived('w', arrival(id))
+      site.arrived('w', arrival(id), id)
       now += 1000
-      site.left('w', id)
+      site.left('w', id, id)
     }
     // `a` was forgotten: back within the gap, a new visit (returning, from now); `c` continues.
     now += 1000
-    site.arrived('w', arrival('a'))
-    site.arrived('w', arrival('c', '/b'))
+    site.arrived('w', arrival('a'), 'a2')
+    site.arrived('w', arrival('c', '/b'), 'c2')
     const byId = new Map(site.snapshot('w').map((v) => [v.visitorId, v]))
     expect(byId.get('a')).toMatchObject({ visitStartedAt: now, pages: 1, returning: false })
     expect(byId.get('c')).toMatchObject({ visitStartedAt: 2000, pages: 2 })
@@ -100,15 +100,19 @@ describe('SiteVisitors', () => {
     const site = new SiteVisitors(() => 0)
     const seen: string[] = []
     const off = site.subscribe('w1', (f) => seen.push(f.type === 'left' ? `left ${f.visitorId}` : `visitor ${f.visitor.visitorId}`))
-    site.arrived('w1', arrival('a'))
-    site.arrived('w2', arrival('b'))
+    site.arrived('w1', arrival('a'), 'tab1')
+    site.arrived('w2', arrival('b'), 'tab1')
     site.pageChanged('w1', 'a', '/b', 'B')
     site.pageChanged('w1', 'a', '/b', 'B')
-    site.left('w1', 'a')
-    site.left('w1', 'a')
+    // A second tab (or the loader's presence socket beside the chat's): listed until the last one closes.
+    site.arrived('w1', arrival('a', '/b'), 'tab2')
+    site.left('w1', 'a', 'tab1')
+    site.left('w1', 'a', 'tab1')
+    expect(site.snapshot('w1').map((v) => [v.visitorId, v.pages])).toEqual([['a', 2]])
+    site.left('w1', 'a', 'tab2')
     off()
-    site.arrived('w1', arrival('c'))
-    expect(seen).toEqual(['visitor a', 'visitor a', 'left a'])
+    site.arrived('w1', arrival('c'), 'tab1')
+    expect(seen).toEqual(['visitor a', 'visitor a', 'visitor a', 'left a'])
     expect(site.snapshot('w2').map((v) => v.visitorId)).toEqual(['b'])
   })
 })
