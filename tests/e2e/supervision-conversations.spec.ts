@@ -231,7 +231,7 @@ test('a supervisor filters, sorts, opens, reassigns and notes the active convers
   await expect(calPage.getByTestId('note').filter({ hasText: 'Cal, this one asks about an invoice' })).toHaveCount(1)
 })
 
-test('on a phone the conversation opens over the list, with a way back to it', async ({ browser }) => {
+test('on a phone the list follows new chats live, and a conversation opens over it with a way back', async ({ browser }) => {
   const url = server.url
   const admin = await login(url)
   await visitorAt(browser, '/demo', 'Is the shop open on Sunday?')
@@ -239,6 +239,11 @@ test('on a phone the conversation opens over the list, with a way back to it', a
   const page = await agentPage(browser, url, undefined, true)
   await openConversations(page)
   await expect(count(page)).toHaveAttribute('data-value', '1')
+  // A new chat shows while the list is open.
+  await visitorAt(browser, '/demo', 'Do you gift-wrap?')
+  const second = await lastCreated(url, admin.token)
+  await expect(count(page)).toHaveAttribute('data-value', '2')
+  await expect.poll(() => order(page)).toEqual([id, second])
   await rowOf(page, id).click()
   await expect(page.getByTestId('thread')).toContainText('Is the shop open on Sunday?')
   await expect(page.getByTestId('convs-list')).toHaveCount(0)
