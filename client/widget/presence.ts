@@ -2,7 +2,8 @@
  * The loader's presence socket: tells the server this visitor is on this page, so supervisors see
  * everyone on the site ("visitors on the site now"), not only those who opened the chat. It says
  * a presence-only hello (no history comes back, nothing else is sent to it) and keeps the token the
- * server gives a first-time visitor, so the chat loaded later is the same visitor. Kept tiny: it is
+ * server gives a first-time visitor, so the chat loaded later is the same visitor. A message frame
+ * on it (an agent started a chat with this visitor) asks for the chat to be loaded. Kept tiny: it is
  * part of the loader's budget.
  */
 
@@ -12,7 +13,7 @@ const PRESENCE_RETRY_MS = 2_000
 const PRESENCE_RETRY_MAX_MS = 60_000
 
 /** Opens the presence socket and keeps it open (redialling with jittered backoff) for the page's life. */
-export function announcePresence(socketUrl: string, hello: () => object, token: (t: string | null) => void): void {
+export function announcePresence(socketUrl: string, hello: () => object, token: (t: string | null) => void, wake: () => void): void {
   let ws: WebSocket | null = null
   let attempt = 0
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -23,7 +24,9 @@ export function announcePresence(socketUrl: string, hello: () => object, token: 
     s.onmessage = (e) => {
       try {
         const f = JSON.parse(e.data)
-        if (ws === s && f.type === 'welcome') {
+        if (ws !== s) return
+        if (f.type === 'message') wake()
+        if (f.type === 'welcome') {
           attempt = 0
           token(f.visitorToken)
         }

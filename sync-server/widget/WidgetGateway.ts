@@ -108,6 +108,8 @@ export type ChannelMessageOutcome = { ok: true; messageId: string; conversationI
 /** Visitors' sockets at `/widget/ws`: JSON frames, no Yjs; the server writes to documents on their behalf. */
 export class WidgetGateway {
   private sockets = new Map<string, Set<WebSocket>>()
+  /** The loaders' presence sockets per visitor (`hello.presence`), nudged when a message comes for a visitor with no chat open. */
+  private presenceSockets = new Map<string, Set<WebSocket>>()
   /** One queue per visitor, so two quick first messages cannot open two conversations. */
   private queue = new KeyedQueue()
   private closing = false
@@ -353,6 +355,9 @@ export class WidgetGateway {
     }
     if (presenceOnly) {
       conn.presence = true
+      let loaders = this.presenceSockets.get(key)
+      if (!loaders) this.presenceSockets.set(key, (loaders = new Set()))
+      loaders.add(conn.ws)
       this.deps.site?.arrived(ws.id, arrival, conn.ws)
       const current = visitor.currentConversationId ? await this.deps.conversations.get(ws.id, visitor.currentConversationId) : null
       this.deps.site?.chatIs(ws.id, visitor.id, current)
@@ -627,8 +632,15 @@ export class WidgetGateway {
   private async push(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
     const record = await this.deps.conversations.get(workspace, conversationId)
     if (!record) return
-    if (!this.sockets.get(`${workspace}/${record.visitorId}`)) return
     const shown = messages.filter((m) => !m.internal)
+    if (!this.sockets.get(`${workspace}/${record.visitorId}`)) {
+      // No chat open, only the loader on a page (an agent started the chat from the visitors list):
+      // a nudge makes it load the chat, which then receives the message with its history.
+      const reply = shown.find((m) => m.kind !== 'visitor')
+      const loaders = this.presenceSockets.get(`${workspace}/${record.visitorId}`)
+      if (reply && loaders) for (const ws of loaders) this.send(ws, { type: 'message', conversationId, message: forVisitor(conversationId, reply, undefined) })
+      return
+    }
     const files = shown.some((m) => m.attachments?.length) ? await this.deps.files.verified(workspace, shown) : () => undefined
     // Looked up again: the visitor may have left while the files were read.
     const set = this.sockets.get(`${workspace}/${record.visitorId}`)
@@ -779,7 +791,13 @@ export class WidgetGateway {
   private forget(conn: Conn): void {
     if (!conn.workspace || !conn.visitorId) return
     this.deps.site?.left(conn.workspace, conn.visitorId, conn.ws)
-    if (conn.presence) return
+    if (conn.presence) {
+      const key = `${conn.workspace}/${conn.visitorId}`
+      const loaders = this.presenceSockets.get(key)
+      loaders?.delete(conn.ws)
+      if (loaders && !loaders.size) this.presenceSockets.delete(key)
+      return
+    }
     const key = `${conn.workspace}/${conn.visitorId}`
     const set = this.sockets.get(key)
     if (!set) return

@@ -6,7 +6,7 @@ import { isVisitorsLiveFrame, type OnSiteVisitor, type ToVisitorsLive } from '..
 import { closeCodeOf, command, createAgent, login, Visitor } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
-import { eventsOf } from '../support/widget.ts'
+import { api, eventsOf } from '../support/widget.ts'
 
 let t: TestServer
 afterEach(async () => {
@@ -230,16 +230,24 @@ describe('visitors on the site now', () => {
     await loader.until((f) => f.type === 'error')
     expect(loader.frames.at(-1)).toMatchObject({ type: 'error', code: 'bad_request' })
 
-    // The chat of the same visitor (its token) opens beside it: one visitor, listed until both close.
+    // An agent starts a chat from the list: the loader is nudged (to load the chat), and the list shows them chatting.
+    const started = await api(t.url, admin.token, `/api/visitors/${welcome.visitorId}/chat`, { text: 'Hi! Looking for anything on sale?', clientId: 'start-chat-1' })
+    expect(started.status).toBe(201)
+    await loader.until((f) => f.type === 'message')
+    expect(loader.frames.find((f) => f.type === 'message')).toMatchObject({ conversationId: started.body.conversation.id, message: { kind: 'agent', text: 'Hi! Looking for anything on sale?' } })
+    await watch.until((l) => l.get(welcome.visitorId)?.chat?.conversationId === started.body.conversation.id)
+
+    // The chat of the same visitor (its token) opens beside it: one visitor, with the message in its history, listed until both close.
     const chat = new Visitor(t.wsUrl, {}, { url: 'https://shop.test/sale', title: 'Sale' })
-    await chat.connect(welcome.visitorToken)
+    const chatWelcome = await chat.connect(welcome.visitorToken)
     expect(chat.visitorId).toBe(welcome.visitorId)
+    expect(chatWelcome.history.map((m) => m.text)).toEqual(['Hi! Looking for anything on sale?'])
     await chat.close()
     await loader.close()
     await watch.socket.until((f) => f.type === 'left' && f.visitorId === welcome.visitorId)
     // The loader's socket logged nothing (it is on every page view); the chat's did (online, offline).
     const logged = (await eventsOf(t.url, admin.token)).slice(before).map((e) => e.type)
-    expect(logged).toEqual(['visitor.online', 'visitor.offline'])
+    expect(logged.filter((type) => type.startsWith('visitor.'))).toEqual(['visitor.online', 'visitor.offline'])
     expect(watch.socket.frames.filter((f) => f.type === 'left')).toHaveLength(1)
     await watch.socket.close()
   })
