@@ -166,6 +166,12 @@ export interface EmailNoticeRecord {
  */
 export interface Store {
   readonly kind: string
+  /**
+   * Prepares the storage before first use (connects, brings the schema up to date) and throws,
+   * with one line an operator can act on, when it cannot; safe to call again. Adapters that are
+   * ready once constructed (SQLite) leave it out.
+   */
+  open?(): Promise<void>
   /** Stores a commit atomically; resolves with its events, numbered, once it is durable. */
   commit(c: Commit): Promise<LogEvent[]>
 
