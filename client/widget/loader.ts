@@ -170,8 +170,8 @@ if (w.Parley) {
         user: { name: embed.userName?.slice(0, 200), email: embed.userEmail?.slice(0, 320), hash: embed.userHash?.slice(0, 128) },
       }),
       (t) => set('token', t),
-      // An agent wrote first: the chat loads, receives the message and counts it unread.
-      load,
+      // An agent started a chat with this visitor: the box opens with their message (once the chat is loaded it has its own socket).
+      () => chat || withChat((c) => c.setOpen(true, false)),
     )
 
   if (embed.preview) {

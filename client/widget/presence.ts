@@ -3,7 +3,7 @@
  * everyone on the site ("visitors on the site now"), not only those who opened the chat. It says
  * a presence-only hello (no history comes back, nothing else is sent to it) and keeps the token the
  * server gives a first-time visitor, so the chat loaded later is the same visitor. A message frame
- * on it (an agent started a chat with this visitor) asks for the chat to be loaded. Kept tiny: it is
+ * on it (an agent started a chat with this visitor) asks for the chat to be opened. Kept tiny: it is
  * part of the loader's budget.
  */
 
