@@ -210,7 +210,8 @@ export function decide(
       return {
         ok: true,
         patch: { status: 'snoozed', snoozedUntil: input.until, assigneeId: conv.assigneeId ?? actor.id },
-        event: { type: EventType.snoozed, data: { until: input.until, by: actor.id } },
+        // The holder travels with the event: snoozing a chat nobody held makes the snoozer its holder.
+        event: { type: EventType.snoozed, data: { until: input.until, by: actor.id, assigneeId: conv.assigneeId ?? actor.id } },
         line: `${actor.name} snoozed the chat until ${when(input.until)}`,
       }
     }

@@ -131,6 +131,8 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
       const next = start()
       next.status = ConversationStatus.snoozed
       next.snoozedUntil = num(d.until)
+      // Snoozing a chat nobody held makes the snoozer its holder (older servers did not say).
+      next.assigneeId = str(d.assigneeId) ?? next.assigneeId
       return next
     }
     case EventType.woke: {

@@ -275,6 +275,8 @@ export function foldFact(fact: ConversationFact | undefined, event: LogEvent): C
       break
     }
     case EventType.snoozed:
+      // Snoozing a chat nobody held makes the snoozer its holder.
+      f.assigneeId = str(d.assigneeId) ?? f.assigneeId
       f.status = ConversationStatus.snoozed
       f.snoozedUntil = num(d.until)
       f.queuedSince = null

@@ -49,6 +49,12 @@ describe('transfer, snooze, close, reopen', () => {
   it('snoozes only into the future and at most 90 days ahead', () => {
     const mine = conv({ assigneeId: 'ana', status: 'open' })
     expect(run({ command: 'snooze', until: NOW + 3600_000 }, mine, agent('ana'))).toMatchObject({ ok: true, patch: { status: 'snoozed', snoozedUntil: NOW + 3600_000 } })
+    // A chat nobody held becomes the snoozer's, and the event says so.
+    expect(run({ command: 'snooze', until: NOW + 3600_000 }, conv(), agent('ana'))).toMatchObject({
+      ok: true,
+      patch: { assigneeId: 'ana' },
+      event: { data: { assigneeId: 'ana', by: 'ana' } },
+    })
     expect(run({ command: 'snooze', until: NOW }, mine, agent('ana'))).toMatchObject({ ok: false, status: 400 })
     expect(run({ command: 'snooze', until: NOW + MAX_SNOOZE_MS + 1 }, mine, agent('ana'))).toMatchObject({ ok: false, status: 400 })
   })

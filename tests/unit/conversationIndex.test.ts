@@ -73,6 +73,9 @@ describe('indexConversation', () => {
     // Nobody held it: it goes back to the queue.
     const unheld = fold(created(), ev('conversation.snoozed', { until: 99_000 }), ev('conversation.woke', { reason: 'time' }))
     expect(unheld).toMatchObject({ status: 'waiting', snoozedUntil: null })
+    // Snoozing a chat nobody held makes the snoozer its holder: it wakes up theirs.
+    const claimed = fold(created(), ev('conversation.snoozed', { until: 99_000, by: 'bo', assigneeId: 'bo' }), ev('conversation.woke', { reason: 'time' }))
+    expect(claimed).toMatchObject({ status: 'open', assigneeId: 'bo' })
     // The status event agrees, in either order.
     expect(indexConversation(woke, ev('conversation.status', { status: 'open' }), ME)).toMatchObject({ status: 'open', snoozedUntil: null })
   })
