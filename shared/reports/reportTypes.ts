@@ -26,6 +26,16 @@ export interface ReportFilters {
   tag: string | null
 }
 
+/**
+ * The conversations of one number (a drill-down list): a report metric, or an agent's (with
+ * `agentId`); `limit` bounds the rows sent, so a list of 100,000 costs what it shows.
+ */
+export interface ReportListRequest {
+  metric: string
+  agentId: string | null
+  limit: number
+}
+
 /** What a report is asked for: days in the workspace's timezone, `to` inclusive. */
 export interface ReportQuery extends ReportFilters {
   /** First day, `YYYY-MM-DD`. */
@@ -33,6 +43,10 @@ export interface ReportQuery extends ReportFilters {
   /** Last day, `YYYY-MM-DD`, inclusive. */
   to: string
   preset: ReportPreset
+  /** The drill-down list to carry rows for (none when absent). */
+  list?: ReportListRequest | null
+  /** Carry every conversation's row and every drill-down's ids (the CSV export, tests); costly for big periods. */
+  everything?: boolean
 }
 
 /** The names of the report's numbers, as the view's `data-metric` attributes carry them. */
@@ -64,11 +78,13 @@ export type ReportMetrics = Record<ReportMetric, number | null>
 export const AGENT_METRICS = ['handled', 'closed', 'frt_median_ms', 'aht_avg_ms', 'transfers_out', 'csat_avg'] as const
 export type AgentMetric = (typeof AGENT_METRICS)[number]
 
-/** One agent's row of the per-agent table, with the conversations behind each number. */
+/** One agent's row of the per-agent table, with how many conversations are behind each number. */
 export interface AgentReportRow {
   agentId: string
   metrics: Record<AgentMetric, number | null>
-  drill: Record<AgentMetric, string[]>
+  counts: Record<AgentMetric, number>
+  /** The ids behind each number, oldest first: only when the query asked for `everything`. */
+  drill?: Record<AgentMetric, string[]>
 }
 
 /** One day of the period (in the workspace's timezone). */
@@ -120,12 +136,24 @@ export interface PeriodReport {
   /** The clock the report was computed at. */
   now: number
   metrics: ReportMetrics
-  /** For every metric, the ids of the conversations behind it (oldest first). */
-  drill: Record<ReportMetric, string[]>
+  /** How many conversations are behind each metric. */
+  counts: Record<ReportMetric, number>
   agents: AgentReportRow[]
   days: ReportDay[]
-  /** Every conversation that counts anywhere in the report, oldest first: the CSV's rows, and the rows the drill-down ids point to. */
+  /** The drill-down list asked for (`query.list`): its size and its first `limit` rows, oldest first. */
+  list: ReportList | null
+  /** For every metric, the ids behind it, oldest first: only when the query asked for `everything`. */
+  drill?: Record<ReportMetric, string[]>
+  /** Every conversation that counts anywhere in the report, oldest first (the CSV's rows): only when the query asked for `everything`, else empty. */
   conversations: ReportConversation[]
+}
+
+/** A drill-down list: the conversations behind one number. */
+export interface ReportList {
+  metric: string
+  agentId: string | null
+  total: number
+  rows: ReportConversation[]
 }
 
 /** What a report needs besides the facts. */

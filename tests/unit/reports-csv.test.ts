@@ -39,7 +39,7 @@ describe('report exports', () => {
   const t0 = Date.parse('2026-03-29T11:00:00Z') // 13:00 in Paris, after the change to +02:00
   s.chat('c1', t0, { channel: 'widget' }).routed(0, 't1', 'g1').queued(0, 'g1').assigned(2, 'ana').reply(3, 'ana').transferToAgent(5, 'ana', 'bob').closed(10, 'bob', ['billing', 'vip, "gold"'])
   s.chat('c2', t0 + 60 * MIN, { channel: 'email' }).queued(0, 'g2').surveyed(1).rated(2, 'csat', 4).rated(3, 'nps', 9)
-  const q: ReportQuery = { from: '2026-03-29', to: '2026-03-29', preset: 'custom', team: null, group: null, channel: null, agent: null, tag: null }
+  const q: ReportQuery = { from: '2026-03-29', to: '2026-03-29', preset: 'custom', team: null, group: null, channel: null, agent: null, tag: null, everything: true }
   const report = computeReport(s.facts(), q, { timezone: 'Europe/Paris', teamOfGroup: (g) => (g === 'g1' ? 't1' : null), now: t0 + 120 * MIN })
   const names: ReportNames = {
     team: (id) => ({ t1: 'Sales, EU' })[id],

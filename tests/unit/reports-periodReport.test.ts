@@ -5,7 +5,7 @@ import { HOUR, MIN, Scene, T0 } from './reportFixtures.ts'
 const DAY = 24 * HOUR
 const GROUP_TEAM: Record<string, string> = { g1: 't1', g2: 't2' }
 const teamOfGroup = (g: string) => GROUP_TEAM[g] ?? null
-const week: ReportQuery = { from: '2026-03-02', to: '2026-03-08', preset: 'custom', team: null, group: null, channel: null, agent: null, tag: null }
+const week: ReportQuery = { from: '2026-03-02', to: '2026-03-08', preset: 'custom', team: null, group: null, channel: null, agent: null, tag: null, everything: true }
 const NOW = Date.UTC(2026, 2, 9, 12)
 const ctx = { timezone: 'UTC', teamOfGroup, now: NOW }
 
@@ -76,12 +76,12 @@ describe('period report: the definitions', () => {
     ['survey_response_rate', 2 / 3, 'IJ'],
   ] as const)('%s is %d, from %s', (metric, value, ids) => {
     expect(m[metric]).toBeCloseTo(value, 9)
-    expect(sortIds(report.drill[metric])).toEqual([...ids])
+    expect(sortIds(report.drill![metric])).toEqual([...ids])
   })
 
   it('lists every conversation that counts, oldest first, and none that does not', () => {
     expect(report.conversations.map((c) => c.id)).toEqual(['L', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'N'])
-    expect(report.drill.created).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'N'])
+    expect(report.drill!.created).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'N'])
   })
 
   it("gives each conversation its own figures", () => {
@@ -116,10 +116,10 @@ describe('period report: the definitions', () => {
     expect(rows.ana!.metrics).toEqual({ handled: 7, closed: 5, frt_median_ms: 2 * MIN, aht_avg_ms: (3833 / 6) * MIN, transfers_out: 1, csat_avg: 3 })
     expect(rows.bob!.metrics).toEqual({ handled: 4, closed: 3, frt_median_ms: 2 * MIN, aht_avg_ms: 10.75 * MIN, transfers_out: 1, csat_avg: 5 })
     expect(rows.cara!.metrics).toEqual({ handled: 2, closed: 2, frt_median_ms: 6 * MIN, aht_avg_ms: 12.5 * MIN, transfers_out: 0, csat_avg: null })
-    expect(sortIds(rows.ana!.drill.handled)).toEqual(['A', 'E', 'F', 'H', 'J', 'K', 'L'])
-    expect(sortIds(rows.ana!.drill.closed)).toEqual(['A', 'F', 'J', 'K', 'L'])
-    expect(rows.bob!.drill.transfers_out).toEqual(['N'])
-    expect(rows.cara!.drill.aht_avg_ms).toEqual(['G', 'N'])
+    expect(sortIds(rows.ana!.drill!.handled)).toEqual(['A', 'E', 'F', 'H', 'J', 'K', 'L'])
+    expect(sortIds(rows.ana!.drill!.closed)).toEqual(['A', 'F', 'J', 'K', 'L'])
+    expect(rows.bob!.drill!.transfers_out).toEqual(['N'])
+    expect(rows.cara!.drill!.aht_avg_ms).toEqual(['G', 'N'])
   })
 })
 
@@ -141,12 +141,12 @@ describe('period report: periods', () => {
     s.chat('last', Date.parse('2026-03-29T21:59:00Z')) // 23:59 on the 29th (+02:00)
     s.chat('after', Date.parse('2026-03-29T22:00:00Z')) // 00:00 on the 30th
     const r = computeReport(s.facts(), { ...week, from: '2026-03-29', to: '2026-03-29' }, { ...ctx, timezone: 'Europe/Paris' })
-    expect(r.drill.created).toEqual(['first', 'last'])
+    expect(r.drill!.created).toEqual(['first', 'last'])
     expect(r.end - r.start).toBe(23 * HOUR)
     expect(r.days).toEqual([{ day: '2026-03-29', start: Date.parse('2026-03-28T23:00:00Z'), created: 2, closed: 0, waitMedianMs: null }])
     // In UTC the same chats fall on other days.
     const utc = computeReport(s.facts(), { ...week, from: '2026-03-29', to: '2026-03-29' }, ctx)
-    expect(utc.drill.created).toEqual(['last', 'after'])
+    expect(utc.drill!.created).toEqual(['last', 'after'])
   })
 
   it('an empty period has counts of zero and no figures', () => {
@@ -164,7 +164,7 @@ describe('period report: periods', () => {
 
 describe('period report: filters', () => {
   const facts = week1().facts()
-  const ids = (q: Partial<ReportQuery>) => computeReport(facts, { ...week, ...q }, ctx).drill.created
+  const ids = (q: Partial<ReportQuery>) => computeReport(facts, { ...week, ...q }, ctx).drill!.created
 
   it.each([
     [{ team: 't1' }, 'ABCDEIJK'],
@@ -190,8 +190,48 @@ describe('period report: filters', () => {
     const s = new Scene()
     s.chat('routed', T0 + HOUR).routed(0, 't9', null)
     s.chat('grouped', T0 + 2 * HOUR).routed(0, 't9', 'g1')
-    const r = (team: string) => computeReport(s.facts(), { ...week, team }, ctx).drill.created
+    const r = (team: string) => computeReport(s.facts(), { ...week, team }, ctx).drill!.created
     expect(r('t9')).toEqual(['routed'])
     expect(r('t1')).toEqual(['grouped'])
+  })
+})
+
+describe('period report: what it carries', () => {
+  const facts = week1().facts()
+  const summary = { ...week, everything: false }
+
+  it('by default carries counts, not ids or rows (a big period stays cheap to send to the page)', () => {
+    const r = computeReport(facts, summary, ctx)
+    expect(r.drill).toBeUndefined()
+    expect(r.conversations).toEqual([])
+    expect(r.list).toBeNull()
+    expect(r.counts).toMatchObject({ created: 12, closed: 11, wait_median_ms: 10, transfer_rate: 2, csat_satisfied_rate: 1, survey_response_rate: 2 })
+    const ana = r.agents.find((a) => a.agentId === 'ana')!
+    expect(ana.counts).toMatchObject({ handled: 7, closed: 5, transfers_out: 1 })
+    expect(ana.drill).toBeUndefined()
+    // The same figures either way.
+    expect(r.metrics).toEqual(computeReport(facts, week, ctx).metrics)
+  })
+
+  it.each([
+    [{ metric: 'closed', agentId: null, limit: 3 }, 11, ['L', 'A', 'B']],
+    [{ metric: 'unanswered', agentId: null, limit: 100 }, 2, ['C', 'D']],
+    [{ metric: 'handled', agentId: 'cara', limit: 100 }, 2, ['G', 'N']],
+    [{ metric: 'transfers_out', agentId: 'ana', limit: 100 }, 1, ['E']],
+    [{ metric: 'closed', agentId: 'nobody', limit: 100 }, 0, []],
+    [{ metric: 'no_such_metric', agentId: null, limit: 100 }, 0, []],
+  ])('a drill-down list %j has %i conversations and its first rows, oldest first', (list, total, ids) => {
+    const r = computeReport(facts, { ...summary, list }, ctx)
+    expect(r.list).toMatchObject({ metric: list.metric, agentId: list.agentId, total })
+    expect(r.list!.rows.map((c) => c.id)).toEqual(ids)
+  })
+
+  it('orders conversations created in the same second by their time, then id', () => {
+    const s = new Scene()
+    s.chat('b', T0 + 500)
+    s.chat('c', T0 + 100)
+    s.chat('a', T0 + 500)
+    s.chat('d', T0 - 1000)
+    expect(computeReport(s.facts(), { ...week, from: '2026-03-01' }, ctx).drill!.created).toEqual(['d', 'c', 'a', 'b'])
   })
 })

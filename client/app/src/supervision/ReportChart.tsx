@@ -11,9 +11,28 @@ import { dayText, rawValue } from './reportText.ts'
 const WIDTH = 720
 const BAR_HEIGHT = 160
 const LINE_HEIGHT = 90
-const PAD = { left: 44, right: 8, top: 10, bottom: 22 }
+const PAD = { left: 64, right: 8, top: 10, bottom: 22 }
 /** At most this many day labels on the axis; the others are skipped (the table has them all). */
 const MAX_LABELS = 10
+
+const S = 1000
+const M = 60 * S
+const H = 60 * M
+/** Round tops for a duration axis, as a person would label it. */
+const DURATION_STEPS = [10 * S, 30 * S, M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M, H, 2 * H, 4 * H, 8 * H, 12 * H, 24 * H, 48 * H, 7 * 24 * H, 30 * 24 * H]
+
+/** A round top for a duration axis that holds `max`. */
+function niceDuration(max: number): number {
+  return DURATION_STEPS.find((s) => s >= max) ?? niceMax(max)
+}
+
+/** An axis label for a round duration: "30 s", "5 min", "4 h", "2 d". */
+function axisDuration(ms: number): string {
+  if (ms < M) return `${Math.round(ms / S)} s`
+  if (ms < H) return `${Math.round(ms / M)} min`
+  if (ms < 24 * H) return `${Math.round(ms / H)} h`
+  return `${Math.round(ms / (24 * H))} d`
+}
 
 /** A round top for an axis that holds `max` (1, 2, 5 × 10ⁿ). */
 function niceMax(max: number): number {
@@ -29,7 +48,7 @@ export function ReportChart(props: { days: ReportDay[] }) {
   const slot = () => plotW / n()
   const x = (i: number) => PAD.left + i * slot()
   const countMax = () => niceMax(Math.max(0, ...props.days.map((d) => Math.max(d.created, d.closed))))
-  const waitMax = () => niceMax(Math.max(0, ...props.days.map((d) => d.waitMedianMs ?? 0)))
+  const waitMax = () => niceDuration(Math.max(0, ...props.days.map((d) => d.waitMedianMs ?? 0)))
   const barH = (v: number) => ((BAR_HEIGHT - PAD.top - PAD.bottom) * v) / countMax()
   const waitY = (v: number) => PAD.top + (LINE_HEIGHT - PAD.top - PAD.bottom) * (1 - v / waitMax())
   const labelEvery = () => Math.ceil(n() / MAX_LABELS)
@@ -93,7 +112,7 @@ export function ReportChart(props: { days: ReportDay[] }) {
         <title id="chart-wait-title">Median wait per day (days with no first assignment have no point)</title>
         <line class="chart-axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={LINE_HEIGHT - PAD.bottom} y2={LINE_HEIGHT - PAD.bottom} />
         <text class="chart-label" x={PAD.left - 6} y={PAD.top + 4} text-anchor="end">
-          {formatDuration(waitMax())}
+          {axisDuration(waitMax())}
         </text>
         <polyline class="chart-wait" points={linePoints().join(' ')} />
         <For each={props.days}>

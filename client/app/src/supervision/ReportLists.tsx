@@ -2,15 +2,12 @@
  * The Reports view's tables: the per-agent table (each number opens the conversations behind it)
  * and the list of conversations behind a number, each a link to the conversation.
  */
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createMemo, For, Show } from 'solid-js'
 import { channelLabel } from '../../../../shared/channels.ts'
 import { AGENT_METRICS, type AgentMetric, type AgentReportRow, type ReportConversation } from '../../../../shared/reports/periodReport.ts'
 import { formatDuration, statusLabel } from '../format.ts'
 import { conversationPath, Link } from '../router.tsx'
 import { AGENT_METRIC_TEXT, dateTimeText, metricText, rawValue } from './reportText.ts'
-
-/** Rows shown at first, and added by each "Show more". */
-const PAGE_ROWS = 100
 
 export function AgentTable(props: {
   rows: AgentReportRow[]
@@ -41,8 +38,8 @@ export function AgentTable(props: {
                           type="button"
                           class="report-cell-button"
                           aria-pressed={props.selected?.agentId === row.agentId && props.selected.metric === m}
-                          aria-label={`${AGENT_METRIC_TEXT[m].label} of ${props.nameOf(row.agentId)}: ${metricText(m, row.metrics[m])}. Show the ${row.drill[m].length} conversations`}
-                          disabled={row.drill[m].length === 0}
+                          aria-label={`${AGENT_METRIC_TEXT[m].label} of ${props.nameOf(row.agentId)}: ${metricText(m, row.metrics[m])}. Show the ${row.counts[m]} conversations`}
+                          disabled={row.counts[m] === 0}
                           onClick={() => props.onDrill(row.agentId, m)}
                         >
                           {metricText(m, row.metrics[m])}
@@ -60,22 +57,17 @@ export function AgentTable(props: {
   )
 }
 
+/** The first rows of a drill-down list (`total` in all); `onMore` asks for the next page. */
 export function ConversationList(props: {
-  ids: string[]
-  rows: ReadonlyMap<string, ReportConversation>
+  rows: ReportConversation[]
+  total: number
   timezone: string
   nameOf: (agentId: string) => string
   groupName: (groupId: string) => string
+  onMore: () => void
 }) {
-  const [limit, setLimit] = createSignal(PAGE_ROWS)
-  const shown = createMemo(() =>
-    props.ids
-      .slice(0, limit())
-      .map((id) => props.rows.get(id))
-      .filter((r): r is ReportConversation => r !== undefined),
-  )
   return (
-    <Show when={props.ids.length > 0} fallback={<p class="empty" data-testid="report-list-empty">No conversation.</p>}>
+    <Show when={props.total > 0} fallback={<p class="empty" data-testid="report-list-empty">No conversation.</p>}>
       <div class="table-scroll">
         <table class="supervision-table report-list" data-testid="report-list">
           <thead>
@@ -93,7 +85,7 @@ export function ConversationList(props: {
             </tr>
           </thead>
           <tbody>
-            <For each={shown()}>
+            <For each={props.rows}>
               {(c) => (
                 <tr data-conversation={c.id} data-testid="report-list-row">
                   <th scope="row">
@@ -128,9 +120,9 @@ export function ConversationList(props: {
           </tbody>
         </table>
       </div>
-      <Show when={props.ids.length > limit()}>
-        <button type="button" class="button" data-testid="report-list-more" onClick={() => setLimit((n) => n + PAGE_ROWS)}>
-          Show more ({props.ids.length - limit()} left)
+      <Show when={props.total > props.rows.length}>
+        <button type="button" class="button" data-testid="report-list-more" onClick={() => props.onMore()}>
+          Show more ({props.total - props.rows.length} left)
         </button>
       </Show>
     </Show>

@@ -5,7 +5,7 @@
  * opens the conversations behind it (`&drill=<metric>`, with `&drill_agent=<id>` for the agents'
  * table); both CSV files are built in the browser.
  */
-import { createMemo, For, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
 import { Channel } from '../../../../shared/protocol.ts'
 import { channelLabel } from '../../../../shared/channels.ts'
 import { agentsCsv, conversationsCsv, csvFileName, type ReportNames } from '../../../../shared/reports/csv.ts'
@@ -41,6 +41,9 @@ type Drill = { kind: 'metric'; metric: ReportMetric } | { kind: 'agent'; agentId
 
 const isMetric = (v: string | null): v is ReportMetric => v !== null && (REPORT_METRICS as readonly string[]).includes(v)
 const isAgentMetric = (v: string | null): v is AgentMetric => v !== null && (AGENT_METRICS as readonly string[]).includes(v)
+
+/** Rows of a drill-down list asked for at first, and added by each "Show more". */
+const LIST_PAGE = 100
 
 interface Option {
   value: string
@@ -82,9 +85,15 @@ export function ReportsView() {
     return { kind: 'metric', metric: isMetric(metric) ? metric : 'closed' }
   })
 
-  const state = createPeriodReport(query)
+  // The list under the figures carries its first rows only; "Show more" asks for more.
+  const [listLimit, setListLimit] = createSignal(LIST_PAGE)
+  createEffect(on(drill, () => setListLimit(LIST_PAGE), { defer: true }))
+  const asked = createMemo<ReportQuery>(() => {
+    const d = drill()
+    return { ...query(), list: { metric: d.metric, agentId: d.kind === 'agent' ? d.agentId : null, limit: listLimit() } }
+  })
+  const state = createPeriodReport(asked)
   const report = () => state.report()
-  const rows = createMemo(() => new Map((report()?.conversations ?? []).map((c) => [c.id, c])))
 
   const nameOf = (id: string) => ws.nameOf(id) ?? 'Unknown agent'
   const teamName = (id: string) => settings()?.teams.find((t) => t.id === id)?.name
@@ -134,23 +143,28 @@ export function ReportsView() {
     }
   })
 
-  const drillIds = () => {
-    const r = report()
-    const d = drill()
-    if (!r) return []
-    if (d.kind === 'metric') return r.drill[d.metric]
-    return r.agents.find((a) => a.agentId === d.agentId)?.drill[d.metric] ?? []
-  }
+  const list = () => report()?.list ?? null
   const drillHeading = () => {
     const d = drill()
     if (d.kind === 'metric') return d.metric === 'closed' ? 'Closed conversations' : `${METRIC_TEXT[d.metric].label}: ${METRIC_TEXT[d.metric].behind.toLowerCase()}`
     return `${nameOf(d.agentId)} · ${AGENT_METRIC_TEXT[d.metric].label}: ${AGENT_METRIC_TEXT[d.metric].behind.toLowerCase()}`
   }
 
-  const exportCsv = (kind: 'conversations' | 'agents') => {
-    const r = report()
-    if (!r || !state.current()) return
-    download(csvFileName(kind, r), kind === 'conversations' ? conversationsCsv(r, names) : agentsCsv(r, names))
+  // The files carry every conversation of the period: asked of the worker when wanted, not with every report.
+  const [exporting, setExporting] = createSignal<'conversations' | 'agents' | null>(null)
+  const [exportError, setExportError] = createSignal<string | null>(null)
+  const exportCsv = async (kind: 'conversations' | 'agents') => {
+    if (exporting()) return
+    setExporting(kind)
+    setExportError(null)
+    try {
+      const r = await ws.reports.period({ ...query(), list: null, everything: true })
+      download(csvFileName(kind, r), kind === 'conversations' ? conversationsCsv(r, names) : agentsCsv(r, names))
+    } catch (err) {
+      setExportError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setExporting(null)
+    }
   }
 
   const feedText = () => {
@@ -197,11 +211,11 @@ export function ReportsView() {
           </For>
         </div>
         <div class="reports-export" role="group" aria-label="Export">
-          <button type="button" class="button" data-testid="reports-export-conversations" disabled={!state.current()} onClick={() => exportCsv('conversations')}>
-            Export conversations (CSV)
+          <button type="button" class="button" data-testid="reports-export-conversations" disabled={exporting() !== null} onClick={() => void exportCsv('conversations')}>
+            {exporting() === 'conversations' ? 'Preparing…' : 'Export conversations (CSV)'}
           </button>
-          <button type="button" class="button" data-testid="reports-export-agents" disabled={!state.current()} onClick={() => exportCsv('agents')}>
-            Export per agent (CSV)
+          <button type="button" class="button" data-testid="reports-export-agents" disabled={exporting() !== null} onClick={() => void exportCsv('agents')}>
+            {exporting() === 'agents' ? 'Preparing…' : 'Export per agent (CSV)'}
           </button>
         </div>
       </div>
@@ -220,6 +234,13 @@ export function ReportsView() {
           <Show when={state.pending()}> Updating…</Show>
         </Show>
       </p>
+      <Show when={exportError()}>
+        {(e) => (
+          <p class="supervision-error" role="alert">
+            Could not export: {e()}
+          </p>
+        )}
+      </Show>
       <Show when={state.error()}>
         {(e) => (
           <p class="supervision-error" role="alert">
@@ -249,7 +270,7 @@ export function ReportsView() {
                         >
                           <span class="reports-tile-label">{METRIC_TEXT[m].label}</span>
                           <span class="reports-tile-value">{metricText(m, r().metrics[m])}</span>
-                          <span class="reports-tile-count">{r().drill[m].length} conv.</span>
+                          <span class="reports-tile-count">{r().counts[m]} conv.</span>
                         </button>
                       )}
                     </For>
@@ -282,14 +303,21 @@ export function ReportsView() {
 
             <section class="reports-section" aria-labelledby="report-list-heading" data-testid="report-drill" data-drill={drill().metric} data-drill-agent={drill().kind === 'agent' ? (drill() as { agentId: string }).agentId : ''}>
               <h3 id="report-list-heading" class="reports-group-title" tabindex="-1">
-                {drillHeading()} <span class="reports-list-count">({drillIds().length})</span>
+                {drillHeading()} <span class="reports-list-count">({list()?.total ?? 0})</span>
               </h3>
               <Show when={drill().kind !== 'metric' || drill().metric !== 'closed'}>
                 <button type="button" class="button button-quiet" data-testid="report-drill-close" onClick={() => setQuery({})}>
                   Back to the closed conversations
                 </button>
               </Show>
-              <ConversationList ids={drillIds()} rows={rows()} timezone={r().timezone} nameOf={nameOf} groupName={(id) => groupName(id) ?? id} />
+              <ConversationList
+                rows={list()?.rows ?? []}
+                total={list()?.total ?? 0}
+                timezone={r().timezone}
+                nameOf={nameOf}
+                groupName={(id) => groupName(id) ?? id}
+                onMore={() => setListLimit((n) => n + LIST_PAGE)}
+              />
             </section>
           </div>
         )}

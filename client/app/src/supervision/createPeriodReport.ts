@@ -20,8 +20,9 @@ export interface PeriodReportState {
   dataUpTo: Accessor<number | null>
 }
 
-/** A stable key for a query: its period and filters. */
-export const queryKey = (q: ReportQuery): string => JSON.stringify([q.from, q.to, q.team, q.group, q.channel, q.agent, q.tag])
+/** A stable key for a query: its period, filters and the list it carries. */
+export const queryKey = (q: ReportQuery): string =>
+  JSON.stringify([q.from, q.to, q.team, q.group, q.channel, q.agent, q.tag, q.list?.metric ?? null, q.list?.agentId ?? null, q.list?.limit ?? null, q.everything === true])
 
 /** Must run inside a reactive owner. */
 export function createPeriodReport(query: Accessor<ReportQuery>): PeriodReportState {
