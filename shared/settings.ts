@@ -30,6 +30,8 @@ export interface WorkspaceOptions {
   agentsEditTemplates: boolean
   /** How conversations of no routing group are handed out; manual: agents take them. */
   defaultAssignment: AssignmentMode
+  /** The workspace's IANA timezone (`Europe/Paris`): "today" and the reports' days are its days. */
+  timezone: string
 }
 
 export interface Team {
@@ -141,7 +143,14 @@ export interface Settings {
   tags: Tag[]
 }
 
-export const DEFAULT_OPTIONS: WorkspaceOptions = { restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false, defaultAssignment: 'manual' }
+export const DEFAULT_TIMEZONE = 'UTC'
+export const DEFAULT_OPTIONS: WorkspaceOptions = {
+  restrictOffline: false,
+  reassignAfterSeconds: null,
+  agentsEditTemplates: false,
+  defaultAssignment: 'manual',
+  timezone: DEFAULT_TIMEZONE,
+}
 export const NO_RIGHTS: AccessRights = { omnichannel: false, unassignedQueue: false, management: false, settings: false }
 export const AGENT_RIGHTS: AccessRights = { omnichannel: true, unassignedQueue: true, management: false, settings: false }
 export const DEFAULT_SLOTS = 5
@@ -247,7 +256,34 @@ export function readOptions(doc: Y.Doc): WorkspaceOptions {
     reassignAfterSeconds: typeof grace === 'number' && grace >= 0 ? grace : null,
     agentsEditTemplates: m.get('agentsEditTemplates') === true,
     defaultAssignment: ASSIGNMENT_MODES.includes(m.get('defaultAssignment') as AssignmentMode) ? (m.get('defaultAssignment') as AssignmentMode) : 'manual',
+    timezone: canonicalTimezone(m.get('timezone')) ?? DEFAULT_TIMEZONE,
   }
+}
+
+/** Names already checked: settings are read on every change, a formatter per read would add up. */
+const timezones = new Map<string, string | null>()
+let listed: Map<string, string> | null = null
+
+/**
+ * The IANA name of a timezone this runtime's `Intl.DateTimeFormat` accepts, spelled as the
+ * runtime lists it (`europe/paris` → `Europe/Paris`; a listed name is kept, not swapped for a
+ * legacy alias such as `Asia/Calcutta`), or null for anything else (a typo, an old runtime's gap).
+ */
+export function canonicalTimezone(name: unknown): string | null {
+  if (typeof name !== 'string' || !name || name.length > 64) return null
+  let known = timezones.get(name)
+  if (known === undefined) {
+    try {
+      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
+      listed ??= new Map(((Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? []).map((z) => [z.toLowerCase(), z]))
+      known = listed.get(name.toLowerCase()) ?? resolved
+    } catch {
+      known = null
+    }
+    if (timezones.size > 1000) timezones.clear()
+    timezones.set(name, known)
+  }
+  return known
 }
 
 /** The whole settings document as plain data. */

@@ -3,7 +3,7 @@
  * answers with the sentence to show beside the field, or null when the value is fine.
  */
 import { Limits } from './protocol.ts'
-import type { Tag, Template } from './settings.ts'
+import { canonicalTimezone, type Tag, type Template } from './settings.ts'
 
 /** Longest tag name: a tag is a chip in the close dialog, not a sentence. */
 export const MAX_TAG_NAME = 40
@@ -59,4 +59,16 @@ export function parseReassignAfter(input: string): number | null | undefined {
   if (!/^\d+$/.test(s)) return undefined
   const n = Number(s)
   return Number.isSafeInteger(n) ? n : undefined
+}
+
+/**
+ * The workspace timezone typed or picked: its canonical IANA name (`Europe/Paris`), or the sentence
+ * saying why it cannot be used.
+ */
+export function parseTimezone(input: string): { ok: true; timezone: string } | { ok: false; message: string } {
+  const name = input.trim()
+  if (!name) return { ok: false, message: 'Choose a timezone, e.g. Europe/Paris or UTC.' }
+  const timezone = canonicalTimezone(name)
+  if (!timezone) return { ok: false, message: `“${name.slice(0, 64)}” is not a timezone this browser knows: pick one from the list, e.g. Europe/Paris or America/New_York.` }
+  return { ok: true, timezone }
 }

@@ -139,6 +139,10 @@ test('offline, an admin edits tags, templates and options on the device; adding 
   // Agents may now edit templates: an option of the settings document, edited offline too.
   await admin.getByTestId('settings-nav-workspace').click()
   await admin.getByTestId('option-agents-edit-templates').check()
+  // The workspace's timezone, offline too: it waits on the device and merges when back.
+  await admin.getByTestId('option-timezone').fill('Europe/Lisbon')
+  await admin.getByTestId('option-timezone').press('Enter')
+  await expect(admin.getByTestId('option-timezone-error')).toHaveCount(0)
 
   await admin.getByTestId('settings-nav-agents').click()
   await expect(admin.getByTestId('agent-form-offline')).toHaveText('Adding agents needs a connection.')
@@ -155,6 +159,9 @@ test('offline, an admin edits tags, templates and options on the device; adding 
   await expect(admin.getByTestId('sync-status')).toHaveText('Synced')
   await admin.getByTestId('settings-nav-tags').click()
   await expect(admin.getByTestId('sync-status')).toHaveText('Synced')
+  const server = await openDoc(parley.wsUrl, 'settings', token)
+  await whenDoc(server.doc, () => readOptions(server.doc).timezone === 'Europe/Lisbon')
+  server.close()
 
   // Bea, an agent, sees the template and the tag on her own device; and, allowed now, edits a template.
   const bea = await agentPage(browser, parley.url, BEA)
@@ -195,11 +202,28 @@ test('workspace options are written to the settings the server reads', async ({ 
   await seconds.fill('120')
   await seconds.press('Enter')
   await expect(admin.getByTestId('option-reassign-error')).toHaveCount(0)
+  // The timezone: UTC until chosen; a name no browser knows is refused with the reason, a listed one taken.
+  const zone = admin.getByTestId('option-timezone')
+  await expect(zone).toHaveValue('UTC')
+  await zone.fill('Europe/Pariss')
+  await zone.press('Enter')
+  await expect(admin.getByTestId('option-timezone-error')).toContainText('“Europe/Pariss” is not a timezone')
+  await expect(zone).toHaveAttribute('aria-invalid', 'true')
+  await zone.fill('america/new_york')
+  await zone.press('Enter')
+  await expect(admin.getByTestId('option-timezone-error')).toHaveCount(0)
+  await expect(zone).toHaveValue('America/New_York')
 
   const token = (await login(parley.url)).token
   const settings = await openDoc(parley.wsUrl, 'settings', token)
-  await whenDoc(settings.doc, () => readOptions(settings.doc).reassignAfterSeconds === 120)
-  expect(readOptions(settings.doc)).toEqual({ restrictOffline: true, reassignAfterSeconds: 120, agentsEditTemplates: false, defaultAssignment: 'leastBusy' })
+  await whenDoc(settings.doc, () => readOptions(settings.doc).reassignAfterSeconds === 120 && readOptions(settings.doc).timezone === 'America/New_York')
+  expect(readOptions(settings.doc)).toEqual({
+    restrictOffline: true,
+    reassignAfterSeconds: 120,
+    agentsEditTemplates: false,
+    defaultAssignment: 'leastBusy',
+    timezone: 'America/New_York',
+  })
 
   // Turned off: never.
   await admin.getByTestId('option-reassign').uncheck()

@@ -6,8 +6,24 @@ import { fillTemplate, putEntry, readSettings, readTemplates, removeEntry, right
 describe('reading the settings document', () => {
   it('gives an empty document usable defaults', () => {
     const s = readSettings(new Y.Doc())
-    expect(s.workspace).toEqual({ restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false, defaultAssignment: 'manual' })
+    expect(s.workspace).toEqual({ restrictOffline: false, reassignAfterSeconds: null, agentsEditTemplates: false, defaultAssignment: 'manual', timezone: 'UTC' })
     expect(s.groups).toEqual([])
+  })
+
+  it('reads the workspace timezone in its canonical name, and UTC for one Intl does not accept', () => {
+    const doc = new Y.Doc()
+    const tz = (v: unknown) => {
+      doc.getMap('workspace').set('timezone', v)
+      return readSettings(doc).workspace.timezone
+    }
+    expect(tz('Europe/Paris')).toBe('Europe/Paris')
+    expect(tz('america/new_york')).toBe('America/New_York')
+    expect(tz('Mars/Olympus_Mons')).toBe('UTC')
+    expect(tz('')).toBe('UTC')
+    expect(tz(42)).toBe('UTC')
+    expect(tz('x'.repeat(500))).toBe('UTC')
+    setOption(doc, 'timezone', 'Asia/Tokyo')
+    expect(readSettings(doc).workspace.timezone).toBe('Asia/Tokyo')
   })
 
   it('skips entries of the wrong shape and fills missing fields', () => {

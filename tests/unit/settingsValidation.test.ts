@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Tag, Template } from '../../shared/settings.ts'
-import { parseChannels, parseReassignAfter, tagNameProblem, templateProblem } from '../../shared/settingsValidation.ts'
+import { parseChannels, parseReassignAfter, parseTimezone, tagNameProblem, templateProblem } from '../../shared/settingsValidation.ts'
 import { offeredTags, STARTER_TAGS } from '../../client/app/src/views/closeTags.ts'
 
 const TAGS: Tag[] = [
@@ -61,6 +61,22 @@ describe('parseChannels', () => {
   it('reads a comma-separated list, once each; empty is every channel', () => {
     expect(parseChannels(' Widget, email,widget ,')).toEqual(['widget', 'email'])
     expect(parseChannels('  ')).toEqual([])
+  })
+})
+
+describe('parseTimezone', () => {
+  it('takes IANA names in any case, trimmed, as their canonical name', () => {
+    expect(parseTimezone(' Europe/Berlin ')).toEqual({ ok: true, timezone: 'Europe/Berlin' })
+    expect(parseTimezone('asia/tokyo')).toEqual({ ok: true, timezone: 'Asia/Tokyo' })
+    // Whatever this runtime lists is kept as listed (no swap for an alias).
+    for (const z of Intl.supportedValuesOf('timeZone').slice(0, 50)) expect(parseTimezone(z)).toEqual({ ok: true, timezone: z })
+    expect(parseTimezone('UTC')).toEqual({ ok: true, timezone: 'UTC' })
+  })
+  it('refuses an empty or unknown name with a sentence naming it', () => {
+    expect(parseTimezone('  ')).toEqual({ ok: false, message: 'Choose a timezone, e.g. Europe/Paris or UTC.' })
+    const bad = parseTimezone('Europe/Pariss')
+    expect(bad.ok).toBe(false)
+    expect(!bad.ok && bad.message).toMatch(/“Europe\/Pariss” is not a timezone/)
   })
 })
 

@@ -2,9 +2,9 @@
  * Settings › Workspace: the options of the whole workspace (`settings` › `workspace`). Each change
  * is written at once; offline it waits on this device and merges on reconnect.
  */
-import { createEffect, createSignal, on, Show } from 'solid-js'
+import { createEffect, createSignal, For, on, Show } from 'solid-js'
 import { ASSIGNMENT_MODES, DEFAULT_OPTIONS, setOption, type AssignmentMode, type WorkspaceOptions } from '../../../../shared/settings.ts'
-import { parseReassignAfter } from '../../../../shared/settingsValidation.ts'
+import { parseReassignAfter, parseTimezone } from '../../../../shared/settingsValidation.ts'
 import type { SectionProps } from './sections.ts'
 import { SyncNote } from './SyncNote.tsx'
 import './settingsForms.css'
@@ -15,6 +15,16 @@ const MODE_LABELS: Record<AssignmentMode, string> = {
   leastBusy: 'Automatic: least busy agent',
   longestIdle: 'Automatic: longest idle agent',
 }
+
+/** Every IANA timezone this browser knows, for the picker (older browsers: none, the field is typed). */
+const TIMEZONES: readonly string[] = (() => {
+  try {
+    const list = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? []
+    return list.includes('UTC') ? list : ['UTC', ...list]
+  } catch {
+    return ['UTC']
+  }
+})()
 
 /** What the delay starts at when an admin turns reassignment on: long enough for a short break. */
 const DEFAULT_REASSIGN_SECONDS = 300
@@ -47,6 +57,26 @@ export function WorkspaceSection(props: SectionProps) {
     if (v !== options().reassignAfterSeconds) set('reassignAfterSeconds', v)
   }
 
+  // The timezone as typed; follows the document unless the admin is typing a name it refused.
+  const [zone, setZone] = createSignal('')
+  const [zoneError, setZoneError] = createSignal<string | null>(null)
+  createEffect(
+    on(
+      () => options().timezone,
+      (v) => {
+        setZone(v)
+        setZoneError(null)
+      },
+    ),
+  )
+  function commitZone() {
+    const parsed = parseTimezone(zone())
+    if (!parsed.ok) return setZoneError(parsed.message)
+    setZoneError(null)
+    setZone(parsed.timezone)
+    if (parsed.timezone !== options().timezone) set('timezone', parsed.timezone)
+  }
+
   return (
     <div class="settings-section" data-testid="settings-workspace">
       <div class="settings-heading">
@@ -55,6 +85,29 @@ export function WorkspaceSection(props: SectionProps) {
       </div>
 
       <fieldset class="settings-fields" disabled={disabled()}>
+        <label class="field">
+          Timezone (today and the reports’ days are this zone’s)
+          <input
+            data-testid="option-timezone"
+            list="workspace-timezones"
+            autocomplete="off"
+            spellcheck={false}
+            aria-invalid={zoneError() !== null}
+            aria-errormessage={zoneError() ? 'timezone-error' : undefined}
+            value={zone()}
+            onInput={(e) => setZone(e.currentTarget.value)}
+            onChange={commitZone}
+            onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), commitZone())}
+          />
+          <datalist id="workspace-timezones">
+            <For each={TIMEZONES}>{(tz) => <option value={tz} />}</For>
+          </datalist>
+        </label>
+        <Show when={zoneError()}>
+          <p class="form-error" id="timezone-error" data-testid="option-timezone-error" role="alert">
+            {zoneError()}
+          </p>
+        </Show>
         <label class="field">
           Chats that no routing group takes
           <select
