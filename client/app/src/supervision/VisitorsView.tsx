@@ -12,17 +12,8 @@ import { createTicker, formatDuration } from '../format.ts'
 import { conversationPath, Link } from '../router.tsx'
 import { StartChatDialog } from '../views/StartChatDialog.tsx'
 import { useWorkspace } from '../workspace.tsx'
+import { cameFrom } from './visitorText.ts'
 import './VisitorsView.css'
-
-/** Where a visit came from, said short: the referring site's host, or "Direct" when the page was not told one. */
-export function cameFrom(referrer: string): string {
-  if (!referrer) return 'Direct'
-  try {
-    return new URL(referrer).host || 'Direct'
-  } catch {
-    return 'Direct'
-  }
-}
 
 const CHAT_LABEL = { waiting: 'Waiting', open: 'Chatting', snoozed: 'Snoozed' } as const
 
