@@ -6,6 +6,7 @@
 import { APP_BUDGET, measureApp } from './app.ts'
 import { DISPATCHER_BUDGET, measureDispatcher } from './dispatcher.ts'
 import { measureDurable } from './durable.ts'
+import { INTAKE_BUDGET, measureIntake } from './intake.ts'
 import { measureParley, measureStock } from './roundtrip.ts'
 import { quantile, round } from './stats.ts'
 import { measureWidget, WIDGET_BUDGET } from './widget.ts'
@@ -13,7 +14,7 @@ import { measureWidget, WIDGET_BUDGET } from './widget.ts'
 // Each y-websocket provider listens for the process's exit; hundreds of them are expected here.
 process.setMaxListeners(0)
 
-const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget'] as const
+const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget', 'intake'] as const
 const ONLY = new Set((process.env.BENCH_ONLY ?? BENCHES.join(',')).split(',').map((s) => s.trim()))
 for (const name of ONLY) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`)
 
@@ -79,6 +80,14 @@ if (ONLY.has('widget')) {
   budgets.widget_loader_gzip_bytes = { budget: WIDGET_BUDGET.loader_gzip_bytes, ok: widget.loader_gzip_bytes <= WIDGET_BUDGET.loader_gzip_bytes }
   budgets.widget_opened_gzip_bytes = { budget: WIDGET_BUDGET.opened_gzip_bytes, ok: widget.opened_gzip_bytes <= WIDGET_BUDGET.opened_gzip_bytes }
   budgets.widget_task_cpu_ms = { budget: WIDGET_BUDGET.long_task_ms, ok: widget.widget_task_median_max_cpu_ms <= WIDGET_BUDGET.long_task_ms }
+}
+
+if (ONLY.has('intake')) {
+  log('intake: visitors starting chats 50 at a time, each from its own address, while 1,000 and then 10,000 wait…')
+  const intake = await measureIntake({ concurrency: 50, marks: [1000, 10_000], window: Number(process.env.BENCH_INTAKE_WINDOW ?? 500), timeoutMs: 15 * 60_000, log })
+  result.intake = intake
+  budgets.intake_new_chats_per_s_10k = { budget: INTAKE_BUDGET.new_chats_per_s_10k, ok: intake.new_chats_per_s_10k >= INTAKE_BUDGET.new_chats_per_s_10k }
+  budgets.intake_ratio_10k_vs_1k = { budget: INTAKE_BUDGET.ratio_10k_vs_1k, ok: intake.ratio_10k_vs_1k >= INTAKE_BUDGET.ratio_10k_vs_1k }
 }
 
 result.budgets = budgets
