@@ -46,6 +46,9 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     if (agentIds.length) (await db.agentStates.bulkGet(agentIds)).forEach((a) => a && agents.set(a.agentId, a))
     const agentsTouched = new Set<string>()
     const sent: { messageId: string; conversationId: string }[] = []
+    // Only this device's own replies can be waiting for the server (a handful at most): the log
+    // notes those as sent, and a supervisor's million other messages cost no writes here.
+    const waiting = new Set((await db.pending.toCollection().primaryKeys()) as string[])
 
     for (const event of fresh) {
       const id = event.conversationId
@@ -67,7 +70,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
         }
       }
       const messageId = str(event.data.messageId)
-      if (event.type === EventType.message && id && messageId) sent.push({ messageId, conversationId: id })
+      if (event.type === EventType.message && id && messageId && (event.data.authorId === me || waiting.has(messageId))) sent.push({ messageId, conversationId: id })
     }
 
     await db.events.bulkPut(fresh.map((e) => ({ ...e })))
@@ -76,7 +79,8 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     if (agentsTouched.size) await db.agentStates.bulkPut([...agentsTouched].map((id) => agents.get(id)!))
     if (sent.length) {
       await db.sentIds.bulkPut(sent)
-      await db.pending.bulkDelete(sent.map((s) => s.messageId))
+      const done = sent.filter((s) => waiting.has(s.messageId)).map((s) => s.messageId)
+      if (done.length) await db.pending.bulkDelete(done)
     }
     await db.kv.put({ key: Kv.lastSeq, value: newSeq })
     return newSeq

@@ -155,9 +155,13 @@ export const Kv = {
 /** The database name of an agent: one per workspace and agent. */
 export const dbName = (workspace: string, agentId: string) => `parley-${workspace}-${agentId}`
 
-/** Opens (lazily: Dexie opens on first use) the database of one agent. */
-export function createDb(workspace: string, agentId: string): ParleyDb {
-  const db = new Dexie(dbName(workspace, agentId), { addons: [yDexie] }) as ParleyDb
+/**
+ * Opens (lazily: Dexie opens on first use) the database of one agent. `durability: 'relaxed'`
+ * lets Chromium commit without waiting for the disk: for the ingest worker, whose writes the
+ * server can always send again (events and lastSeq commit together, so a lost commit is refetched).
+ */
+export function createDb(workspace: string, agentId: string, options: { durability?: 'relaxed' } = {}): ParleyDb {
+  const db = new Dexie(dbName(workspace, agentId), { addons: [yDexie], chromeTransactionDurability: options.durability ?? 'default' }) as ParleyDb
   db.version(1).stores({
     docs: 'name, ydoc: Y.Doc',
     events: 'seq, conversationId, type',

@@ -20,7 +20,7 @@ self.onmessage = (e: MessageEvent<ToIngest>) => {
   switch (m?.type) {
     case 'open': {
       if (queue) return
-      const db = createDb(m.workspace, m.agentId)
+      const db = createDb(m.workspace, m.agentId, { durability: 'relaxed' })
       queue = new IngestQueue(db, m.me, (searchSeq, lastSeq) => post({ type: 'indexed', searchSeq, lastSeq }))
       queue.kick()
       return

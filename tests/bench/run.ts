@@ -7,6 +7,7 @@ import { APP_BUDGET, measureApp } from './app.ts'
 import { DISPATCHER_BUDGET, measureDispatcher } from './dispatcher.ts'
 import { measureDurable } from './durable.ts'
 import { INTAKE_BUDGET, measureIntake } from './intake.ts'
+import { measureReports, REPORTS_BUDGET } from './reports.ts'
 import { measureParley, measureStock } from './roundtrip.ts'
 import { quantile, round } from './stats.ts'
 import { measureWidget, WIDGET_BUDGET } from './widget.ts'
@@ -14,7 +15,7 @@ import { measureWidget, WIDGET_BUDGET } from './widget.ts'
 // Each y-websocket provider listens for the process's exit; hundreds of them are expected here.
 process.setMaxListeners(0)
 
-const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget', 'intake'] as const
+const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget', 'reports', 'intake'] as const
 const ONLY = new Set((process.env.BENCH_ONLY ?? BENCHES.join(',')).split(',').map((s) => s.trim()))
 for (const name of ONLY) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`)
 
@@ -80,6 +81,15 @@ if (ONLY.has('widget')) {
   budgets.widget_loader_gzip_bytes = { budget: WIDGET_BUDGET.loader_gzip_bytes, ok: widget.loader_gzip_bytes <= WIDGET_BUDGET.loader_gzip_bytes }
   budgets.widget_opened_gzip_bytes = { budget: WIDGET_BUDGET.opened_gzip_bytes, ok: widget.opened_gzip_bytes <= WIDGET_BUDGET.opened_gzip_bytes }
   budgets.widget_task_cpu_ms = { budget: WIDGET_BUDGET.long_task_ms, ok: widget.widget_task_median_max_cpu_ms <= WIDGET_BUDGET.long_task_ms }
+}
+
+if (ONLY.has('reports')) {
+  log('reports: a supervisor\'s first sync of the whole log in Chromium (needs `npm run build`)…')
+  const events = Number(process.env.BENCH_REPORTS_EVENTS ?? 1_000_000)
+  const reports = await measureReports({ events, conversations: Number(process.env.BENCH_REPORTS_CONVERSATIONS ?? Math.round(events / 10)), log })
+  result.reports = reports
+  budgets.reports_catchup_events_per_s = { budget: REPORTS_BUDGET.catchup_events_per_s, ok: reports.catchup_events_per_s >= REPORTS_BUDGET.catchup_events_per_s }
+  budgets.reports_catchup_longest_task_ms = { budget: REPORTS_BUDGET.catchup_longest_task_ms, ok: reports.catchup_longest_task_ms <= REPORTS_BUDGET.catchup_longest_task_ms }
 }
 
 if (ONLY.has('intake')) {
