@@ -125,6 +125,12 @@ export class SiteVisitors {
     }
   }
 
+  /** The visitor said who they are (a form): their name and email on the list. */
+  identified(workspace: string, visitorId: string, name: string, email: string): void {
+    const entry = this.onSite.get(workspace)?.get(visitorId)
+    if (entry && (entry.visitor.name !== name || entry.visitor.email !== email)) this.update(workspace, entry, { name, email })
+  }
+
   /** Everyone on the site now, longest there first. */
   snapshot(workspace: string): OnSiteVisitor[] {
     return [...(this.onSite.get(workspace)?.values() ?? [])].map((e) => e.visitor).sort((a, b) => a.visitStartedAt - b.visitStartedAt)

@@ -43,6 +43,8 @@ export interface VisitorActionsDeps {
   postAsVisitor: (ctx: VisitorContext, clientId: string, text: string, opts: { ticket: boolean }) => Promise<string | null>
   /** Runs a read-modify-write of the visitor's record in turn with their messages (which also write it). */
   exclusive: (ctx: VisitorContext, fn: () => Promise<void>) => Promise<void>
+  /** The site's visitors list learns the name and email a form gave (before any chat, no event says so). */
+  site?: { identified(workspace: string, visitorId: string, name: string, email: string): void }
 }
 
 /**
@@ -72,6 +74,7 @@ export class VisitorActions {
       const changed = visitorUpdatedEvent(visitor, next, this.deps.now())
       const events = await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next], events: changed ? [changed] : [] })
       if (events.length) this.deps.published(ctx.workspace, events)
+      this.deps.site?.identified(ctx.workspace, visitor.id, next.name, next.email)
       stored = true
     })
     if (!stored) return

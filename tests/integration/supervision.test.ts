@@ -189,6 +189,10 @@ describe('visitors on the site now', () => {
     await watch.until((l) => l.has(ben.visitorId!))
     expect(watch.list().get(ana.visitorId!)?.page.title).toBe('Cart')
     expect(watch.list().get(ben.visitorId!)).toMatchObject({ name: '', referrer: '', returning: false, pages: 1 })
+    // The pre-chat form names him, before any chat.
+    await ben.request({ type: 'form', fields: { name: 'Ben Ode', email: 'ben@example.com' } }, 'saved')
+    await watch.until((l) => l.get(ben.visitorId!)?.name === 'Ben Ode')
+    expect(watch.list().get(ben.visitorId!)!.email).toBe('ben@example.com')
     await secondTab.close()
     await watch.socket.until((f) => f.type === 'left' && f.visitorId === ana.visitorId)
     expect(watch.list().has(ana.visitorId!)).toBe(false)
