@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
 import * as Y from 'yjs'
-import type { Store } from '../../sync-server/store/Store.ts'
+import type { ConversationRecord, Store } from '../../sync-server/store/Store.ts'
 import { ConflictError } from '../../sync-server/store/Store.ts'
 
 /** The contract every store adapter passes: SQLite now, PostgreSQL with the scale-out work. */
@@ -195,6 +195,121 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(found.find((f) => f.id === 'f2')).toMatchObject({ uploaderKind: 'agent', uploaderId: 'a1', sha256: file.sha256 })
       expect(await store.getFiles('w1', [])).toEqual([])
       await expect(store.createFile(file)).rejects.toThrow()
+    })
+
+    it('resolves commits in the order they were called, numbered in that order', async () => {
+      const resolved: number[] = []
+      const commits = Array.from({ length: 40 }, (_, i) =>
+        store.commit({ workspace: 'w1', events: i % 3 === 0 ? [] : [{ type: 'message', at: i, data: { i } }] }).then((events) => {
+          resolved.push(i)
+          return events
+        }),
+      )
+      const results = await Promise.all(commits)
+      expect(resolved).toEqual([...Array(40).keys()])
+      const seqs = results.flat().map((e) => e.seq)
+      expect(seqs).toEqual([...Array(seqs.length).keys()].map((k) => k + 1))
+      expect(results.flat().map((e) => e.data.i)).toEqual([...Array(40).keys()].filter((i) => i % 3 !== 0))
+    })
+
+    it('keeps the sequence gapless across a failed commit, alone or among others', async () => {
+      const badVisitor = { id: 'bad', workspace: 'w1', name: null as unknown as string, email: '', createdAt: 1, currentConversationId: null, blocked: false }
+      const ev = (n: number) => ({ type: 'message' as const, at: n, data: { n } })
+      expect((await store.commit({ workspace: 'w1', events: [ev(1)] })).map((e) => e.seq)).toEqual([1])
+      // Alone: its events were numbered inside its transaction, and the rollback gives the numbers back.
+      await expect(store.commit({ workspace: 'w1', events: [ev(2), ev(3)], visitors: [badVisitor] })).rejects.toThrow()
+      expect((await store.commit({ workspace: 'w1', events: [ev(4)] })).map((e) => e.seq)).toEqual([2])
+      // Among others written in the same batch.
+      const [a, bad, c] = [
+        store.commit({ workspace: 'w1', events: [ev(5)] }),
+        store.commit({ workspace: 'w1', events: [ev(6)], visitors: [badVisitor] }),
+        store.commit({ workspace: 'w1', events: [ev(7), ev(8)] }),
+      ]
+      await expect(bad).rejects.toThrow()
+      expect((await a).map((e) => e.seq)).toEqual([3])
+      expect((await c).map((e) => e.seq)).toEqual([4, 5])
+      expect((await store.readEvents('w1', 0, 100)).map((e) => [e.seq, e.data.n])).toEqual([[1, 1], [2, 4], [3, 5], [4, 7], [5, 8]])
+      expect(await store.lastSeq('w1')).toBe(5)
+    })
+
+    it('stores a command’s answer once: a replay of its key keeps the first answer', async () => {
+      await store.commit({ workspace: 'w1', commandResults: [{ key: 'k1', agentId: 'a1', status: 200, body: { conversation: { id: 'c1', tags: ['x'], ticket: false, assigneeId: null } } }] })
+      await store.commit({ workspace: 'w1', commandResults: [{ key: 'k1', agentId: 'a2', status: 409, body: { error: 'late' } }] })
+      expect(await store.getCommandResult('w1', 'k1')).toEqual({ key: 'k1', agentId: 'a1', status: 200, body: { conversation: { id: 'c1', tags: ['x'], ticket: false, assigneeId: null } } })
+      expect(await store.getCommandResult('w2', 'k1')).toBeNull()
+      expect(await store.getCommandResult('w1', 'k2')).toBeNull()
+    })
+
+    it('keeps the first ack of a widget message: a duplicate clientId changes nothing and fails nothing', async () => {
+      await store.commit({ workspace: 'w1', widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' }] })
+      const again = await store.commit({
+        workspace: 'w1',
+        widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm2', conversationId: 'c2' }],
+        events: [{ type: 'message', at: 1, data: {} }],
+      })
+      expect(again).toHaveLength(1)
+      expect(await store.getWidgetAck('w1', 'v1', 'k1')).toEqual({ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' })
+      expect(await store.getWidgetAck('w1', 'v2', 'k1')).toBeNull()
+      expect(await store.getWidgetAck('w2', 'v1', 'k1')).toBeNull()
+    })
+
+    it('keeps agents’ statuses, and lists agents by name', async () => {
+      const agent = { workspace: 'w1', role: 'agent' as const, groups: [], passwordHash: 'h', createdAt: 1, status: 'offline' as const }
+      await store.createAgent({ ...agent, id: 'a1', email: 'b@x.io', name: 'Bea' })
+      await store.createAgent({ ...agent, id: 'a2', email: 'a@x.io', name: 'Al', groups: ['g1', 'g2'] })
+      await store.commit({ workspace: 'w1', agentStatuses: [{ agentId: 'a1', status: 'online' }, { agentId: 'a2', status: 'away' }] })
+      await store.commit({ workspace: 'w1', agentStatuses: [{ agentId: 'a2', status: 'online' }, { agentId: 'nobody', status: 'online' }] })
+      expect((await store.getAgent('w1', 'a1'))?.status).toBe('online')
+      expect(await store.getAgent('w2', 'a1')).toBeNull()
+      expect((await store.listAgents('w1')).map((a) => [a.name, a.status, a.groups])).toEqual([['Al', 'online', ['g1', 'g2']], ['Bea', 'online', []]])
+      expect(await store.listAgents('w2')).toEqual([])
+    })
+
+    it('lists snoozed conversations of every workspace, and those an agent holds', async () => {
+      const rec = (id: string, over: Partial<ConversationRecord> = {}) => ({ id, workspace: 'w1', visitorId: 'v1', status: 'open', groupId: 'g', assigneeId: 'a1', createdAt: 1, snoozedUntil: null, ...over })
+      await store.commit({
+        workspace: 'w1',
+        conversations: [
+          rec('c1', { createdAt: 3 }),
+          rec('c2', { status: 'snoozed', snoozedUntil: 500, createdAt: 2 }),
+          rec('c3', { status: 'closed' }),
+          rec('c4', { assigneeId: 'a2' }),
+          rec('c5', { status: 'waiting', assigneeId: null, skillId: 's1' }),
+        ],
+      })
+      await store.commit({ workspace: 'w2', conversations: [rec('c9', { workspace: 'w2', status: 'snoozed', snoozedUntil: 100 })] })
+      expect((await store.listSnoozed()).map((c) => [c.workspace, c.id, c.snoozedUntil]).sort()).toEqual([['w1', 'c2', 500], ['w2', 'c9', 100]])
+      expect((await store.listHeldConversations('w1', 'a1')).map((c) => c.id)).toEqual(['c2', 'c1'])
+      expect(await store.listHeldConversations('w2', 'a1')).toHaveLength(1)
+      expect((await store.getConversation('w1', 'c5'))?.skillId).toBe('s1')
+      // Woken: no longer in the snooze list.
+      await store.commit({ workspace: 'w1', conversations: [rec('c2', { status: 'open', snoozedUntil: null, createdAt: 2 })] })
+      expect((await store.listSnoozed()).map((c) => c.id)).toEqual(['c9'])
+    })
+
+    it('numbers a conversation by the sequence of its creation event', async () => {
+      await store.commit({ workspace: 'w1', events: [{ type: 'message', at: 1, data: {} }] })
+      await store.commit({ workspace: 'w1', events: [{ type: 'conversation.created', at: 2, conversationId: 'c1', data: {} }, { type: 'message', at: 3, conversationId: 'c1', data: {} }] })
+      await store.commit({ workspace: 'w1', events: [{ type: 'conversation.created', at: 4, conversationId: 'c2', data: {} }] })
+      expect(await store.conversationNumber('w1', 'c1')).toBe(2)
+      expect(await store.conversationNumber('w1', 'c2')).toBe(4)
+      expect(await store.conversationNumber('w1', 'nope')).toBeNull()
+      expect(await store.conversationNumber('w2', 'c1')).toBeNull()
+    })
+
+    it('stores text a visitor may type that a database could refuse (NUL, lone surrogates), losing at most those characters', async () => {
+      const text = 'a\u0000b\uD800c'
+      const [e] = await store.commit({
+        workspace: 'w1',
+        visitors: [{ id: 'v1', workspace: 'w1', name: text, email: '', createdAt: 1, currentConversationId: null, blocked: false, fields: { [text]: text } }],
+        events: [{ type: 'message', at: 1, data: { text } }],
+      })
+      expect(e!.seq).toBe(1)
+      const same = (s: unknown) => expect(String(s).replace(/\uFFFD/g, '?')).toMatch(/^a(\u0000|\?)b(\uD800|\?+)c$/)
+      same((await store.readEvents('w1', 0, 1))[0]!.data.text)
+      const v = await store.getVisitor('w1', 'v1')
+      same(v!.name)
+      same(Object.values(v!.fields!)[0])
     })
 
     it('keeps everything across a reopen', async () => {
