@@ -140,6 +140,23 @@ describe('supervision: who receives what', () => {
 })
 
 describe('visitors on the site now', () => {
+  it('lets an agent whose group gives the management right watch, and closes the socket with 4403 once the right is withdrawn', async () => {
+    t = await startServer()
+    const admin = await login(t.url)
+    await createAgent(t.url, admin.token, { email: 'lea@x.io', name: 'Lea', password: 'password-lea' })
+    const lea = await login(t.url, { email: 'lea@x.io', password: 'password-lea' })
+    const leads = (management: boolean) => routingGroup('leads', { access: { omnichannel: true, unassignedQueue: true, management, settings: false } })
+    await writeSettings(t.wsUrl, admin.token, (doc) => {
+      putEntry(doc, 'groups', leads(true))
+      putEntry(doc, 'members', { agentId: lea.agent.id, groups: ['leads'], skills: [], slots: 3 })
+    })
+    const watch = visitorsSocket(lea.token)
+    await watch.socket.until((f) => f.type === 'snapshot')
+    await writeSettings(t.wsUrl, admin.token, (doc) => putEntry(doc, 'groups', leads(false)))
+    expect(await watch.socket.closed).toBe(4403)
+    expect(await closeCodeOf(`${t.wsUrl}/api/visitors/live?token=${lea.token}`)).toBe(4403)
+  })
+
   it('shows a widget visitor with their page, referrer and pages, follows their pages and chat, and drops them when they leave', async () => {
     t = await startServer()
     const admin = await login(t.url)
