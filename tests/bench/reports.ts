@@ -18,6 +18,7 @@ import { launchChromium, VIEWPORT } from './appBrowser.ts'
 import { prng } from './appData.ts'
 import { seedReportsWorkspace, type SeededWorkspace } from './reportsSeed.ts'
 import { round } from './stats.ts'
+import { measureViews } from './reportsViews.ts'
 
 export const REPORTS_BUDGET = { catchup_events_per_s: 20_000, catchup_longest_task_ms: 200 }
 
@@ -186,8 +187,8 @@ export interface CaughtUpSession {
  * done, merged into the `reports` keys: the place for the reports themselves (the full 90-day
  * period in the worker, a live update from a server commit to the tile).
  */
-export async function measureCaughtUp(_s: CaughtUpSession): Promise<Record<string, unknown>> {
-  return {}
+export async function measureCaughtUp(s: CaughtUpSession) {
+  return measureViews(s)
 }
 
 export async function measureReports(o: ReportsOptions) {

@@ -8,6 +8,7 @@ import { DISPATCHER_BUDGET, measureDispatcher } from './dispatcher.ts'
 import { measureDurable } from './durable.ts'
 import { INTAKE_BUDGET, measureIntake } from './intake.ts'
 import { measureReports, REPORTS_BUDGET } from './reports.ts'
+import { VIEWS_BUDGET } from './reportsViews.ts'
 import { measureParley, measureStock } from './roundtrip.ts'
 import { quantile, round } from './stats.ts'
 import { measureWidget, WIDGET_BUDGET } from './widget.ts'
@@ -90,6 +91,8 @@ if (ONLY.has('reports')) {
   result.reports = reports
   budgets.reports_catchup_events_per_s = { budget: REPORTS_BUDGET.catchup_events_per_s, ok: reports.catchup_events_per_s >= REPORTS_BUDGET.catchup_events_per_s }
   budgets.reports_catchup_longest_task_ms = { budget: REPORTS_BUDGET.catchup_longest_task_ms, ok: reports.catchup_longest_task_ms <= REPORTS_BUDGET.catchup_longest_task_ms }
+  budgets.reports_period_90d_ms = { budget: VIEWS_BUDGET.period_90d_ms, ok: typeof reports.period_90d_ms === 'number' && reports.period_90d_ms <= VIEWS_BUDGET.period_90d_ms }
+  budgets.reports_live_update_p95_ms = { budget: VIEWS_BUDGET.live_update_p95_ms, ok: typeof reports.live_update_p95_ms === 'number' && reports.live_update_p95_ms <= VIEWS_BUDGET.live_update_p95_ms }
 }
 
 if (ONLY.has('intake')) {
