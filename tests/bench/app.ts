@@ -18,6 +18,7 @@ import {
   coldStart,
   launchChromium,
   localLastSeq,
+  localSearchSeq,
   openConversation,
   search,
   settle,
@@ -284,7 +285,7 @@ async function runSearches(page: Page, queries: string[]): Promise<SearchSample[
   return out
 }
 
-/** Waits until the app has stored every event of the server's log and the inbox counts them. */
+/** Waits until the app has stored (and indexed for search) every event of the server's log and the inbox counts them. */
 async function waitSynced(page: Page, dbName: string, parley: TestServer, conversations: number, log: (m: string) => void): Promise<void> {
   const target = await parley.server.store.lastSeq('default')
   let lastLog = performance.now()
@@ -295,7 +296,8 @@ async function waitSynced(page: Page, dbName: string, parley: TestServer, conver
         lastLog = performance.now()
         log(`app:   … ${seq} of ${target} events stored`)
       }
-      return seq >= target && (await tabCount(page, 'all')) === conversations
+      // The search index follows the log in the app's worker: searches below are measured on a whole index.
+      return seq >= target && (await localSearchSeq(page, dbName)) >= target && (await tabCount(page, 'all')) === conversations
     },
     INGEST_TIMEOUT_MS,
     `the app to store ${target} events and list ${conversations} conversations`,

@@ -156,6 +156,12 @@ export async function localLastSeq(page: Page, dbName: string): Promise<number> 
   return typeof row?.value === 'number' ? row.value : 0
 }
 
+/** Where the app's search index stands (searchIndexer.ts): every stored event at or below it is indexed. */
+export async function localSearchSeq(page: Page, dbName: string): Promise<number> {
+  const row = (await page.evaluate(call(IDB_READ, { db: dbName, store: 'kv', key: 'searchSeq' }))) as { value?: number } | null
+  return typeof row?.value === 'number' ? row.value : 0
+}
+
 /** Bytes of Yjs updates y-dexie holds for a document. */
 export async function storedDocBytes(page: Page, dbName: string, docName: string): Promise<number> {
   return ((await page.evaluate(call(IDB_READ, { db: dbName, store: '$docs.ydoc_updates', key: docName, index: 'k', sumBytes: true }))) as number | null) ?? 0
