@@ -21,7 +21,6 @@ import { createLiveQuery } from './liveQuery.ts'
 import { createSettings, createTemplates, type LiveDocument } from './settings/settingsDoc.ts'
 import { principalOf, type Settings, type Template } from '../../../shared/settings.ts'
 import { seesEverything } from '../../../shared/permissions.ts'
-import { isTimezone } from '../../../shared/reports/period.ts'
 import type { AgentBoardRow } from '../../../shared/reports/agentsBoard.ts'
 import type { LiveView } from '../../../shared/reports/live.ts'
 import type { PeriodReport, ReportQuery } from '../../../shared/reports/periodReport.ts'
@@ -129,10 +128,8 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   })
 
   const canSupervise = () => seesEverything(principalOf(session.agent, settings.value() ?? null))
-  const timezone = () => {
-    const tz = (settings.value()?.workspace as { timezone?: unknown } | undefined)?.timezone
-    return typeof tz === 'string' && isTimezone(tz) ? tz : 'UTC'
-  }
+  // The settings reader already falls back to UTC for a name this runtime does not know.
+  const timezone = () => settings.value()?.workspace.timezone ?? 'UTC'
   // Started on the first report asked for: an agent who never opens one never pays for the worker.
   let worker: ReturnType<typeof createReports> | null = null
   const reportsWorker = () => (worker ??= createReports(session.agent.workspace, session.agent.id))
