@@ -136,15 +136,13 @@ export function dayStarts(range: DayRange, tz: string): { days: Day[]; bounds: n
 
 /** The index of the day `at` falls in, given `dayStarts` bounds; -1 outside the period. */
 export function dayIndex(bounds: readonly number[], at: number): number {
-  if (at < bounds[0]! || at >= bounds[bounds.length - 1]!) return -1
-  let lo = 0
-  let hi = bounds.length - 1
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1
-    if (bounds[mid]! <= at) lo = mid
-    else hi = mid
-  }
-  return lo
+  const last = bounds.length - 1
+  if (!(at >= bounds[0]! && at < bounds[last]!)) return -1
+  // Days are 24 hours but for a DST change or two: guess by division, then step to the right day.
+  let i = Math.min(last - 1, Math.floor((at - bounds[0]!) / DAY_MS))
+  while (bounds[i]! > at) i--
+  while (bounds[i + 1]! <= at) i++
+  return i
 }
 
 /** The named periods, relative to today in the timezone. */

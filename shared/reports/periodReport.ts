@@ -7,11 +7,11 @@
  * for wait, the first reply for first response, the last close for resolution and handling, the
  * transfer, the rating, the survey), so one conversation may count in several periods.
  */
-import type { ConversationFact, Stretch } from './facts.ts'
+import type { ConversationFact } from './facts.ts'
 import { dayIndex, dayStarts, isTimezone } from './period.ts'
 import type { AgentMetric, AgentReportRow, PeriodReport, ReportContext, ReportConversation, ReportDay, ReportFilters, ReportList, ReportMetric, ReportQuery } from './reportTypes.ts'
 import { AGENT_METRICS, REPORT_METRICS } from './reportTypes.ts'
-import { mean, percentileSorted, sortedValues } from './stats.ts'
+import { mean, median, percentiles } from './stats.ts'
 
 export type * from './reportTypes.ts'
 export { AGENT_METRICS, REPORT_METRICS, ReportPreset } from './reportTypes.ts'
@@ -59,12 +59,23 @@ export function resolutionMs(f: ConversationFact): number | null {
   return f.status === 'closed' && f.closedAt !== null ? Math.max(0, f.closedAt - f.createdAt) : null
 }
 
-const stretchMs = (s: Stretch, now: number): number => Math.max(0, (s.to ?? Math.max(now, s.from)) - s.from)
-
-/** Time spent open and assigned, summed over its stretches (of one agent when `agentId` is given); a running stretch counts up to `now`. */
-export function handlingMs(f: ConversationFact, now: number, agentId?: string): number {
+/** Time spent open and assigned, summed over its stretches; a running stretch counts up to `now`. */
+export function handlingMs(f: ConversationFact, now: number): number {
   let sum = 0
-  for (const s of f.stretches) if (agentId === undefined || s.agentId === agentId) sum += stretchMs(s, now)
+  for (let i = 0; i < f.stretches.length; i++) {
+    const s = f.stretches[i]!
+    sum += Math.max(0, (s.to ?? Math.max(now, s.from)) - s.from)
+  }
+  return sum
+}
+
+/** One agent's share of `handlingMs`: the sum of their own stretches. */
+export function agentHandlingMs(f: ConversationFact, now: number, agentId: string): number {
+  let sum = 0
+  for (let i = 0; i < f.stretches.length; i++) {
+    const s = f.stretches[i]!
+    if (s.agentId === agentId) sum += Math.max(0, (s.to ?? Math.max(now, s.from)) - s.from)
+  }
   return sum
 }
 
@@ -101,30 +112,41 @@ const agentLists = (a: AgentAcc): Record<AgentMetric, number[]> => ({
 /** Positions in a sort key: seconds since the epoch fit 31 bits, leaving 21 for the position (2,097,152 facts). */
 const POSITION_BITS = 2 ** 21
 
+const byTimeThenId = (a: ConversationFact, b: ConversationFact): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
 /**
- * The facts oldest first (by creation, then id). Sorting numbers in a typed array is several times
- * faster than sorting objects with a comparator, and a 90-day report sorts every fact it keeps.
+ * Where each fact stands by creation (then id): `order[r]` is the index of the r-th oldest,
+ * `rank[i]` the place of fact `i`. Numbers sort in a typed array several times faster than
+ * objects with a comparator; and the report then walks the facts in their own order (memory
+ * order), ranking only the lists it sends.
  */
-export function byCreation(list: ConversationFact[]): ConversationFact[] {
+export function creationOrder(list: readonly ConversationFact[]): { order: Int32Array; rank: Int32Array } {
   const n = list.length
-  const cmp = (a: ConversationFact, b: ConversationFact) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  if (n >= POSITION_BITS || list.some((f) => !(f.createdAt >= 0))) return list.slice().sort(cmp)
-  const keys = new Float64Array(n)
-  for (let i = 0; i < n; i++) keys[i] = Math.floor(list[i]!.createdAt / 1000) * POSITION_BITS + i
-  keys.sort()
-  const out = new Array<ConversationFact>(n)
-  for (let i = 0; i < n; i++) out[i] = list[keys[i]! % POSITION_BITS]!
-  // Within one second, order exactly (runs are short): insertion sort by time, then id.
-  for (let i = 1; i < n; i++) {
-    const f = out[i]!
-    let j = i - 1
-    while (j >= 0 && cmp(out[j]!, f) > 0) {
-      out[j + 1] = out[j]!
-      j--
+  const order = new Int32Array(n)
+  if (n >= POSITION_BITS || list.some((f) => !(f.createdAt >= 0))) {
+    const idx = Array.from({ length: n }, (_, i) => i).sort((x, y) => byTimeThenId(list[x]!, list[y]!) || x - y)
+    order.set(idx)
+  } else {
+    const keys = new Float64Array(n)
+    for (let i = 0; i < n; i++) keys[i] = Math.floor(list[i]!.createdAt / 1000) * POSITION_BITS + i
+    keys.sort()
+    for (let r = 0; r < n; r++) order[r] = keys[r]! % POSITION_BITS
+    // Within one second, order exactly (such runs are rare and short): insertion sort by time, then id.
+    for (let r = 1; r < n; r++) {
+      const second = Math.floor(keys[r]! / POSITION_BITS)
+      if (Math.floor(keys[r - 1]! / POSITION_BITS) !== second) continue
+      const x = order[r]!
+      let j = r - 1
+      while (j >= 0 && Math.floor(keys[j]! / POSITION_BITS) === second && byTimeThenId(list[order[j]!]!, list[x]!) > 0) {
+        order[j + 1] = order[j]!
+        j--
+      }
+      order[j + 1] = x
     }
-    out[j + 1] = f
   }
-  return out
+  const rank = new Int32Array(n)
+  for (let r = 0; r < n; r++) rank[order[r]!] = r
+  return { order, rank }
 }
 
 /** The report of `query` over `facts` (the README's "Reports" states every definition). */
@@ -145,9 +167,9 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
 
   const kept: ConversationFact[] = []
   for (const f of facts) if (matchesFilters(f, query, teamOfGroup)) kept.push(f)
-  const sorted = byCreation(kept)
+  const { order, rank } = creationOrder(kept)
 
-  // Every list holds positions in `sorted`, so it comes out oldest first.
+  // Every list holds creation ranks; the lists sent are sorted by them, so they come out oldest first.
   const lists = Object.fromEntries(REPORT_METRICS.map((m) => [m, [] as number[]])) as Record<ReportMetric, number[]>
   const waits: number[] = []
   const frts: number[] = []
@@ -169,10 +191,10 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
   }
   /** Positions of the conversations that count anywhere (the CSV's rows). */
   const counted: number[] = []
-  const handledBy: string[] = []
 
-  for (let i = 0; i < sorted.length; i++) {
-    const f = sorted[i]!
+  for (let k = 0; k < kept.length; k++) {
+    const f = kept[k]!
+    const i = rank[k]!
     let counts = false
 
     if (inPeriod(f.createdAt)) {
@@ -210,28 +232,44 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
       perDay[dayIndex(bounds, f.closedAt!)]!.closed++
       const holder = holderOf(f)
       if (holder) acc(holder).closed.push(i)
-      if (f.stretches.length > 0) {
-        ahts.push(handlingMs(f, now))
+      const stretches = f.stretches
+      if (stretches.length > 0) {
+        const total = handlingMs(f, now)
+        ahts.push(total)
         lists.aht_avg_ms.push(i)
-        handledBy.length = 0
-        for (const s of f.stretches) if (!handledBy.includes(s.agentId)) handledBy.push(s.agentId)
-        for (const agentId of handledBy) {
-          const a = acc(agentId)
-          a.aht.push(handlingMs(f, now, agentId))
+        if (stretches.length === 1) {
+          const a = acc(stretches[0]!.agentId)
+          a.aht.push(total)
           a.ahtIds.push(i)
+        } else {
+          const seen: string[] = []
+          for (const s of stretches) {
+            if (seen.includes(s.agentId)) continue
+            seen.push(s.agentId)
+            const a = acc(s.agentId)
+            a.aht.push(agentHandlingMs(f, now, s.agentId))
+            a.ahtIds.push(i)
+          }
         }
       }
     }
 
     // Handled in the period: a handling stretch overlapping it, or the first assignment in it.
-    handledBy.length = 0
-    for (const s of f.stretches) {
+    let handledBy: string[] | null = null
+    for (let k = 0; k < f.stretches.length; k++) {
+      const s = f.stretches[k]!
       const to = s.to ?? Math.max(now, s.from)
-      if (s.from < end && (to > start || s.from >= start) && !handledBy.includes(s.agentId)) handledBy.push(s.agentId)
+      if (s.from < end && (to > start || s.from >= start)) {
+        if (handledBy === null) handledBy = [s.agentId]
+        else if (!handledBy.includes(s.agentId)) handledBy.push(s.agentId)
+      }
     }
-    if (f.firstAssigneeId && inPeriod(f.firstAssignedAt) && !handledBy.includes(f.firstAssigneeId)) handledBy.push(f.firstAssigneeId)
-    const handled = handledBy.length > 0
-    if (handled) {
+    if (f.firstAssigneeId && inPeriod(f.firstAssignedAt)) {
+      if (handledBy === null) handledBy = [f.firstAssigneeId]
+      else if (!handledBy.includes(f.firstAssigneeId)) handledBy.push(f.firstAssigneeId)
+    }
+    const handled = handledBy !== null
+    if (handledBy !== null) {
       counts = true
       lists.handled.push(i)
       for (const agentId of handledBy) acc(agentId).handled.push(i)
@@ -291,9 +329,9 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
   lists.resolution_median_ms = lists.closed
   lists.resolution_p90_ms = lists.closed
 
-  const waitsSorted = sortedValues(waits)
-  const frtsSorted = sortedValues(frts)
-  const resolutionsSorted = sortedValues(resolutions)
+  const [waitMedian, waitP90] = percentiles(waits, [50, 90])
+  const [frtMedian, frtP90] = percentiles(frts, [50, 90])
+  const [resolutionMedian, resolutionP90] = percentiles(resolutions, [50, 90])
   const handledCount = lists.handled.length
   const npsCount = lists.nps.length
   const metrics: Record<ReportMetric, number | null> = {
@@ -301,12 +339,12 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
     closed: lists.closed.length,
     unanswered: lists.unanswered.length,
     handled: handledCount,
-    wait_median_ms: percentileSorted(waitsSorted, 50),
-    wait_p90_ms: percentileSorted(waitsSorted, 90),
-    frt_median_ms: percentileSorted(frtsSorted, 50),
-    frt_p90_ms: percentileSorted(frtsSorted, 90),
-    resolution_median_ms: percentileSorted(resolutionsSorted, 50),
-    resolution_p90_ms: percentileSorted(resolutionsSorted, 90),
+    wait_median_ms: waitMedian ?? null,
+    wait_p90_ms: waitP90 ?? null,
+    frt_median_ms: frtMedian ?? null,
+    frt_p90_ms: frtP90 ?? null,
+    resolution_median_ms: resolutionMedian ?? null,
+    resolution_p90_ms: resolutionP90 ?? null,
     aht_avg_ms: mean(ahts),
     transfers,
     transfer_rate: handledCount > 0 ? lists.transfer_rate.length / handledCount : null,
@@ -322,11 +360,18 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
     start: bounds[i]!,
     created: d.created,
     closed: d.closed,
-    waitMedianMs: percentileSorted(sortedValues(d.waits), 50),
+    waitMedianMs: median(d.waits),
   }))
 
   const everything = query.everything === true
-  const ids = (positions: number[]) => positions.map((i) => sorted[i]!.id)
+  /** The facts of a list, oldest first. */
+  const factsOf = (ranks: number[], limit = ranks.length): ConversationFact[] => {
+    const sortedRanks = new Int32Array(ranks).sort()
+    const out: ConversationFact[] = []
+    for (let r = 0; r < Math.min(limit, sortedRanks.length); r++) out.push(kept[order[sortedRanks[r]!]!]!)
+    return out
+  }
+  const ids = (ranks: number[]) => factsOf(ranks).map((f) => f.id)
   const agentRows: AgentReportRow[] = []
   for (const [agentId, a] of [...agents].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     if (query.agent !== null && agentId !== query.agent) continue
@@ -337,7 +382,7 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
       metrics: {
         handled: a.handled.length,
         closed: a.closed.length,
-        frt_median_ms: percentileSorted(sortedValues(a.frt), 50),
+        frt_median_ms: median(a.frt),
         aht_avg_ms: mean(a.aht),
         transfers_out: a.transfersOut,
         csat_avg: mean(a.csat),
@@ -359,7 +404,7 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
       if (a && (AGENT_METRICS as readonly string[]).includes(want.metric)) positions = agentLists(a)[want.metric as AgentMetric]
     }
     const limit = Math.max(0, Math.floor(want.limit))
-    list = { metric: want.metric, agentId: want.agentId, total: positions.length, rows: positions.slice(0, limit).map((i) => conversationRow(sorted[i]!, now, teamOfGroup)) }
+    list = { metric: want.metric, agentId: want.agentId, total: positions.length, rows: factsOf(positions, limit).map((f) => conversationRow(f, now, teamOfGroup)) }
   }
 
   const report: PeriodReport = {
@@ -373,7 +418,7 @@ export function computeReport(facts: Iterable<ConversationFact>, query: ReportQu
     agents: agentRows,
     days,
     list,
-    conversations: everything ? counted.map((i) => conversationRow(sorted[i]!, now, teamOfGroup)) : [],
+    conversations: everything ? factsOf(counted).map((f) => conversationRow(f, now, teamOfGroup)) : [],
   }
   if (everything) report.drill = Object.fromEntries(REPORT_METRICS.map((m) => [m, ids(lists[m])])) as Record<ReportMetric, string[]>
   return report

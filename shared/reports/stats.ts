@@ -5,7 +5,7 @@
 
 /** The values sorted ascending, as a new typed array (numbers compared as numbers, not as text). */
 export function sortedValues(values: readonly number[]): Float64Array {
-  return Float64Array.from(values).sort()
+  return new Float64Array(values).sort()
 }
 
 /**
@@ -14,15 +14,71 @@ export function sortedValues(values: readonly number[]): Float64Array {
  */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number | null {
   const n = sorted.length
-  if (n === 0) return null
+  if (n === 0) {
+    nearestRank(1, p)
+    return null
+  }
+  return sorted[nearestRank(n, p) - 1]!
+}
+
+/** The nearest-rank rank (1-based) of the `p`-th percentile among `n` values. */
+function nearestRank(n: number, p: number): number {
   if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`)
-  const rank = Math.ceil((p / 100) * n)
-  return sorted[Math.min(n, Math.max(1, rank)) - 1]!
+  return Math.min(n, Math.max(1, Math.ceil((p / 100) * n)))
+}
+
+/** Moves the `k`-th smallest (0-based) of `a[lo..hi]` to `a[k]`, smaller ones before it, larger after (Hoare's selection). */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    // Median of three as the pivot keeps sorted and reversed input linear.
+    const mid = lo + ((hi - lo) >> 1)
+    const x = a[lo]!
+    const y = a[mid]!
+    const z = a[hi]!
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (a[i]! < pivot) i++
+      while (a[j]! > pivot) j--
+      if (i <= j) {
+        const t = a[i]!
+        a[i] = a[j]!
+        a[j] = t
+        i++
+        j--
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return
+  }
+}
+
+/**
+ * Several nearest-rank percentiles of the same values at once, in linear time (selection, not a
+ * full sort); nulls for no values. `ps` ascending.
+ */
+export function percentiles(values: readonly number[], ps: readonly number[]): (number | null)[] {
+  const n = values.length
+  if (n === 0) {
+    for (const p of ps) nearestRank(1, p)
+    return ps.map(() => null)
+  }
+  const a = new Float64Array(values)
+  let lo = 0
+  return ps.map((p) => {
+    const k = nearestRank(n, p) - 1
+    if (k < lo) lo = 0
+    select(a, k, lo, n - 1)
+    lo = k
+    return a[k]!
+  })
 }
 
 /** The nearest-rank `p`-th percentile of any values; null for none. */
 export function percentile(values: readonly number[], p: number): number | null {
-  return percentileSorted(sortedValues(values), p)
+  return percentiles(values, [p])[0]!
 }
 
 /** The nearest-rank median: the value at rank ⌈n/2⌉ (the lower middle of an even count); null for none. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mean, median, p90, percentile } from '../../shared/reports/stats.ts'
+import { mean, median, p90, percentile, percentiles } from '../../shared/reports/stats.ts'
 
 describe('nearest-rank order statistics', () => {
   it.each([
@@ -38,5 +38,33 @@ describe('nearest-rank order statistics', () => {
     const values = [3, 1, 2]
     median(values)
     expect(values).toEqual([3, 1, 2])
+  })
+})
+
+describe('selection agrees with sorting', () => {
+  // A small seeded generator: the same cases every run.
+  let seed = 7
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+  const cases = Array.from({ length: 200 }, (_, c) => {
+    const n = 1 + Math.floor(rand() * 60)
+    // Few distinct values in some cases (many ties), wide ranges in others; sorted and reversed runs too.
+    const spread = c % 3 === 0 ? 3 : 1e6
+    const values = Array.from({ length: n }, () => Math.floor(rand() * spread))
+    if (c % 7 === 0) values.sort((a, b) => a - b)
+    if (c % 11 === 0) values.sort((a, b) => b - a)
+    return values
+  })
+
+  it('on 200 seeded arrays, every nearest-rank percentile equals the value at its rank in the sorted array', () => {
+    for (const values of cases) {
+      const sorted = [...values].sort((a, b) => a - b)
+      const at = (p: number) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]
+      for (const ps of [[50, 90], [10, 50, 99, 100], [90]]) expect(percentiles(values, ps)).toEqual(ps.map(at))
+      expect(median(values)).toBe(at(50))
+    }
+  })
+
+  it('percentiles asked out of order still come right', () => {
+    expect(percentiles([5, 1, 4, 2, 3], [90, 10, 50])).toEqual([5, 1, 3])
   })
 })
