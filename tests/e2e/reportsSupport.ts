@@ -1,6 +1,6 @@
 /** A seeded week for the Reports browser tests: figures worked out by hand, committed straight into the server's store. */
 import { EventType } from '../../shared/protocol.ts'
-import { putEntry, type RoutingGroup } from '../../shared/settings.ts'
+import { putEntry, setOption, type RoutingGroup } from '../../shared/settings.ts'
 import type { NewEvent } from '../../sync-server/store/Store.ts'
 import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
 import type { TestServer } from '../support/server.ts'
@@ -11,7 +11,7 @@ const at = (iso: string) => Date.parse(iso)
 export const PERIOD = '?from=2026-11-02&to=2026-11-08'
 
 /** One conversation's events, written in time order; `m` is minutes after its creation. */
-class Chat {
+export class Chat {
   readonly events: NewEvent[] = []
   constructor(
     readonly id: string,
@@ -144,3 +144,21 @@ export async function seed(parley: TestServer): Promise<Seeded> {
   return { ana, bob, numbers }
 }
 
+
+/** Commits chats' events in time order into the server's store, as the server would have logged them; returns the request numbers. */
+export async function commitChats(parley: TestServer, chats: Chat[]): Promise<Record<string, number>> {
+  const events = chats.flatMap((c) => c.events).sort((a, b) => a.at - b.at)
+  const logged = await parley.server.store.commit({ workspace: 'default', events })
+  return Object.fromEntries(logged.filter((e) => e.type === EventType.conversationCreated).map((e) => [e.conversationId!, e.seq]))
+}
+
+/** Sets the workspace's timezone (Settings › Workspace) through the settings document, as an admin's app does. */
+export async function setTimezone(parley: TestServer, timezone: string): Promise<void> {
+  const admin = await login(parley.url)
+  const settings = await openDoc(parley.wsUrl, 'settings', admin.token)
+  settings.doc.transact(() => setOption(settings.doc, 'timezone', timezone))
+  const check = await openDoc(parley.wsUrl, 'settings', admin.token)
+  await whenDoc(check.doc, () => check.doc.getMap('workspace').get('timezone') === timezone)
+  check.close()
+  settings.close()
+}

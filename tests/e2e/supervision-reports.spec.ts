@@ -4,7 +4,7 @@ import { parseCsv, CONVERSATION_COLUMNS, AGENT_COLUMNS } from '../../shared/repo
 import { presetRange } from '../../shared/reports/period.ts'
 import { goOffline, goOnline } from './actionsSupport.ts'
 import { expect, signIn, test } from './fixtures.ts'
-import { MIN, PERIOD, seed } from './reportsSupport.ts'
+import { Chat, commitChats, MIN, PERIOD, seed, setTimezone } from './reportsSupport.ts'
 
 const metric = (page: Page, name: string): Locator => page.locator(`.reports-tiles [data-metric="${name}"]`)
 const agentCell = (page: Page, agentId: string, name: string): Locator => page.locator(`[data-agent="${agentId}"] [data-metric="${name}"]`)
@@ -176,4 +176,33 @@ test('a malformed period or filter in the address says so and shows the last 7 d
   const y = presetRange('yesterday', Date.now(), 'UTC')
   await expect(page).toHaveURL(new RegExp(`/reports\\?from=${y.from}&to=${y.to}$`))
   await expect(problem).toHaveCount(0)
+})
+
+test("the workspace's timezone buckets the days, across a DST change, and the CSV carries its offsets", async ({ page, parley }) => {
+  await setTimezone(parley, 'Europe/Paris')
+  // 29 March 2026 in Paris: 23 hours, from 23:00 UTC the day before to 22:00 UTC.
+  const numbers = await commitChats(parley, [
+    new Chat('before', Date.parse('2026-03-28T22:30:00Z')), // 23:30 on the 28th, +01:00
+    new Chat('early', Date.parse('2026-03-28T23:30:00Z')), // 00:30 on the 29th, +01:00
+    new Chat('late', Date.parse('2026-03-29T21:30:00Z')), // 23:30 on the 29th, +02:00
+    new Chat('after', Date.parse('2026-03-29T22:30:00Z')), // 00:30 on the 30th
+  ])
+  await signIn(page, parley.url)
+  await openReports(page, parley.url, '?from=2026-03-29&to=2026-03-29')
+  await expect(page.getByTestId('reports-status')).toContainText('Days in Europe/Paris')
+  await expect(metric(page, 'created')).toHaveAttribute('data-value', '2')
+  await expect(metric(page, 'unanswered')).toHaveAttribute('data-value', '2')
+  await expect(page.locator('[data-testid="report-days"] tr')).toHaveCount(2)
+  await expect(page.locator('[data-testid="report-days"] tr[data-day="2026-03-29"] [data-metric="created"]')).toHaveAttribute('data-value', '2')
+
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reports-export-conversations').click()])
+  const rows = parseCsv(readFileSync((await file.path())!, 'utf8'))
+  expect(rows.slice(1).map((r) => [r[0], r[1], r[2]])).toEqual([
+    ['early', String(numbers.early), '2026-03-29T00:30:00+01:00'],
+    ['late', String(numbers.late), '2026-03-29T23:30:00+02:00'],
+  ])
+
+  // The next day starts at 22:00 UTC.
+  await openReports(page, parley.url, '?from=2026-03-30&to=2026-03-30')
+  await expect(metric(page, 'created')).toHaveAttribute('data-value', '1')
 })
