@@ -53,16 +53,22 @@ export class CommandService {
     if (!record) return { status: 404, body: { error: 'no such conversation' } }
     const agents = await this.store.listAgents(ws)
     const names = new Map(agents.map((a) => [a.id, a.name]))
+    // Every read happens before the decision: on PostgreSQL each is a real round trip, in which
+    // another command on this conversation could run (issue 11 §2 "Commands decide on fresh state").
+    const current = await this.settings.get(ws)
+    const teamId = input.command === 'transfer' && 'teamId' in input.to ? input.to.teamId : null
+    const teamGroups = teamId ? current.groups.filter((g) => g.teamId === teamId) : []
+    const teamPick = teamGroups.length ? await this.pickGroup(ws, teamGroups.map((g) => g.id)) : null
+    // Blocking writes the visitor's record: read it now, not between deciding and applying.
+    const visitor = input.command === 'block' || input.command === 'unblock' ? await this.store.getVisitor(ws, record.visitorId) : null
 
     const room = await this.rooms.hold(ws, conversationDocName(conversationId), { kind: 'conversation', conversationId })
     try {
+      // From reading the document to applying the change nothing awaits: the decision and the
+      // change are one synchronous step, so of two commands at once the second sees the first.
       const meta = readMeta(room.doc)
       if (!meta) return { status: 404, body: { error: 'no such conversation' } }
       const now = this.now()
-      const current = await this.settings.get(ws)
-      const teamId = input.command === 'transfer' && 'teamId' in input.to ? input.to.teamId : null
-      const teamGroups = teamId ? current.groups.filter((g) => g.teamId === teamId) : []
-      const teamPick = teamGroups.length ? await this.pickGroup(ws, teamGroups.map((g) => g.id)) : null
       const decision = decide(
         input,
         meta,
@@ -102,17 +108,17 @@ export class CommandService {
           visitorBlocked: after.visitorBlocked,
         },
       }
-      const visitor = decision.patch.visitorBlocked !== undefined ? await this.store.getVisitor(ws, meta.visitorId) : null
+      const blockedVisitor = decision.patch.visitorBlocked !== undefined && visitor?.id === meta.visitorId ? visitor : null
       // An agent acting on a conversation the bot still talks in (taking it, transferring it…) ends the bot's part.
       const stopsBot = metaOf(room.doc).get('bot') === true && input.command !== 'block' && input.command !== 'unblock'
-      await room.change(
+      const committed = room.change(
         (doc) => {
           applyPatch(doc, decision.patch)
           if (stopsBot) metaOf(doc).set('bot', false)
           if (decision.line) appendSystemLine(doc, decision.line, now)
         },
         {
-          ...(visitor ? { visitors: [{ ...visitor, blocked: decision.patch.visitorBlocked! }] } : {}),
+          ...(blockedVisitor ? { visitors: [{ ...blockedVisitor, blocked: decision.patch.visitorBlocked! }] } : {}),
           // The visitor's name travels with the event: an agent who gains the chat by a transfer
           // may never have received its creation.
           events: [
@@ -123,6 +129,7 @@ export class CommandService {
         },
         agent.id,
       )
+      await committed
       this.log.info({ workspace: ws, conversationId, command: input.command, agent: agent.id }, 'command applied')
       return { status: 200, body }
     } finally {

@@ -62,6 +62,27 @@ describe('commands', () => {
     await visitor.close()
   })
 
+  it('decides on fresh state: of two blocks sent at once exactly one wins, ten times over', async () => {
+    // Blocking reads the visitor record from the store before applying: on PostgreSQL a real round
+    // trip, in which the other block must not decide on the state both saw (issue 11 §2).
+    const { admin, visitor } = await setup()
+    const ids = await Promise.all(Array.from({ length: 10 }, async (_, i) => {
+      const v = new Visitor(t.wsUrl, { name: `B${i}` })
+      await v.connect()
+      const id = (await v.say(`block race ${i}`)).conversationId
+      expect((await command(t.url, admin.token, id, 'take')).status).toBe(200)
+      return { v, id }
+    }))
+    for (const { id } of ids) {
+      const answers = await Promise.all([command(t.url, admin.token, id, 'block'), command(t.url, admin.token, id, 'block')])
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+      expect(answers.find((a) => a.status === 409)!.body).toMatchObject({ reason: 'the visitor is already blocked' })
+    }
+    expect((await events(admin.token)).filter((e) => e.type === 'visitor.blocked')).toHaveLength(10)
+    for (const { v } of ids) await v.close()
+    await visitor.close()
+  })
+
   it('answers a replayed command with the same answer and changes nothing twice', async () => {
     const { admin, id, visitor } = await setup()
     const first = await command(t.url, admin.token, id, 'take', {}, 'replay-key-1')
