@@ -5,6 +5,8 @@ export interface Config {
   port: number
   host: string
   dataDir: string
+  /** PostgreSQL instead of SQLite (`postgres://user:password@host:5432/db`): one instance per database in this version. */
+  databaseUrl: string | undefined
   adminEmail: string | undefined
   adminPassword: string | undefined
   logLevel: string
@@ -68,16 +70,35 @@ function httpUrl(env: NodeJS.ProcessEnv, key: string, fallback: string | undefin
   return raw.replace(/\/+$/, '')
 }
 
+function databaseUrl(raw: string | undefined): string | undefined {
+  raw = raw?.trim()
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    // The value is not repeated: it may hold a password.
+    throw new Error('DATABASE_URL must be a URL like postgres://user:password@host:5432/parley')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new Error(`DATABASE_URL must start with postgres:// (or postgresql://), got "${url.protocol}//"`)
+  if (url.pathname.length < 2) throw new Error('DATABASE_URL must name a database, e.g. postgres://user:password@host:5432/parley')
+  return raw
+}
+
 /** Reads the configuration; throws with a message naming the variable when one is invalid. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  if (env.DATABASE_URL || env.REDIS_URL)
-    throw new Error('DATABASE_URL / REDIS_URL: the PostgreSQL + Redis store is not in this version yet; unset them to use SQLite in DATA_DIR')
+  if (env.REDIS_URL)
+    throw new Error(
+      'REDIS_URL: several instances (Redis fan-out, one leader per workspace) are not in this version yet; unset it (DATABASE_URL alone runs one instance on PostgreSQL)',
+    )
   const sync = env.SQLITE_SYNCHRONOUS ?? 'full'
   if (sync !== 'full' && sync !== 'normal') throw new Error(`SQLITE_SYNCHRONOUS must be "full" or "normal", got "${sync}"`)
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || 'info',

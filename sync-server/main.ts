@@ -1,6 +1,7 @@
 import { pino } from 'pino'
 import { readConfig } from './config.ts'
 import { createParleyServer } from './server.ts'
+import { StoreOpenError, where as databaseAt } from './store/PostgresStore.ts'
 
 const log = pino({ level: process.env.LOG_LEVEL || 'info', base: undefined })
 
@@ -17,6 +18,7 @@ try {
 
 const server = createParleyServer({
   dataDir: config.dataDir,
+  databaseUrl: config.databaseUrl,
   port: config.port,
   host: config.host,
   staticDir: config.staticDir,
@@ -30,12 +32,20 @@ const server = createParleyServer({
   logger: log,
 })
 
-const { url } = await server.listen()
+let url: string
+try {
+  ;({ url } = await server.listen())
+} catch (err) {
+  // One line, then out: a store that cannot be used is never replaced by another one.
+  log.fatal(err instanceof StoreOpenError ? `DATABASE_URL: ${err.message}` : `could not start: ${(err as Error).message}`)
+  process.exit(2)
+}
 if (server.firstAdmin?.generatedPassword) {
   // Printed once, on the first start only: it is not stored anywhere in clear.
   console.log(`\nFirst start: sign in at ${url} as ${server.firstAdmin.email} with password ${server.firstAdmin.generatedPassword}\n`)
 }
-console.log(`Parley is running at ${url} (agent app), ${url}/demo (widget demo); data in ${config.dataDir}`)
+const data = config.databaseUrl ? `data in PostgreSQL at ${databaseAt(config.databaseUrl)}, files in ${config.dataDir}/files` : `data in ${config.dataDir}`
+console.log(`Parley is running at ${url} (agent app), ${url}/demo (widget demo); ${data}`)
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

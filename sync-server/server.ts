@@ -27,6 +27,7 @@ import { StaticFiles } from './http/StaticFiles.ts'
 import { RoomManager, ROOM_IDLE_MS } from './rooms/RoomManager.ts'
 import { SyncGateway } from './rooms/SyncGateway.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
+import { PostgresStore } from './store/PostgresStore.ts'
 import type { AgentRecord, Store } from './store/Store.ts'
 import { TokenBucket } from './widget/TokenBucket.ts'
 import { VisitorPresence } from './widget/VisitorPresence.ts'
@@ -68,8 +69,14 @@ export interface ServerOptions {
   adminPassword?: string
   logLevel?: string
   logger?: Logger
-  /** Storage; by default SQLite in `dataDir`. */
+  /** Storage; by default SQLite in `dataDir`, or PostgreSQL with `databaseUrl`. */
   store?: Store
+  /**
+   * PostgreSQL instead of SQLite for everything but the files' bytes (still in `dataDir/files`).
+   * The server holds an advisory lock saying it is the single instance on that database: a second
+   * one fails to start (several instances need Redis fan-out and leader election, not in this version).
+   */
+  databaseUrl?: string
   sqliteSynchronous?: 'full' | 'normal'
   now?: () => number
   roomIdleMs?: number
@@ -99,7 +106,11 @@ export interface ParleyServer {
 export function createParleyServer(opts: ServerOptions): ParleyServer {
   const now = opts.now ?? Date.now
   const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', base: undefined })
-  const store = opts.store ?? new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous })
+  const store: Store =
+    opts.store ??
+    (opts.databaseUrl
+      ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: true })
+      : new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous }))
   const accounts = new Accounts(store, log.child({ sub: 'accounts' }), (opts.sessionHours ?? 24 * 30) * 3600_000, now)
   const conversations = new Conversations(store)
   const hub = new EventHub()
@@ -543,6 +554,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       return firstAdmin
     },
     async listen() {
+      // Connects and migrates (PostgreSQL); a store that cannot open fails the start, never falls back.
+      await store.open?.()
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
       // Agents a crash left signed in are signed out in the log before anyone connects again.
       await agentConnections.recover(DEFAULT_WORKSPACE)

@@ -69,3 +69,8 @@ export async function dropDatabaseOfDataDir(dataDir: string): Promise<void> {
   byDataDir.delete(dataDir)
   await db?.drop()
 }
+
+/** Drops every database this test file made for a data folder (a test that only stopped its server). */
+export async function dropAllTestDatabases(): Promise<void> {
+  await Promise.all([...byDataDir.keys()].map(dropDatabaseOfDataDir))
+}

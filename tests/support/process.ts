@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { ADMIN } from './server.ts'
+import { databaseForDataDir, testStoreIsPostgres } from './postgres.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
 
-/** The real server in its own process (as `npm start` runs it), so a test can kill -9 it. */
-export async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string; wsUrl: string }> {
+/**
+ * The real server in its own process (as `npm start` runs it), so a test can kill -9 it; with
+ * `PARLEY_TEST_STORE=postgres`, on the PostgreSQL database of that data folder (tests/support/postgres.ts).
+ */
+export async function spawnServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; wsUrl: string }> {
+  const database = testStoreIsPostgres() && !('DATABASE_URL' in env) ? { DATABASE_URL: (await databaseForDataDir(dataDir)).url } : {}
   const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', ...database, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createParleyServer, type ParleyServer, type ServerOptions } from '../../sync-server/server.ts'
+import { databaseForDataDir, dropDatabaseOfDataDir, testStoreIsPostgres } from './postgres.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
 
@@ -15,11 +16,17 @@ export interface TestServer {
   destroy(): Promise<void>
 }
 
-/** A real server on an ephemeral loopback port with a real SQLite file in a fresh folder. */
+/**
+ * A real server on an ephemeral loopback port with a real SQLite file in a fresh folder; with
+ * `PARLEY_TEST_STORE=postgres`, on a fresh PostgreSQL database instead (one per data folder, so a
+ * restart on the same folder finds its data; dropped by `destroy`).
+ */
 export async function startServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'))
+  const postgres = testStoreIsPostgres() && !opts.store && !opts.databaseUrl
   const server = createParleyServer({
     dataDir,
+    ...(postgres ? { databaseUrl: (await databaseForDataDir(dataDir)).url } : {}),
     port: 0,
     host: '127.0.0.1',
     // The build under test: `STATIC_DIR` when set (as `npm run build` honours it), else ./dist.
@@ -29,7 +36,14 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Te
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...opts,
   })
-  const { url } = await server.listen()
+  let url: string
+  try {
+    ;({ url } = await server.listen())
+  } catch (err) {
+    // A server that could not start still releases what it opened (the database's connections).
+    await server.close().catch(() => {})
+    throw err
+  }
   const stop = () => server.close()
   return {
     server,
@@ -40,6 +54,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Te
     async destroy() {
       await stop()
       rmSync(dataDir, { recursive: true, force: true })
+      if (postgres) await dropDatabaseOfDataDir(dataDir)
     },
   }
 }
