@@ -38,7 +38,15 @@ describe('configuration', () => {
     expect(() => readConfig({ TELEGRAM_API_URL: 'https://x.test/?a=1' })).toThrow(/TELEGRAM_API_URL/)
   })
 
-  it('refuses the scale-out variables rather than silently using SQLite', () => {
-    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley' })).toThrow(/DATABASE_URL/)
+  it('takes a PostgreSQL DATABASE_URL, refuses anything else without echoing a password, and refuses REDIS_URL saying why', () => {
+    expect(readConfig({}).databaseUrl).toBeUndefined()
+    expect(readConfig({ DATABASE_URL: 'postgres://parley:pw@db.internal:5432/parley' }).databaseUrl).toBe('postgres://parley:pw@db.internal:5432/parley')
+    expect(readConfig({ DATABASE_URL: 'postgresql://localhost/parley' }).databaseUrl).toBe('postgresql://localhost/parley')
+    expect(() => readConfig({ DATABASE_URL: 'mysql://root:hunter2@localhost/parley' })).toThrow(/^DATABASE_URL must start with postgres:\/\/ .*"mysql:\/\/"$/)
+    expect(() => readConfig({ DATABASE_URL: 'hunter2 not a url' })).toThrow(/^DATABASE_URL must be a URL like postgres:/)
+    expect(() => readConfig({ DATABASE_URL: 'hunter2 not a url' })).not.toThrow(/hunter2/)
+    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost' })).toThrow(/DATABASE_URL must name a database/)
+    expect(() => readConfig({ REDIS_URL: 'redis://localhost:6379' })).toThrow(/^REDIS_URL: several instances .* not in this version yet/)
+    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'redis://localhost:6379' })).toThrow(/REDIS_URL/)
   })
 })
