@@ -6,6 +6,7 @@ import type { AssignmentMode, RoutingGroup, WorkingHours } from '../settings.ts'
 import { byLeastBusy, byLongestIdle, modeOf, qualifies, type Candidate } from './assign.ts'
 import { Heap } from './heap.ts'
 import { compareIds, queueKeyOf, type AgentState, type QueueRef, type RoutingIndex, type TrackedConversation } from './model.ts'
+import { RankedLine } from './rankedLine.ts'
 import { WaitLine } from './waitLine.ts'
 
 /** An agent as the dispatcher holds them. */
@@ -51,6 +52,28 @@ export interface QueueRec {
   available: number
   heap: Heap<Entry> | null
   wait: WaitLine<ConvRec>
+  /** The same conversations numbered as visitors are told their place: by `since`, ties by id. */
+  places: RankedLine<ConvRec>
+  /** The first position whose occupant changed since the places were last read (Infinity: none). */
+  changedFrom: number
+}
+
+/** The order visitors are told their place in (`queuePositions`): oldest first, ties by id. */
+export const placeOrder = (a: ConvRec, b: ConvRec) => a.since - b.since || compareIds(a.id, b.id)
+
+/** Puts a conversation in a queue's line and numbers it. */
+export function enqueue(q: QueueRec, c: ConvRec): void {
+  q.wait.add(c)
+  q.changedFrom = Math.min(q.changedFrom, q.places.insert(c))
+}
+
+/** Takes a conversation out of its queue's line; true when it was in it. */
+export function dequeue(q: QueueRec, c: ConvRec): boolean {
+  if (!c.queued) return false
+  q.wait.remove(c)
+  const was = q.places.remove(c)
+  if (was) q.changedFrom = Math.min(q.changedFrom, was)
+  return true
 }
 
 const entry = (a: AgentRec): Entry => ({ agent: a, version: a.version, id: a.state.id, openCount: a.open, idleSince: a.state.idleSince })
@@ -110,6 +133,8 @@ export function newQueue(index: RoutingIndex, agents: Iterable<AgentRec>, ref: Q
     available: 0,
     heap: mode === 'leastBusy' ? new Heap<Entry>(byLeastBusy) : mode === 'longestIdle' ? new Heap<Entry>(byLongestIdle) : null,
     wait: new WaitLine(),
+    places: new RankedLine(placeOrder),
+    changedFrom: Infinity,
   }
   const members = [...agents].filter((a) => qualifies(a.fixed, group, q.skillId)).sort((x, y) => compareIds(x.state.id, y.state.id))
   for (const a of members) join(q, a)

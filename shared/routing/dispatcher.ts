@@ -15,7 +15,7 @@
  * returns as made; if one cannot be applied, `track` the conversation as it really is.
  */
 import { qualifies } from './assign.ts'
-import { join, leave, newQueue, nextAgent, queueKeyOfPlace, refresh, type AgentRec, type ConvRec, type QueueRec } from './dispatchQueues.ts'
+import { dequeue, enqueue, join, leave, newQueue, nextAgent, queueKeyOfPlace, refresh, type AgentRec, type ConvRec, type QueueRec } from './dispatchQueues.ts'
 import { Heap } from './heap.ts'
 import { isOpen } from './hours.ts'
 import { agentRights, indexSettings, membershipOf, poolsOf, type AgentState, type QueueRef, type RoutingIndex, type RoutingSettings, type TrackedConversation } from './model.ts'
@@ -50,6 +50,12 @@ export interface Dispatcher {
   /** Recent handling durations per queue key. */
   history: Map<string, number[]>
   seq: number
+  /** Conversations that stopped waiting since the places were last read (see `queuePlaces`). */
+  left: Set<string>
+  /** Bumped whenever what the wait estimates read may have changed: agents' presence or slots, handling times. */
+  statsVersion: number
+  /** Each queue's wait per place (ms; null when nobody online serves it), as of `statsVersion`. */
+  perPlace: { version: number; byQueue: Map<string, number | null> }
 }
 
 export interface DispatcherInput {
@@ -75,6 +81,9 @@ export function createDispatcher(input: DispatcherInput): Dispatcher {
     cursors: new Map(),
     history: new Map(Object.entries(input.history ?? {}).map(([k, v]) => [k, v.slice(-HANDLING_SAMPLES)])),
     seq: 0,
+    left: new Set(),
+    statsVersion: 0,
+    perPlace: { version: -1, byQueue: new Map() },
   }
   for (const a of input.agents) updateAgent(d, a)
   for (const c of input.conversations) track(d, c)
@@ -90,6 +99,9 @@ export function setSettings(d: Dispatcher, settings: RoutingSettings): void {
   })
   fresh.cursors = d.cursors
   fresh.history = d.history
+  // Those who stopped waiting are still to be told so; every queue is new, so every place is read again.
+  fresh.left = d.left
+  fresh.statsVersion = d.statsVersion + 1
   Object.assign(d, fresh)
 }
 
@@ -103,6 +115,7 @@ function removeAgentRec(d: Dispatcher, a: AgentRec): void {
 
 /** Adds an agent or takes their new presence. `idleSince` only moves forward (the dispatcher's own assignments count). */
 export function updateAgent(d: Dispatcher, state: AgentState): void {
+  d.statsVersion++
   const known = d.agents.get(state.id)
   if (known && (known.state.role ?? 'agent') === (state.role ?? 'agent')) {
     const wasOnline = known.state.status === 'online'
@@ -135,6 +148,7 @@ export function updateAgent(d: Dispatcher, state: AgentState): void {
 export function removeAgent(d: Dispatcher, agentId: string): void {
   const a = d.agents.get(agentId)
   if (a) removeAgentRec(d, a)
+  d.statsVersion++
 }
 
 function queueOf(d: Dispatcher, ref: QueueRef): QueueRec {
@@ -162,7 +176,7 @@ export function track(d: Dispatcher, conv: TrackedConversation): void {
   if (prev) {
     if (prev.groupId && (prev.status === 'waiting' || prev.status === 'open')) bump(d.load, prev.groupId, -1)
     if (holdsSlot(prev)) setOpen(d, prev.assigneeId!, -1)
-    prev.line?.wait.remove(prev)
+    if (prev.line && dequeue(prev.line, prev)) d.left.add(prev.id)
     d.convs.delete(conv.id)
   }
   if (conv.status === 'closed') return
@@ -184,7 +198,7 @@ export function track(d: Dispatcher, conv: TrackedConversation): void {
   if (holdsSlot(rec)) setOpen(d, rec.assigneeId!, 1)
   else if (rec.status === 'waiting') {
     rec.line = queueOf(d, rec)
-    rec.line.wait.add(rec)
+    enqueue(rec.line, rec)
   }
 }
 
@@ -238,7 +252,8 @@ export function dispatch(d: Dispatcher, now: number): Assignment[] {
     const agent = nextAgent(q, d.cursors.get(q.key))
     if (!agent) continue
     const conv = q.wait.peek()!
-    q.wait.remove(conv)
+    dequeue(q, conv)
+    d.left.add(conv.id)
     conv.line = null
     conv.status = 'open'
     conv.assigneeId = agent.state.id
@@ -283,4 +298,5 @@ export function recordHandling(d: Dispatcher, where: QueueRef, ms: number): void
   list.push(ms)
   if (list.length > HANDLING_SAMPLES) list.splice(0, list.length - HANDLING_SAMPLES)
   d.history.set(key, list)
+  d.statsVersion++
 }

@@ -90,3 +90,13 @@ export function queuePositions(waiting: readonly WaitingConversation[], stats: Q
   }
   return out
 }
+
+/**
+ * The estimate as a visitor is told it: whole minutes from a minute on, as the widget shows it
+ * ("about 3 minutes"), seconds below. A median that moves by a few seconds then changes what
+ * thousands of waiting visitors read only where the minute they see changes, and only they are
+ * sent a frame.
+ */
+export function shownWait(seconds: number | null): number | null {
+  return seconds === null || seconds < 60 ? seconds : Math.round(seconds / 60) * 60
+}

@@ -5,7 +5,6 @@ import {
   createDispatcher,
   dispatch,
   forget,
-  positions,
   previewRoute,
   recordHandling,
   setSettings,
@@ -14,6 +13,8 @@ import {
   type Dispatcher,
   type TrackedConversation,
 } from '../../shared/routing/dispatcher.ts'
+import { shownWait } from '../../shared/routing/queuePositions.ts'
+import { placeOf, QueueBoard } from '../../shared/routing/queuePlaces.ts'
 import type { RouteDecision, RouteRequest } from '../../shared/routing/route.ts'
 import type { CommandService } from '../commands/CommandService.ts'
 import type { EventHub } from '../events/EventHub.ts'
@@ -43,7 +44,7 @@ interface Workspace {
   /** When each open conversation was given to its agent, for handling times. */
   openedAt: Map<string, number>
   /** What each waiting visitor was last told, to send only changes. */
-  told: Map<string, string>
+  board: QueueBoard
   /** Agents' reassignment timers (away or offline past the grace period). */
   graces: Map<string, NodeJS.Timeout>
   /** Chats transferred to an agent while their grace period runs: a colleague chose them, so they wait for them. */
@@ -135,8 +136,8 @@ export class DispatchService {
   /** Where a waiting conversation stands now; null when it is not waiting (or not known yet). */
   async placeOf(workspace: string, conversationId: string): Promise<{ position: number; waitSeconds: number | null } | null> {
     const w = await this.load(workspace)
-    const p = positions(w.d).find((x) => x.id === conversationId)
-    return p ? { position: p.position, waitSeconds: p.waitSeconds } : null
+    const p = placeOf(w.d, conversationId)
+    return p ? { position: p.position, waitSeconds: shownWait(p.waitSeconds) } : null
   }
 
   /** A conversation's record changed (created, taken, transferred, snoozed, closed…). */
@@ -186,7 +187,7 @@ export class DispatchService {
       d,
       names: new Map(agents.map((a) => [a.id, a.name])),
       openedAt: new Map(),
-      told: new Map(),
+      board: new QueueBoard(),
       graces: new Map(),
       givenWhileAway: new Map(),
       scheduled: false,
@@ -286,19 +287,12 @@ export class DispatchService {
     this.tell(w)
   }
 
-  /** Sends each waiting visitor their position and wait when it changed, and a last word to those no longer waiting. */
+  /**
+   * Sends each waiting visitor their position and wait when what they see changed, and a last word
+   * to those no longer waiting; reads only the places that moved (a new chat at the back of a line
+   * of 10,000 tells one visitor, not 10,000).
+   */
   private tell(w: Workspace): void {
-    const now = new Map(positions(w.d).map((p) => [p.id, p]))
-    for (const [id, p] of now) {
-      const said = `${p.position}/${p.waitSeconds}`
-      if (w.told.get(id) === said) continue
-      w.told.set(id, said)
-      this.deps.queueChanged(w.id, id, { position: p.position, waitSeconds: p.waitSeconds })
-    }
-    for (const id of [...w.told.keys()]) {
-      if (now.has(id)) continue
-      w.told.delete(id)
-      this.deps.queueChanged(w.id, id, null)
-    }
+    for (const { id, place } of w.board.changes(w.d)) this.deps.queueChanged(w.id, id, place)
   }
 }

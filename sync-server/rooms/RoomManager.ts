@@ -101,7 +101,13 @@ export class RoomManager {
       })
   }
 
-  /** Every loaded room of one workspace whose name satisfies `match`. */
+  /** One loaded room by name (ready, possibly unloading), without a scan; no load is started. */
+  loadedRoom(workspace: string, name: string): Room | undefined {
+    const e = this.entries.get(key(workspace, name))
+    return e && e.room.state === 'ready' ? e.room : undefined
+  }
+
+  /** Every loaded room of one workspace whose name satisfies `match`; O(every loaded room), for workspace-wide changes. */
   *loaded(workspace: string, match: (name: string) => boolean): Iterable<Room> {
     for (const e of this.entries.values())
       if (e.room.workspace === workspace && e.room.state === 'ready' && match(e.room.name)) yield e.room

@@ -115,8 +115,10 @@ export class SyncGateway {
   /** A conversation's assignee or group changed: sockets that lost access to it are closed with 4403. */
   revalidate(record: ConversationRecord): void {
     this.conversations.remember(record)
-    const names = new Set([conversationDocName(record.id), notesDocName(record.id)])
-    for (const room of this.rooms.loaded(record.workspace, (n) => names.has(n))) {
+    // The conversation's two documents, looked up by name: a change costs its own sockets, not a scan of every room.
+    for (const name of [conversationDocName(record.id), notesDocName(record.id)]) {
+      const room = this.rooms.loadedRoom(record.workspace, name)
+      if (!room) continue
       for (const peer of room.peers.values()) {
         // The agent's role and groups were fixed at connect; only the conversation changed.
         void this.accounts
