@@ -159,3 +159,19 @@ test('a damaged fact on the device is rebuilt from the log, never counted as it 
   await expect(liveFigure(page, 'workspace', 'closed_today')).toHaveAttribute('data-value', '0')
   await visitor.close()
 })
+
+test('the supervision tabs reach every view and stay on screen, on a phone too', async ({ browser, parley }) => {
+  const page = await agentPage(browser, parley.url, undefined, true)
+  await page.getByTestId('header-menu').click()
+  await page.getByTestId('nav-supervision').click()
+  const views = { live: 'supervision-live', agents: 'supervision-agents', conversations: 'supervision-conversations', visitors: 'visitors', reports: 'reports' }
+  for (const [tab, view] of Object.entries(views)) {
+    await page.getByTestId(`supervision-tab-${tab}`).click()
+    await expect(page.getByTestId(view)).toBeVisible()
+    await expect(page.getByTestId(`supervision-tab-${tab}`)).toHaveAttribute('aria-current', 'page')
+    // The tabs keep their height above a tall view (the reports are taller than a phone).
+    const box = await page.locator('.supervision-tabs').boundingBox()
+    expect(box!.height).toBeGreaterThan(30)
+  }
+  await expect(page).toHaveURL(/\/reports/)
+})
