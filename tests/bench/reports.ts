@@ -252,6 +252,7 @@ export async function measureReports(o: ReportsOptions) {
     log(`reports: signing in as a supervisor at ${url}; catching up with ${workspace.lastSeq} events…`)
     await page.getByTestId('login-submit').click()
     await page.getByTestId('inbox').waitFor({ timeout: 60_000 })
+    const heapPeak = sampleWorkerHeap(browser, watching, log)
     const clicks = await clickTabsUntil(page, watching, log)
     const w = await watching
     const heapMb = await workerHeapMb(browser, log)
@@ -287,6 +288,7 @@ export async function measureReports(o: ReportsOptions) {
       events_stored: w.stored,
       idb_bytes_per_event: estimate.usage ? round(estimate.usage / w.stored) : null,
       worker_heap_mb: heapMb,
+      worker_heap_peak_mb: await heapPeak,
       live_wire_bytes: liveWire,
       live_payload_bytes: live.payloadBytes,
       live_wire_vs_payload: round(liveWire / live.payloadBytes),
@@ -373,6 +375,24 @@ const TAB_SWITCH = `(tab) => new Promise((resolve) => {
   }
   document.addEventListener('click', (e) => { at = e.timeStamp; requestAnimationFrame(() => setTimeout(check, 0)) }, { capture: true, once: true })
 })`
+
+/** How often the worker's heap is read during the catch-up: frames that wait for the worker are held in its heap. */
+const HEAP_SAMPLE_MS = 5000
+
+/** The largest ingest-worker heap read while `done` is pending (null when never read). */
+async function sampleWorkerHeap(browser: Browser, done: Promise<unknown>, log: (m: string) => void): Promise<number | null> {
+  let finished = false
+  void done.finally(() => (finished = true)).catch(() => {})
+  let peak: number | null = null
+  let failures = 0
+  while (!finished && failures < 3) {
+    await new Promise((r) => setTimeout(r, HEAP_SAMPLE_MS))
+    const mb = await workerHeapMb(browser, () => failures++)
+    if (mb !== null) peak = Math.max(peak ?? 0, mb)
+  }
+  if (peak === null) log('reports: the worker heap could not be sampled during the catch-up')
+  return peak
+}
 
 /** The ingest worker's JS heap in MB, read over the browser's DevTools protocol; null when it cannot be read. */
 async function workerHeapMb(browser: Browser, log: (m: string) => void): Promise<number | null> {
