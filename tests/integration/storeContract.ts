@@ -212,6 +212,41 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(results.flat().map((e) => e.data.i)).toEqual([...Array(40).keys()].filter((i) => i % 3 !== 0))
     })
 
+    it('ends a burst of commits of every kind, sent together, as if they were written one by one', async () => {
+      await store.createAgent({ id: 'a1', workspace: 'w1', email: 'a@x.io', name: 'A', role: 'agent', groups: [], passwordHash: 'h', createdAt: 1, status: 'offline' })
+      const doc = new Y.Doc()
+      const updates: Uint8Array[] = []
+      doc.on('update', (u: Uint8Array) => updates.push(u))
+      for (let i = 0; i < 3; i++) doc.getArray('a').push([i])
+      const snapshot = Y.encodeStateAsUpdate(doc)
+      doc.getArray('a').push([3])
+      const v = { id: 'v1', workspace: 'w1', email: '', createdAt: 1, currentConversationId: null, blocked: false }
+      const conv = { id: 'c1', workspace: 'w1', visitorId: 'v1', groupId: null, assigneeId: null, createdAt: 1, snoozedUntil: null }
+      const all = await Promise.all([
+        store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[0]! }], visitors: [{ ...v, name: 'First' }], conversations: [{ ...conv, status: 'waiting' }] }),
+        store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[1]! }, { doc: 'conv/c1', update: updates[2]! }], events: [{ type: 'conversation.created', at: 1, conversationId: 'c1', data: {} }] }),
+        store.commit({ workspace: 'w1', compact: [{ doc: 'conv/c1', snapshot }], emailNotices: [{ conversationId: 'c1', dueAt: 100 }] }),
+        store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[3]! }], visitors: [{ ...v, name: 'Second', blocked: true }], conversations: [{ ...conv, status: 'open', assigneeId: 'a1' }] }),
+        store.commit({ workspace: 'w1', widgetAcks: [{ visitorId: 'v1', clientId: 'k', messageId: 'm1', conversationId: 'c1' }], commandResults: [{ key: 'x', agentId: 'a1', status: 200, body: { n: 1 } }], agentStatuses: [{ agentId: 'a1', status: 'online' }] }),
+        store.commit({ workspace: 'w1', widgetAcks: [{ visitorId: 'v1', clientId: 'k', messageId: 'm2', conversationId: 'c1' }], commandResults: [{ key: 'x', agentId: 'a1', status: 409, body: { n: 2 } }], agentStatuses: [{ agentId: 'a1', status: 'away' }] }),
+        store.commit({ workspace: 'w1', emailNotices: [{ conversationId: 'c1', dueAt: null }, { conversationId: 'c2', dueAt: 50 }], events: [{ type: 'message', at: 2, conversationId: 'c1', data: {} }] }),
+        store.commit({ workspace: 'w2', events: [{ type: 'message', at: 3, data: {} }] }),
+        store.commit({ workspace: 'w1', events: [{ type: 'message', at: 4, data: {} }, { type: 'message', at: 5, data: {} }] }),
+      ])
+      expect(all.map((events) => events.map((e) => e.seq))).toEqual([[], [1], [], [], [], [], [2], [1], [3, 4]])
+      expect(await store.countUpdates('w1', 'conv/c1')).toBe(2)
+      const copy = new Y.Doc()
+      for (const u of await store.loadDocument('w1', 'conv/c1')) Y.applyUpdate(copy, u)
+      expect(copy.getArray('a').toJSON()).toEqual([0, 1, 2, 3])
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({ name: 'Second', blocked: true })
+      expect(await store.getConversation('w1', 'c1')).toMatchObject({ status: 'open', assigneeId: 'a1' })
+      expect(await store.getWidgetAck('w1', 'v1', 'k')).toMatchObject({ messageId: 'm1' })
+      expect(await store.getCommandResult('w1', 'x')).toMatchObject({ status: 200, body: { n: 1 } })
+      expect((await store.getAgent('w1', 'a1'))?.status).toBe('away')
+      expect(await store.listEmailNotices()).toEqual([{ workspace: 'w1', conversationId: 'c2', dueAt: 50 }])
+      expect(await store.conversationNumber('w1', 'c1')).toBe(1)
+    })
+
     it('keeps the sequence gapless across a failed commit, alone or among others', async () => {
       const badVisitor = { id: 'bad', workspace: 'w1', name: null as unknown as string, email: '', createdAt: 1, currentConversationId: null, blocked: false }
       const ev = (n: number) => ({ type: 'message' as const, at: n, data: { n } })
