@@ -10,15 +10,24 @@
  * slower per new chat as the queue grows (quadratic intake); one whose changes cost what they
  * touch keeps the rate. The first window is the baseline of the second.
  *
- * Memory: the server runs in its own process (as `npm start` runs it); its resident set size
- * (VmRSS) is read from /proc with 10,000 visitors connected, each with a waiting conversation,
- * minus the same figure before the first visitor, ÷ 10,000. RSS, not heap: it is what the
- * machine gives up, sockets' buffers and SQLite's cache included.
+ * The server runs in its own process (as `npm start` runs it), so its figures are its own:
+ * - CPU: the server's user + system time (/proc/<pid>/stat) over each window, per new chat; on a
+ *   machine shared with other work this moves less than wall-clock rates do.
+ * - Memory: its resident set size (VmRSS), after a full garbage collection (asked for over the
+ *   Node inspector, on loopback), with every visitor of the run connected, each with a waiting
+ *   conversation, minus the same figure before the first visitor, ÷ the visitors. It is read once
+ *   the chats' documents have gone idle and been unloaded (`ROOM_IDLE_MS`): the steady state of a
+ *   queue of 10,000, not the documents a burst left in memory for the next 30 s; the figure right
+ *   after the burst is reported beside it (`rss_mb_busy`). RSS, not heap: it is what the machine
+ *   gives up, sockets' buffers and SQLite's cache included; the heap is reported too.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import WebSocket from 'ws'
 import type { ToWidget } from '../../shared/protocol.ts'
+import { ROOM_IDLE_MS } from '../../sync-server/rooms/RoomManager.ts'
 import { login, Visitor } from '../support/clients.ts'
 import { kill9, spawnServer } from '../support/process.ts'
 import { setStatus } from '../support/widget.ts'
@@ -54,16 +63,82 @@ export interface IntakeResult {
   ack_p99_ms_1k: number
   ack_p50_ms_10k: number
   ack_p99_ms_10k: number
-  /** (server RSS with 10,000 visitors connected, each with a conversation − RSS before the first) ÷ 10,000. */
+  /** Socket opening → welcome, and ack → the place in line, in each window (medians). */
+  welcome_p50_ms_1k: number
+  welcome_p50_ms_10k: number
+  told_p50_ms_1k: number
+  told_p50_ms_10k: number
+  /** This process's own CPU per new chat (the visitors' side), to tell a slow server from a slow client. */
+  client_cpu_ms_per_chat_1k: number
+  client_cpu_ms_per_chat_10k: number
+  /** The server's CPU time (user + system) per new chat in each window. */
+  server_cpu_ms_per_chat_1k: number
+  server_cpu_ms_per_chat_10k: number
+  /** (server RSS after GC with every visitor connected, each with a conversation − the same before the first) ÷ visitors. */
   kb_per_visitor_10k: number
-  memory: 'rss'
+  memory: 'rss after gc'
+  visitors_connected: number
   rss_mb_before: number
   rss_mb_10k: number
+  /** RSS right after the last window, before the chats' documents went idle. */
+  rss_mb_busy: number
+  heap_kb_per_visitor_10k: number
   /** The seconds to fill the queue from empty to 10,000 waiting, for the record. */
   fill_to_10k_s: number
   /** What the last visitor of the 10k window was told: their place (past 10,000) and estimate. */
   last_told: { position: number; waitSeconds: number | null }
 }
+
+/** CPU time (user + system) of a process so far, from /proc (Linux), in ms. */
+function cpuMsOf(pid: number): number {
+  // Fields after the command name (which may hold spaces, hence from the last ')'): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS
+}
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times: 100 on every mainstream architecture. */
+const CLOCK_TICKS = 100
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Asks the server's inspector for a full garbage collection, then reads its memory. */
+async function memoryAfterGc(inspectorPort: number, pid: number): Promise<{ rss: number; heapUsed: number }> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[]
+  const ws = new WebSocket(target!.webSocketDebuggerUrl)
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  let id = 0
+  const call = (method: string, params: object = {}) =>
+    new Promise<any>((resolve) => {
+      const mine = ++id
+      const onMessage = (data: WebSocket.RawData) => {
+        const m = JSON.parse(String(data))
+        if (m.id !== mine) return
+        ws.off('message', onMessage)
+        resolve(m.result)
+      }
+      ws.on('message', onMessage)
+      ws.send(JSON.stringify({ id: mine, method, params }))
+    })
+  try {
+    // Twice: the first pass's finalizers free more for the second.
+    await call('HeapProfiler.collectGarbage')
+    await call('HeapProfiler.collectGarbage')
+    const r = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true })
+    return { rss: rssOf(pid), heapUsed: Number(r.result.value) }
+  } finally {
+    ws.close()
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Resident set size of a process, from /proc (Linux), in bytes. */
 function rssOf(pid: number): number {
@@ -73,6 +148,9 @@ function rssOf(pid: number): number {
 }
 
 /** The i-th visitor's own loopback address: 127.0.1.2 onwards, 250 to a /24. */
+/** Past the idle delay, time for the unloads it starts to finish. */
+const IDLE_MARGIN_MS = 5_000
+
 const addressOf = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`
 
 export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
@@ -80,7 +158,8 @@ export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
   const total = hi + o.window
   if (1 + Math.floor(total / 250) > 255) throw new Error(`intake: ${total} visitors need more loopback addresses than 127.0.0.0/16 holds`)
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-intake-'))
-  const server = await spawnServer(dataDir)
+  const inspectorPort = await freePort()
+  const server = await spawnServer(dataDir, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectorPort}`.trim() })
   const pid = server.child.pid!
   const visitors: Visitor[] = []
   const deadline = Date.now() + o.timeoutMs
@@ -89,24 +168,30 @@ export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
     // workspace-wide queue is manual by default, so nobody is assigned and the queue only grows.
     const admin = await login(server.url)
     await setStatus(server.url, admin.token, 'online')
-    const rssBefore = rssOf(pid)
+    const before = await memoryAfterGc(inspectorPort, pid)
 
     let started = 0
     /** One new chat; resolves with send → ack in ms. */
-    const newChat = async (i: number): Promise<{ ackMs: number; told: Extract<ToWidget, { type: 'queue' }> }> => {
+    const newChat = async (i: number) => {
       const v = new Visitor(server.wsUrl, { name: `Visitor ${i}` }, { url: 'https://shop.test/', title: 'Shop' }, addressOf(i))
       visitors.push(v)
+      const t0 = performance.now()
       await v.connect()
       const told = v.next<Extract<ToWidget, { type: 'queue' }>>((f) => f.type === 'queue' && f.position > 0, 60_000)
-      const t0 = performance.now()
+      const t1 = performance.now()
       await v.say(`hello from ${i}`, `intake-${i}`)
-      const ackMs = performance.now() - t0
-      return { ackMs, told: await told }
+      const t2 = performance.now()
+      const place = await told
+      return { welcomeMs: t1 - t0, ackMs: t2 - t1, toldMs: performance.now() - t2, told: place }
     }
     /** Visitors start chats, `concurrency` at a time, until `until` have; returns the wall time and the samples. */
     const runUntil = async (until: number) => {
       const acks: number[] = []
+      const welcomes: number[] = []
+      const tolds: number[] = []
       let last: Extract<ToWidget, { type: 'queue' }> | null = null
+      const cpu0 = cpuMsOf(pid)
+      const own0 = process.cpuUsage()
       const t0 = performance.now()
       await Promise.all(
         Array.from({ length: o.concurrency }, async () => {
@@ -115,11 +200,15 @@ export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
             const i = started++
             const r = await newChat(i)
             acks.push(r.ackMs)
+            welcomes.push(r.welcomeMs)
+            tolds.push(r.toldMs)
             if (i === until - 1) last = r.told
           }
         }),
       )
-      return { seconds: (performance.now() - t0) / 1000, acks, last: last as Extract<ToWidget, { type: 'queue' }> | null }
+      const seconds = (performance.now() - t0) / 1000
+      const own = process.cpuUsage(own0)
+      return { seconds, cpuMs: cpuMsOf(pid) - cpu0, ownCpuMs: (own.user + own.system) / 1000, acks, welcomes, tolds, last: last as Extract<ToWidget, { type: 'queue' }> | null }
     }
 
     o.log(`intake: filling the queue to ${lo}…`)
@@ -130,10 +219,15 @@ export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
     o.log(`intake: filling the queue to ${hi}…`)
     await runUntil(hi)
     const fillSeconds = (performance.now() - fillStart) / 1000
-    const rss10k = rssOf(pid)
     o.log(`intake: ${o.window} new chats while ${hi} wait…`)
     const second = await runUntil(total)
     if (!second.last || second.last.position <= hi) throw new Error(`intake: the last visitor was told ${JSON.stringify(second.last)}, not a place past ${hi}`)
+    const busy = rssOf(pid)
+    o.log(`intake: ${total} visitors connected; memory once their chats' documents are idle (${(ROOM_IDLE_MS + IDLE_MARGIN_MS) / 1000} s)…`)
+    await sleep(ROOM_IDLE_MS + IDLE_MARGIN_MS)
+    const loaded = await memoryAfterGc(inspectorPort, pid)
+    const open = visitors.filter((v) => v.ws.readyState === WebSocket.OPEN).length
+    if (open !== total) throw new Error(`intake: ${total - open} of ${total} visitors lost their socket`)
 
     const rate1 = o.window / first.seconds
     const rate2 = o.window / second.seconds
@@ -147,10 +241,21 @@ export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
       ack_p99_ms_1k: round(quantile(first.acks, 0.99)),
       ack_p50_ms_10k: round(quantile(second.acks, 0.5)),
       ack_p99_ms_10k: round(quantile(second.acks, 0.99)),
-      kb_per_visitor_10k: round((rss10k - rssBefore) / 1024 / hi, 1),
-      memory: 'rss',
-      rss_mb_before: round(rssBefore / 2 ** 20, 1),
-      rss_mb_10k: round(rss10k / 2 ** 20, 1),
+      welcome_p50_ms_1k: round(quantile(first.welcomes, 0.5)),
+      welcome_p50_ms_10k: round(quantile(second.welcomes, 0.5)),
+      told_p50_ms_1k: round(quantile(first.tolds, 0.5)),
+      told_p50_ms_10k: round(quantile(second.tolds, 0.5)),
+      client_cpu_ms_per_chat_1k: round(first.ownCpuMs / o.window),
+      client_cpu_ms_per_chat_10k: round(second.ownCpuMs / o.window),
+      server_cpu_ms_per_chat_1k: round(first.cpuMs / o.window),
+      server_cpu_ms_per_chat_10k: round(second.cpuMs / o.window),
+      kb_per_visitor_10k: round((loaded.rss - before.rss) / 1024 / total, 1),
+      memory: 'rss after gc',
+      visitors_connected: total,
+      rss_mb_before: round(before.rss / 2 ** 20, 1),
+      rss_mb_10k: round(loaded.rss / 2 ** 20, 1),
+      rss_mb_busy: round(busy / 2 ** 20, 1),
+      heap_kb_per_visitor_10k: round((loaded.heapUsed - before.heapUsed) / 1024 / total, 1),
       fill_to_10k_s: round(fillSeconds, 1),
       last_told: { position: second.last.position, waitSeconds: second.last.waitSeconds },
     }
