@@ -6,6 +6,7 @@
  */
 import { createEffect, createSignal, on, type Accessor } from 'solid-js'
 import { useWorkspace } from '../workspace.tsx'
+import { coalesced } from './coalesced.ts'
 
 export interface LiveFigures<T> {
   value: Accessor<T | undefined>
@@ -23,30 +24,17 @@ export function createLiveFigures<T>(ask: () => Promise<T>, deps: () => unknown 
   const [error, setError] = createSignal<string | null>(null)
   const [asOf, setAsOf] = createSignal<number | null>(null)
   const live = () => ws.connectivity() === 'online'
-  let running = false
-  let again = false
-
-  const run = async () => {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
+  const run = coalesced(async () => {
+    const wasLive = live()
     try {
-      do {
-        again = false
-        const wasLive = live()
-        const next = await ask()
-        setValue(() => next)
-        setError(null)
-        if (wasLive && live()) setAsOf(Date.now())
-      } while (again)
+      const next = await ask()
+      setValue(() => next)
+      setError(null)
+      if (wasLive && live()) setAsOf(Date.now())
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))
-    } finally {
-      running = false
     }
-  }
+  })
 
   // Opened offline: the figures are as true as the newest event this device holds.
   void ws.db.events
@@ -56,12 +44,12 @@ export function createLiveFigures<T>(ask: () => Promise<T>, deps: () => unknown 
       if (e && asOf() === null) setAsOf(e.at)
     })
     .catch(() => {})
-  createEffect(on([ws.feed.lastSeq, deps], () => void run()))
+  createEffect(on([ws.feed.lastSeq, deps], () => run()))
   // The moment the connection goes, what we hold was true until now.
   createEffect(
     on(live, (isLive, was) => {
       if (was && !isLive) setAsOf(Date.now())
-      if (isLive) void run()
+      if (isLive) run()
     }),
   )
   return { value, error, live, asOf }

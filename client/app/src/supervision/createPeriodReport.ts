@@ -7,6 +7,7 @@
 import { createEffect, createSignal, on, type Accessor } from 'solid-js'
 import type { PeriodReport, ReportQuery } from '../../../../shared/reports/periodReport.ts'
 import { useWorkspace } from '../workspace.tsx'
+import { coalesced } from './coalesced.ts'
 
 export interface PeriodReportState {
   /** The last report computed (possibly for an earlier query: see `current`). */
@@ -31,37 +32,22 @@ export function createPeriodReport(query: Accessor<ReportQuery>): PeriodReportSt
   const [pending, setPending] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [dataUpTo, setDataUpTo] = createSignal<number | null>(null)
-  let running = false
-  let again = false
-
-  const run = async () => {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
-    setPending(true)
-    try {
-      do {
-        again = false
-        const q = query()
-        try {
-          const [next, newest] = await Promise.all([ws.reports.period(q), ws.db.events.orderBy('seq').last()])
-          setReport(() => next)
-          setDataUpTo(newest?.at ?? null)
-          setError(null)
-        } catch (err) {
-          setError(err instanceof Error ? err.message : String(err))
-        }
-      } while (again)
-    } finally {
-      running = false
-      setPending(false)
-    }
-  }
+  const run = coalesced(
+    async () => {
+      try {
+        const [next, newest] = await Promise.all([ws.reports.period(query()), ws.db.events.orderBy('seq').last()])
+        setReport(() => next)
+        setDataUpTo(newest?.at ?? null)
+        setError(null)
+      } catch (err) {
+        setError(err instanceof Error ? err.message : String(err))
+      }
+    },
+    { onBusy: setPending },
+  )
 
   const key = () => queryKey(query())
-  createEffect(on([key, ws.feed.lastSeq, () => ws.settings.value(), ws.timezone], () => void run()))
+  createEffect(on([key, ws.feed.lastSeq, () => ws.settings.value(), ws.timezone], () => run()))
   const current = () => {
     const r = report()
     return r !== undefined && queryKey(r.query) === key() && r.timezone === ws.timezone()
