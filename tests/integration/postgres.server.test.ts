@@ -2,9 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { StoreOpenError } from '../../sync-server/store/PostgresStore.ts'
 import { login } from '../support/clients.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { kill9, spawnServer } from '../support/process.ts'
+import { startServer } from '../support/server.ts'
 
 /** What a server that refused to start printed, one entry a line (a log record's message). */
 async function refusal(dataDir: string, env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -56,6 +58,24 @@ describe('DATABASE_URL: one server on PostgreSQL', () => {
     // The first one is untouched.
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200)
   }, 60_000)
+
+  it('lets a server built with databaseUrl run on it; a second one on the same database fails to listen and releases what it opened', async () => {
+    db = await createTestDatabase()
+    const first = await startServer({ databaseUrl: db.url })
+    dataDir = first.dataDir
+    expect(first.server.store.kind).toBe('postgres')
+    const err = await startServer({ databaseUrl: db.url, dataDir: mkdtempSync(join(tmpdir(), 'parley-pg-')) }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(StoreOpenError)
+    expect((await login(first.url)).agent.role).toBe('admin')
+    await first.stop()
+    // Its lock went with it: the database takes a new server.
+    const again = await startServer({ databaseUrl: db.url, dataDir })
+    expect((await login(again.url)).agent.role).toBe('admin')
+    await again.stop()
+  })
 
   it('fails the start in one line on a database it cannot use, never falling back to SQLite', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
