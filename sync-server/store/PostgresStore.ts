@@ -30,6 +30,9 @@ const SINGLE_INSTANCE_LOCK = '88600000201002'
 const MAX_GROUP_COMMIT = 256
 /** How long opening a connection may take before the store says PostgreSQL cannot be reached. */
 const CONNECT_TIMEOUT_MS = 10_000
+/** Retaking a lost single-instance lock: first retry after about this, doubling up to the cap (PostgreSQL restarting takes seconds). */
+const LOCK_RETRY_BASE_MS = 250
+const LOCK_RETRY_MAX_MS = 5_000
 /** SQLSTATE for a unique constraint broken. */
 const UNIQUE_VIOLATION = '23505'
 
@@ -177,10 +180,9 @@ export class PostgresStore implements Store {
 
   private async claimSingleInstance(): Promise<void> {
     const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'parley-instance', types: TYPES })
-    client.on('error', (err) => {
-      // The lock went with the connection: another instance could now start on this database.
-      if (!this.closed) this.log?.error({ err }, 'lost the PostgreSQL connection that holds the single-instance lock')
-    })
+    const lost = (err?: Error) => this.lockLost(client, err)
+    client.on('error', lost)
+    client.on('end', () => lost())
     this.lockClient = client
     await client.connect()
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [SINGLE_INSTANCE_LOCK])
@@ -188,11 +190,48 @@ export class PostgresStore implements Store {
       throw new StoreOpenError(
         `another Parley server already runs on the PostgreSQL database at ${where(this.opts.url)}; this version runs one instance per database (several need REDIS_URL, not in this version yet)`,
       )
+    this.lockHeld = true
+  }
+
+  /** Whether this store holds the single-instance lock now (false while it takes it again after losing its connection). */
+  lockHeld = false
+
+  /**
+   * The connection holding the lock went away (PostgreSQL restarted, the session was cut): the
+   * lock went with it, so another server could start on the database. Take it again on a new
+   * connection, retrying while PostgreSQL is unreachable; if another server took it, say so loudly.
+   */
+  private lockLost(client: pg.Client, err?: Error): void {
+    if (this.closed || this.lockClient !== client || !this.lockHeld) return
+    this.lockClient = null
+    this.lockHeld = false
+    client.end().catch(() => {})
+    this.log?.error({ err }, 'lost the PostgreSQL connection holding the single-instance lock; taking the lock again')
+    void this.retakeLock()
+  }
+
+  private async retakeLock(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await this.claimSingleInstance()
+        this.log?.info('took the single-instance lock again')
+        return
+      } catch (err) {
+        await this.releaseLock()
+        if (err instanceof StoreOpenError) {
+          this.log?.fatal(`${err.message}: two servers now share this database; stop one of them`)
+          return
+        }
+        // Capped exponential backoff with jitter: PostgreSQL may be restarting.
+        await new Promise((r) => setTimeout(r, Math.min(LOCK_RETRY_MAX_MS, LOCK_RETRY_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2)))
+      }
+    }
   }
 
   private async releaseLock(): Promise<void> {
     const client = this.lockClient
     this.lockClient = null
+    this.lockHeld = false
     // Ending the session releases its advisory lock.
     await client?.end().catch(() => {})
   }

@@ -112,6 +112,28 @@ describe('PostgreSQL store: several processes on one database', () => {
     await expect(third.open()).resolves.toBeUndefined()
   })
 
+  it('takes the single-instance lock again when the connection holding it is cut', async () => {
+    db = await createTestDatabase()
+    const first = track(new PostgresStore({ url: db.url, singleInstance: true }))
+    await first.open()
+    const admin = new pg.Client({ connectionString: db.url })
+    await admin.connect()
+    try {
+      const holder = async () =>
+        (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'parley-instance'")).rows.map((r) => r.pid)
+      const [before] = await holder()
+      expect(before).toBeDefined()
+      await admin.query('SELECT pg_terminate_backend($1)', [before])
+      await expect.poll(async () => first.lockHeld && (await holder()).some((pid) => pid !== before), { timeout: 10_000 }).toBe(true)
+      await expect(track(new PostgresStore({ url: db.url, singleInstance: true })).open()).rejects.toThrow(/another Parley server already runs/)
+      // The store kept working throughout.
+      await first.createWorkspace({ id: 'w1', secret: 's', createdAt: 1 })
+      expect((await first.commit({ workspace: 'w1', events: [{ type: 'message', at: 1, data: {} }] }))[0]!.seq).toBe(1)
+    } finally {
+      await admin.end()
+    }
+  })
+
   it('refuses a database whose schema is newer than this server', async () => {
     db = await createTestDatabase()
     const first = track(new PostgresStore({ url: db.url }))
