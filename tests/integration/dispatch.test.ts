@@ -106,6 +106,35 @@ describe('the dispatcher on a real server', () => {
     expect((await command(t.url, ana.token, c1, 'take')).status).toBe(200)
   })
 
+  it('tells waiting visitors their place as it moves: arrivals behind them change nothing they see, the head served moves everyone up', async () => {
+    const { admin, ana } = await setup({ assignment: 'manual' })
+    await setStatus(ana.token, 'online')
+    // The first place may come twice: from the dispatcher, and again with the ack (in case the dispatcher's frame went out before the chat existed).
+    const places = (v: Visitor) =>
+      v.frames
+        .flatMap((f) => (f.type === 'queue' ? [[f.position, f.waitSeconds]] : []))
+        .filter((p, i, all) => i === 0 || p.join() !== all[i - 1]!.join())
+    const waiting: Visitor[] = []
+    const ids: string[] = []
+    for (const name of ['V1', 'V2', 'V3']) {
+      const v = await visitorOnPricing(name)
+      const told = v.next((f) => f.type === 'queue' && f.position > 0)
+      ids.push((await v.say(`hello from ${name}`)).conversationId)
+      await told
+      waiting.push(v)
+    }
+    // Ana takes the first chat: the two behind move up, and that is the next frame each of them gets.
+    const moved = waiting.slice(1).map((v) => v.next((f) => f.type === 'queue'))
+    const served = waiting[0]!.next((f) => f.type === 'queue' && f.position === 0)
+    expect((await command(t.url, ana.token, ids[0]!, 'take')).status).toBe(200)
+    await Promise.all([...moved, served])
+    // One slot of Ana's, five minutes a chat by default: five minutes a place.
+    expect(places(waiting[1]!)).toEqual([[2, 600], [1, 300]])
+    expect(places(waiting[2]!)).toEqual([[3, 900], [2, 600]])
+    expect(places(waiting[0]!)).toEqual([[1, 300], [0, null]])
+    expect((await metaOf(admin.token, ids[0]!, () => true)).assigneeId).toBe(ana.agent.id)
+  })
+
   it('assigns a chat that waited while everyone was offline as soon as an agent comes online', async () => {
     const { admin, bo } = await setup()
     const v1 = await visitorOnPricing('V1')
