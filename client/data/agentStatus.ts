@@ -6,7 +6,7 @@
  */
 import { liveQuery } from 'dexie'
 import { createSignal, onCleanup, type Accessor } from 'solid-js'
-import { EventType, type AgentStatus } from '../../shared/protocol.ts'
+import type { AgentStatus } from '../../shared/protocol.ts'
 import type { ParleyDb } from './db.ts'
 import type { Session } from './session.ts'
 
@@ -36,15 +36,9 @@ export function createAgentStatus(session: Session, db: ParleyDb, options: { onU
   const [error, setError] = createSignal<string | null>(null)
   const [heldChats, setHeldChats] = createSignal<string[]>([])
 
-  // The newest `agent.status` event about me is the truth; the feed writes events in order.
-  const confirmed = liveQuery(() =>
-    db.events
-      .where('type')
-      .equals(EventType.agentStatus)
-      .reverse()
-      .filter((e) => e.data.agentId === me)
-      .first(),
-  ).subscribe({ next: (e) => isStatus(e?.data.status) && setStatus(e.data.status), error: () => {} })
+  // The log's last word on my status is the truth: the feed folds it into `agentStates` with each
+  // frame (one row to read, where a supervisor's device holds thousands of others' status events).
+  const confirmed = liveQuery(() => db.agentStates.get(me)).subscribe({ next: (s) => isStatus(s?.status) && setStatus(s.status), error: () => {} })
   const waiting = liveQuery(() => db.kv.get(PENDING_KEY)).subscribe({
     next: (row) => setPending(isStatus(row?.value) ? row.value : null),
     error: () => {},
