@@ -1,0 +1,210 @@
+import type pg from 'pg'
+import type { LogEvent } from '../../shared/protocol.ts'
+import type { Commit, ConversationRecord, NewEvent, VisitorRecord } from './Store.ts'
+import { bytes, cleanText, json, params } from './postgresValues.ts'
+
+export type Queryable = Pick<pg.PoolClient, 'query'>
+
+/**
+ * Writes commits in one transaction with a few statements for all of them (rows of a kind go in
+ * one statement), with the effect of writing them one after another: for a key written twice the
+ * later commit wins, inserts that ignore duplicates keep the earlier, and a compaction sees
+ * exactly the updates of the commits before it.
+ */
+export async function writeCommits(client: Queryable, commits: Commit[]): Promise<LogEvent[][]> {
+  const run = (sql: string, values: unknown[]) => client.query(sql, params(values))
+  let updates: { ws: string; doc: string; data: Buffer }[] = []
+  const visitors = new Map<string, { ws: string; v: VisitorRecord }>()
+  const conversations = new Map<string, { ws: string; r: ConversationRecord }>()
+  const statuses = new Map<string, { ws: string; agentId: string; status: string }>()
+  const results = new Map<string, unknown[]>()
+  const notices = new Map<string, { ws: string; conversationId: string; dueAt: number | null }>()
+  const acks = new Map<string, unknown[]>()
+  const events: { ws: string; e: NewEvent }[] = []
+
+  const writeUpdates = async () => {
+    if (!updates.length) return
+    await run(
+      `INSERT INTO doc_updates (workspace, name, data)
+       SELECT u.workspace, u.name, u.data FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(workspace, name, data, i) ORDER BY u.i`,
+      [updates.map((u) => cleanText(u.ws)), updates.map((u) => cleanText(u.doc)), updates.map((u) => u.data)],
+    )
+    updates = []
+  }
+
+  for (const c of commits) {
+    const ws = c.workspace
+    for (const u of c.updates ?? []) updates.push({ ws, doc: u.doc, data: bytes(u.update) })
+    if (c.compact?.length) {
+      // The snapshot holds every update committed before it: those (this batch's too) are replaced.
+      await writeUpdates()
+      for (const k of c.compact) {
+        // Under READ COMMITTED this deletes what was committed when it runs; the snapshot holds all of that.
+        await run('DELETE FROM doc_updates WHERE workspace = $1 AND name = $2', [ws, k.doc])
+        await run('INSERT INTO doc_updates (workspace, name, data) VALUES ($1, $2, $3)', [ws, k.doc, bytes(k.snapshot)])
+      }
+    }
+    for (const v of c.visitors ?? []) {
+      visitors.delete(v.id)
+      visitors.set(v.id, { ws, v })
+    }
+    for (const r of c.conversations ?? []) {
+      conversations.delete(r.id)
+      conversations.set(r.id, { ws, r })
+    }
+    for (const a of c.agentStatuses ?? []) statuses.set(`${ws}\0${a.agentId}`, { ws, agentId: a.agentId, status: a.status })
+    for (const r of c.commandResults ?? []) {
+      const k = `${ws}\0${r.key}`
+      if (!results.has(k)) results.set(k, [ws, r.key, r.agentId, r.status, json(r.body)])
+    }
+    for (const n of c.emailNotices ?? []) notices.set(`${ws}\0${n.conversationId}`, { ws, conversationId: n.conversationId, dueAt: n.dueAt })
+    for (const a of c.widgetAcks ?? []) {
+      const k = `${ws}\0${a.visitorId}\0${a.clientId}`
+      if (!acks.has(k)) acks.set(k, [ws, a.visitorId, a.clientId, a.messageId, a.conversationId])
+    }
+    for (const e of c.events ?? []) events.push({ ws, e })
+  }
+  await writeUpdates()
+
+  const column = <T,>(rows: T[], f: (row: T) => unknown) =>
+    rows.map((row) => {
+      const v = f(row)
+      return typeof v === 'string' ? cleanText(v) : v
+    })
+  if (visitors.size) {
+    const rows = [...visitors.values()]
+    await run(
+      `INSERT INTO visitors (id, workspace, name, email, created_at, current_conversation_id, blocked, page_url, page_title, phone, fields,
+         form_done, verified_email, channel_kind, channel_external_id, channel_username, channel_profile_url)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::text[],
+         $10::text[], $11::jsonb[], $12::boolean[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
+         current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked,
+         page_url = excluded.page_url, page_title = excluded.page_title, phone = excluded.phone, fields = excluded.fields,
+         form_done = excluded.form_done, verified_email = excluded.verified_email,
+         channel_kind = excluded.channel_kind, channel_external_id = excluded.channel_external_id,
+         channel_username = excluded.channel_username, channel_profile_url = excluded.channel_profile_url`,
+      [
+        column(rows, (x) => x.v.id),
+        column(rows, (x) => x.ws),
+        column(rows, (x) => x.v.name),
+        column(rows, (x) => x.v.email),
+        column(rows, (x) => x.v.createdAt),
+        column(rows, (x) => x.v.currentConversationId),
+        column(rows, (x) => x.v.blocked),
+        column(rows, (x) => x.v.pageUrl ?? ''),
+        column(rows, (x) => x.v.pageTitle ?? ''),
+        column(rows, (x) => x.v.phone ?? ''),
+        column(rows, (x) => json(x.v.fields ?? {})),
+        column(rows, (x) => x.v.formDone === true),
+        column(rows, (x) => x.v.verifiedEmail || null),
+        column(rows, (x) => x.v.channel?.kind ?? null),
+        column(rows, (x) => x.v.channel?.externalId ?? null),
+        column(rows, (x) => x.v.channel?.username ?? ''),
+        column(rows, (x) => x.v.channel?.profileUrl ?? ''),
+      ],
+    )
+  }
+  if (conversations.size) {
+    const rows = [...conversations.values()]
+    await run(
+      `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[])
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id,
+         snoozed_until = excluded.snoozed_until, skill_id = excluded.skill_id`,
+      [
+        column(rows, (x) => x.r.id),
+        column(rows, (x) => x.ws),
+        column(rows, (x) => x.r.visitorId),
+        column(rows, (x) => x.r.status),
+        column(rows, (x) => x.r.groupId),
+        column(rows, (x) => x.r.assigneeId),
+        column(rows, (x) => x.r.createdAt),
+        column(rows, (x) => x.r.snoozedUntil),
+        column(rows, (x) => x.r.skillId ?? null),
+      ],
+    )
+  }
+  if (statuses.size) {
+    const rows = [...statuses.values()]
+    await run(
+      `UPDATE agents SET status = s.status FROM unnest($1::text[], $2::text[], $3::text[]) AS s(workspace, id, status)
+       WHERE agents.workspace = s.workspace AND agents.id = s.id`,
+      [column(rows, (x) => x.ws), column(rows, (x) => x.agentId), column(rows, (x) => x.status)],
+    )
+  }
+  if (results.size) {
+    const rows = [...results.values()]
+    await run(
+      `INSERT INTO command_results (workspace, key, agent_id, status, body, created_at)
+       SELECT r.workspace, r.key, r.agent_id, r.status, r.body, $6::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[]) AS r(workspace, key, agent_id, status, body)
+       ON CONFLICT DO NOTHING`,
+      [0, 1, 2, 3, 4].map((i) => column(rows, (x) => x[i])).concat([Date.now()]),
+    )
+  }
+  if (notices.size) {
+    const rows = [...notices.values()]
+    const gone = rows.filter((n) => n.dueAt === null)
+    const due = rows.filter((n) => n.dueAt !== null)
+    if (gone.length)
+      await run('DELETE FROM email_notices USING unnest($1::text[], $2::text[]) AS n(workspace, conversation_id) WHERE email_notices.workspace = n.workspace AND email_notices.conversation_id = n.conversation_id', [
+        column(gone, (n) => n.ws),
+        column(gone, (n) => n.conversationId),
+      ])
+    if (due.length)
+      await run(
+        `INSERT INTO email_notices (workspace, conversation_id, due_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (workspace, conversation_id) DO UPDATE SET due_at = excluded.due_at`,
+        [column(due, (n) => n.ws), column(due, (n) => n.conversationId), column(due, (n) => n.dueAt)],
+      )
+  }
+  if (acks.size) {
+    const rows = [...acks.values()]
+    await run(
+      `INSERT INTO widget_acks (workspace, visitor_id, client_id, message_id, conversation_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+      [0, 1, 2, 3, 4].map((i) => column(rows, (x) => x[i])),
+    )
+  }
+
+  // Sequence numbers, in commit order, from each workspace's counter row: `last = last + n` locks
+  // it until COMMIT, so another process committing to that workspace numbers after this
+  // transaction, and a rollback gives the numbers back.
+  const seqs: number[] = []
+  if (events.length) {
+    const perWorkspace = new Map<string, number>()
+    for (const { ws } of events) perWorkspace.set(ws, (perWorkspace.get(ws) ?? 0) + 1)
+    const next = new Map<string, number>()
+    // In a fixed order, so two transactions taking several counter rows cannot deadlock.
+    for (const ws of [...perWorkspace.keys()].sort()) {
+      const n = perWorkspace.get(ws)!
+      const { rows } = await run(
+        `INSERT INTO workspace_seq AS s (workspace, last) VALUES ($1, $2)
+         ON CONFLICT (workspace) DO UPDATE SET last = s.last + excluded.last RETURNING last`,
+        [ws, n],
+      )
+      next.set(ws, (rows[0] as { last: number }).last - n + 1)
+    }
+    for (const { ws } of events) {
+      const seq = next.get(ws)!
+      next.set(ws, seq + 1)
+      seqs.push(seq)
+    }
+    await run(
+      `INSERT INTO events (workspace, seq, type, at, conversation_id, data)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[])`,
+      [
+        column(events, (x) => x.ws),
+        seqs,
+        column(events, (x) => x.e.type),
+        column(events, (x) => x.e.at),
+        column(events, (x) => x.e.conversationId ?? null),
+        column(events, (x) => json(x.e.data)),
+      ],
+    )
+  }
+  let i = 0
+  return commits.map((c) =>
+    (c.events ?? []).map((e) => ({ seq: seqs[i++]!, type: e.type, at: e.at, ...(e.conversationId ? { conversationId: e.conversationId } : {}), data: e.data })),
+  )
+}
