@@ -344,6 +344,25 @@ export interface LiveHello {
 }
 export type ToLive = LiveHello | LiveEvents
 
+/**
+ * App → server on `/api/live?credit=1`: everything up to `last` is stored on the device. The server
+ * sends the backlog only so far ahead of it (`LIVE_CREDIT_EVENTS`), so a device that stores more
+ * slowly than the network brings never holds more than that many unstored events in memory.
+ */
+export interface LiveStored {
+  type: 'stored'
+  last: number
+}
+export type FromLive = LiveStored
+
+/** How far (in events) the backlog may run ahead of what the app said it stored: four of the server's 5,000-event frames. */
+export const LIVE_CREDIT_EVENTS = 20_000
+
+/** Whether a frame from the app is a `stored` acknowledgement. */
+export function isLiveStored(v: unknown): v is LiveStored {
+  return typeof v === 'object' && v !== null && (v as LiveStored).type === 'stored' && Number.isSafeInteger((v as LiveStored).last) && (v as LiveStored).last >= 0
+}
+
 /** One entry of the workspace's event log (DESIGN §3.2). */
 export interface LogEvent {
   seq: number

@@ -90,6 +90,8 @@ export interface ServerOptions {
   /** Widget frames per address across sockets (tests lower it). */
   widgetAddressRate?: { perSecond: number; burst: number }
   /** Messengers: the public address (for webhooks and file links) and the platforms' API bases (tests use stand-ins). */
+  /** How far the live backlog may run ahead of what a crediting app stored (tests lower it). */
+  liveCreditEvents?: number
   channels?: Partial<ChannelsConfig> & { retryBaseMs?: number }
 }
 
@@ -227,7 +229,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     publicUrl: channelsConfig.publicUrl,
     retryBaseMs: opts.channels?.retryBaseMs,
   })
-  const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage)
+  const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage, opts.liveCreditEvents)
   const agentConnections = new AgentConnections({ store, now, published, log: log.child({ sub: 'connections' }) })
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
@@ -494,7 +496,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
           // The app's live socket is the agent's sign-in: their first opening and last closing are logged.
           agentConnections.opened(agent.workspace, agent.id)
           ws.once('close', () => agentConnections.closed(agent.workspace, agent.id))
-          live.accept(ws, agent, Number.isSafeInteger(after) && after >= 0 ? after : 0)
+          live.accept(ws, agent, Number.isSafeInteger(after) && after >= 0 ? after : 0, { credit: url.searchParams.get('credit') === '1' })
         })
         return
       }

@@ -5,7 +5,7 @@
  * parsed and stored by the ingest worker (ingest.ts), strictly in order. It reconnects forever.
  */
 import { createSignal, type Accessor } from 'solid-js'
-import { CloseCode, PROTOCOL_VERSION, type ToLive } from '../../shared/protocol.ts'
+import { CloseCode, PROTOCOL_VERSION, type FromLive, type ToLive } from '../../shared/protocol.ts'
 import { resetEventLog } from './applyEvents.ts'
 import { readLastSeq, type ParleyDb } from './db.ts'
 import { createIngest, type Ingest } from './ingest.ts'
@@ -132,7 +132,8 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
     }
     dialing = false
     if (stopped || gen !== generation || socket) return
-    const url = `${wsBase}/api/live?token=${encodeURIComponent(session.token)}&after=${after}`
+    // `credit=1`: the server sends the backlog only so far ahead of what this device says it stored.
+    const url = `${wsBase}/api/live?token=${encodeURIComponent(session.token)}&after=${after}&credit=1`
     let ws: WebSocket
     try {
       ws = new WebSocket(url)
@@ -216,7 +217,10 @@ export function createEventFeed(session: Session, db: ParleyDb, options: EventFe
     const stored = ingest.apply(text, socketGen)
     applying = applying.then(async () => {
       try {
-        setLastSeq(await stored)
+        const last = await stored
+        setLastSeq(last)
+        // The server's credit window: what is stored lets the next backlog frames come.
+        if (socket === ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'stored', last } satisfies FromLive))
       } catch (err) {
         console.error('[feed] could not store events', err)
         // Redial: the server replays everything after what was stored.

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { mayKnowOfConversation, maySeeConversation, seesEverything } from '../../shared/permissions.ts'
-import { EventType, PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
+import { CloseCode, EventType, isLiveStored, LIVE_CREDIT_EVENTS, PROTOCOL_VERSION, type LogEvent, type ToLive } from '../../shared/protocol.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { AgentRecord, Store } from '../store/Store.ts'
 import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
@@ -14,6 +14,9 @@ import type { EventHub } from './EventHub.ts'
  * each), small enough that one frame is parsed and stored well inside a second.
  */
 export const BACKLOG_PAGE = 5000
+
+/** The app's frames are tiny acknowledgements: anything longer is not one. */
+const MAX_APP_FRAME = 256
 
 /**
  * The events an agent may see: workspace-wide ones; messages of conversations they may see; and
@@ -56,11 +59,27 @@ export class LiveGateway {
     private log: Logger,
     /** Events per backlog frame; tests lower it to see a catch-up span several frames. */
     private pageSize = BACKLOG_PAGE,
+    /** How far the backlog may run ahead of what a crediting app stored (tests lower it). */
+    private creditEvents = LIVE_CREDIT_EVENTS,
   ) {}
 
-  accept(ws: WebSocket, agent: AgentRecord, after: number): void {
+  /**
+   * `credit`: the app acknowledges what it stored (`{type:"stored", last}`), and the backlog waits
+   * whenever it runs more than `creditEvents` ahead of that (older apps send nothing and get no
+   * window).
+   */
+  accept(ws: WebSocket, agent: AgentRecord, after: number, opts: { credit?: boolean } = {}): void {
     const log = this.log.child({ workspace: agent.workspace, agent: agent.id })
     let sent = after
+    let storedUpTo = after
+    let closed = false
+    let wake: (() => void) | null = null
+    const window = this.creditEvents
+    /** Resolves once the app has stored enough that the next page may go (or the socket is gone). */
+    const credit = (): Promise<void> | void => {
+      if (!opts.credit || closed || sent - storedUpTo <= window) return
+      return new Promise<void>((resolve) => (wake = resolve)).then(credit)
+    }
     let catchingUp = true
     const held: LogEvent[] = []
     let chain = Promise.resolve()
@@ -79,14 +98,36 @@ export class LiveGateway {
       if (catchingUp) held.push(...events)
       else chain = chain.then(() => deliver(events)).catch((err) => log.error({ err }, 'live push failed'))
     })
-    ws.on('close', unsubscribe)
+    ws.on('close', () => {
+      closed = true
+      unsubscribe()
+      wake?.()
+    })
     ws.on('error', (err) => log.debug({ err }, 'live socket error'))
-    // The app only listens; anything it sends is ignored rather than trusted.
-    ws.on('message', () => {})
+    // The app says only what it stored; anything else is refused (it is never trusted beyond that).
+    ws.on('message', (data, isBinary) => {
+      let frame: unknown = null
+      try {
+        if (!isBinary && (data as Buffer).length <= MAX_APP_FRAME) frame = JSON.parse(String(data))
+      } catch {
+        /* refused below */
+      }
+      if (!isLiveStored(frame)) {
+        ws.close(CloseCode.badRequest, 'only {type:"stored", last} is taken here')
+        return
+      }
+      // What was never sent cannot have been stored; an older acknowledgement changes nothing.
+      storedUpTo = Math.max(storedUpTo, Math.min(frame.last, sent))
+      const w = wake
+      wake = null
+      w?.()
+    })
 
     chain = (async () => {
       this.send(ws, { type: 'hello', protocol: PROTOCOL_VERSION, last: await this.store.lastSeq(agent.workspace) })
       for (;;) {
+        await credit()
+        if (closed) return
         const page = await this.store.readEvents(agent.workspace, sent, this.pageSize)
         if (!page.length) break
         await deliver(page)
