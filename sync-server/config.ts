@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 
 /** Everything the server reads from the environment; the README's configuration table lists the same. */
@@ -26,6 +27,15 @@ export interface Config {
   telegramApiUrl: string
   /** The WhatsApp Cloud API's (Graph API's) base, version included. */
   whatsappApiUrl: string
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset: /metrics is open (restrict it at the proxy). */
+  metricsToken: string | undefined
+  /** This instance's name in its logs and metrics; `hostname:pid` by default. */
+  instanceId: string
+}
+
+/** The instance id the logs carry: `INSTANCE_ID`, else `hostname:pid`. */
+export function instanceId(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INSTANCE_ID?.trim() || `${hostname()}:${process.pid}`
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -111,5 +121,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: httpUrl(env, 'PUBLIC_URL', undefined, 'https://chat.example.com'),
     telegramApiUrl: httpUrl(env, 'TELEGRAM_API_URL', 'https://api.telegram.org', 'https://api.telegram.org')!,
     whatsappApiUrl: httpUrl(env, 'WHATSAPP_API_URL', 'https://graph.facebook.com/v21.0', 'https://graph.facebook.com/v21.0')!,
+    metricsToken: env.METRICS_TOKEN?.trim() || undefined,
+    instanceId: instanceId(env),
   }
 }

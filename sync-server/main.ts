@@ -1,9 +1,9 @@
 import { pino } from 'pino'
-import { readConfig } from './config.ts'
+import { instanceId, readConfig } from './config.ts'
 import { createParleyServer } from './server.ts'
 import { StoreOpenError, where as databaseAt } from './store/PostgresStore.ts'
 
-const log = pino({ level: process.env.LOG_LEVEL || 'info', base: undefined })
+const log = pino({ level: process.env.LOG_LEVEL || 'info', base: { instance: instanceId() } })
 
 // Defence in depth: a bug that leaves a promise unhandled is logged, not allowed to take every chat down.
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'))
@@ -28,6 +28,8 @@ const server = createParleyServer({
   sqliteSynchronous: config.sqliteSynchronous,
   mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
   trustProxy: config.trustProxy,
+  metricsToken: config.metricsToken,
+  instanceId: config.instanceId,
   channels: { publicUrl: config.publicUrl, telegramApiUrl: config.telegramApiUrl, whatsappApiUrl: config.whatsappApiUrl },
   logger: log,
 })

@@ -42,6 +42,9 @@ import { BlobStore } from './files/BlobStore.ts'
 import { FileService } from './files/FileService.ts'
 import { ChannelService, type ChannelsConfig } from './channels/ChannelService.ts'
 import { ChannelDelivery } from './channels/ChannelDelivery.ts'
+import { Metrics, metricsAllowed } from './metrics/Metrics.ts'
+import { readiness } from './metrics/Readiness.ts'
+import { instanceId } from './config.ts'
 import { channelLabel } from '../shared/channels.ts'
 
 /** Sockets that have not answered a ping within this are dead (a phone that lost its network does not say goodbye). */
@@ -93,6 +96,10 @@ export interface ServerOptions {
   /** How far the live backlog may run ahead of what a crediting app stored (tests lower it). */
   liveCreditEvents?: number
   channels?: Partial<ChannelsConfig> & { retryBaseMs?: number }
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken?: string
+  /** This instance's name in the logs and metrics; `INSTANCE_ID` or `hostname:pid` by default. */
+  instanceId?: string
 }
 
 export interface ParleyServer {
@@ -107,12 +114,18 @@ export interface ParleyServer {
 /** Builds the server; importing this module starts nothing, `listen()` binds, `close()` releases everything. */
 export function createParleyServer(opts: ServerOptions): ParleyServer {
   const now = opts.now ?? Date.now
-  const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', base: undefined })
-  const store: Store =
+  const instance = opts.instanceId ?? instanceId()
+  const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', base: { instance } })
+  const metrics = new Metrics(instance)
+  // Commits are timed here, at the composition root, whichever adapter stores them.
+  const store: Store = metrics.timed(
     opts.store ??
-    (opts.databaseUrl
-      ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: true })
-      : new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous }))
+      (opts.databaseUrl
+        ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: true })
+        : new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous })),
+  )
+  /** Per workspace, the last sequence number fanned out to this instance's live feeds (the event-log lag). */
+  const pushedSeq = new Map<string, number>()
   const accounts = new Accounts(store, log.child({ sub: 'accounts' }), (opts.sessionHours ?? 24 * 30) * 3600_000, now)
   const conversations = new Conversations(store)
   const hub = new EventHub()
@@ -121,6 +134,9 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const published = (workspace: string, events: Parameters<EventHub['publish']>[1]) => {
     hub.publish(workspace, events)
     if (!events.length) return
+    let pushed = pushedSeq.get(workspace) ?? 0
+    for (const e of events) if (e.seq > pushed) pushed = e.seq
+    pushedSeq.set(workspace, pushed)
     site.committed(workspace, events)
     void widgets?.committed(workspace, events).catch((err) => log.error({ err }, 'widget event hook failed'))
     for (const e of events)
@@ -184,6 +200,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     routing: dispatcher,
     widgetConfig: (ws) => settings.widget(ws),
     addressRate: opts.widgetAddressRate,
+    refused: (code) => metrics.widgetRefused.inc({ reason: code }),
     bot: new BotService({ store, rooms, log: log.child({ sub: 'bot' }), now, config: (ws) => settings.bot(ws), routing: dispatcher }),
   })
   const mailer = new Mailer(opts.mail ?? {}, log.child({ sub: 'mail' }))
@@ -244,6 +261,13 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const wssWidget = new WebSocketServer({ noServer: true, maxPayload: Limits.widgetFrame * 4 })
   const wssLive = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: LIVE_DEFLATE })
   const wssVisitors = new WebSocketServer({ noServer: true, maxPayload: 4096 })
+  metrics.observe({
+    sockets: () => ({ sync: wssSync.clients.size, widget: wssWidget.clients.size, live: wssLive.clients.size, visitors: wssVisitors.clients.size }),
+    documents: () => rooms.loadedCount,
+    eventLogLag: async () =>
+      Promise.all([...pushedSeq].map(async ([workspace, pushed]) => ({ workspace, lag: Math.max(0, (await store.lastSeq(workspace)) - pushed) }))),
+    queues: () => dispatcher.queueSizes(),
+  })
   const alive = new WeakMap<WebSocket, boolean>()
   for (const wss of [wssSync, wssWidget, wssLive, wssVisitors]) {
     wss.on('connection', (ws) => {
@@ -310,6 +334,21 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     const method = req.method ?? 'GET'
 
     if (path === '/healthz') return sendJson(res, 200, { ok: true })
+    if (path === '/readyz') {
+      const r = await readiness({ started, stopping: closed, store, workspace: DEFAULT_WORKSPACE })
+      res.setHeader('cache-control', 'no-store')
+      return sendJson(res, r.status, r.body)
+    }
+    if (path === '/metrics') {
+      if (!metricsAllowed(opts.metricsToken, req.headers.authorization)) {
+        res.setHeader('www-authenticate', 'Bearer')
+        throw new HttpError(401, 'metrics need the METRICS_TOKEN')
+      }
+      const text = await metrics.expose()
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' })
+      res.end(text)
+      return
+    }
     if (await files.route(req, res, url)) return
     if (await channels.route(req, res, url)) return
 
@@ -548,6 +587,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
 
   let firstAdmin: ParleyServer['firstAdmin'] = null
   let closed = false
+  /** Store open and migrated, recovery done: /readyz may say yes. */
+  let started = false
 
   return {
     store,
@@ -558,6 +599,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     async listen() {
       // Connects and migrates (PostgreSQL); a store that cannot open fails the start, never falls back.
       await store.open?.()
+      pushedSeq.set(DEFAULT_WORKSPACE, Math.max(pushedSeq.get(DEFAULT_WORKSPACE) ?? 0, await store.lastSeq(DEFAULT_WORKSPACE)))
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
       // Agents a crash left signed in are signed out in the log before anyone connects again.
       await agentConnections.recover(DEFAULT_WORKSPACE)
@@ -577,6 +619,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       const { port } = http.address() as AddressInfo
       const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : 'localhost'
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+      started = true
       log.info({ url, store: store.kind }, 'listening')
       return { url, port }
     },

@@ -26,6 +26,13 @@ export class RoomManager {
     this.log = deps.log
   }
 
+  /** How many documents are loaded and ready (the metrics). */
+  get loadedCount(): number {
+    let n = 0
+    for (const e of this.entries.values()) if (!e.unloading && e.room.state === 'ready') n++
+    return n
+  }
+
   /** The loaded room, if any (no load is started). */
   peek(workspace: string, name: string): Room | undefined {
     const e = this.entries.get(key(workspace, name))

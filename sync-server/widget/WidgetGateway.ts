@@ -100,6 +100,8 @@ export interface WidgetGatewayDeps {
     start(workspace: string, conversationId: string): Promise<void>
     reply(workspace: string, conversationId: string, visitorId: string, text: string, choice: string | undefined): Promise<void>
   }
+  /** Told of every frame refused with an error, by its code (the metrics). */
+  refused?: (code: WidgetErrorCode) => void
 }
 
 /** What a messenger's message came to: acknowledged, or refused with the words the widget would show. */
@@ -820,6 +822,7 @@ export class WidgetGateway {
 
   private error(conn: Conn, code: WidgetErrorCode, message: string): void {
     this.send(conn.ws, { type: 'error', code, message })
+    this.deps.refused?.(code)
   }
 
   /** Tells a waiting visitor their place in line; position 0 when they no longer wait. */
