@@ -90,11 +90,11 @@ export interface ServerOptions {
   trustProxy?: boolean
   /** Events per frame when the live feed sends an agent's backlog (tests lower it to exercise paging). */
   liveBacklogPage?: number
+  /** How far the live backlog may run ahead of what a crediting app stored (tests lower it). */
+  liveCreditEvents?: number
   /** Widget frames per address across sockets (tests lower it). */
   widgetAddressRate?: { perSecond: number; burst: number }
   /** Messengers: the public address (for webhooks and file links) and the platforms' API bases (tests use stand-ins). */
-  /** How far the live backlog may run ahead of what a crediting app stored (tests lower it). */
-  liveCreditEvents?: number
   channels?: Partial<ChannelsConfig> & { retryBaseMs?: number }
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string
