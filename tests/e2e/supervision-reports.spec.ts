@@ -73,7 +73,8 @@ test('a seeded week is shown exactly, exported as CSV, drilled into, and compute
   // The list of closed conversations is shown by default.
   const listed = () => page.getByTestId('report-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-conversation')))
   await expect(page.locator('#report-list-heading')).toContainText('Closed conversations (5)')
-  expect(await listed()).toEqual(['conv-f', 'conv-a', 'conv-b', 'conv-d', 'conv-e'])
+  // The list on screen is asked of the worker after each click: wait for it rather than read it at once.
+  await expect.poll(listed).toEqual(['conv-f', 'conv-a', 'conv-b', 'conv-d', 'conv-e'])
 
   // Both CSV files, parsed and checked.
   const [conversationsFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reports-export-conversations').click()])
@@ -120,17 +121,17 @@ test('a seeded week is shown exactly, exported as CSV, drilled into, and compute
   await metric(page, 'frt_median_ms').click()
   await expect(page).toHaveURL(/drill=frt_median_ms/)
   await expect(page.locator('#report-list-heading')).toContainText('(4)')
-  expect(await listed()).toEqual(['conv-a', 'conv-b', 'conv-d', 'conv-e'])
+  await expect.poll(listed).toEqual(['conv-a', 'conv-b', 'conv-d', 'conv-e'])
   await metric(page, 'unanswered').click()
-  expect(await listed()).toEqual(['conv-c'])
+  await expect.poll(listed).toEqual(['conv-c'])
   await agentCell(page, bob, 'closed').getByRole('button').click()
   await expect(page).toHaveURL(new RegExp(`drill=closed&drill_agent=${bob}`))
-  expect(await listed()).toEqual(['conv-f', 'conv-b', 'conv-d'])
+  await expect.poll(listed).toEqual(['conv-f', 'conv-b', 'conv-d'])
   await page.locator('[data-conversation="conv-d"]').getByTestId('report-conversation-link').click()
   await expect(page).toHaveURL(/\/c\/conv-d$/)
   await page.goBack()
   await expect(page.getByTestId('reports-body')).toHaveAttribute('data-current', 'true')
-  expect(await listed()).toEqual(['conv-f', 'conv-b', 'conv-d'])
+  await expect.poll(listed).toEqual(['conv-f', 'conv-b', 'conv-d'])
 
   // Filters are reflected in the address, and the figures follow.
   await page.getByTestId('reports-filter-team').selectOption('t1')
