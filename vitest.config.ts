@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 /** The integration tests that also run against a server on PostgreSQL (`PARLEY_TEST_STORE=postgres`, a fresh database per server). */
-const ON_POSTGRES = ['chat', 'commands', 'widget', 'dispatch', 'crash', 'operations'].map((name) => `tests/integration/${name}.test.ts`)
+const ON_POSTGRES = ['chat', 'commands', 'widget', 'widget-agents', 'dispatch', 'crash', 'operations'].map((name) => `tests/integration/${name}.test.ts`)
 
 export default defineConfig({
   test: {

@@ -227,12 +227,14 @@ export class WidgetGateway {
         return this.actions.attributes(this.context(conn), frame.values)
       case 'rating':
         return this.actions.rating(this.context(conn), frame.conversationId, frame.kind, frame.score, frame.comment)
+      // The proactive funnel's events are the visitor's in the order they sent them: on the
+      // visitor's queue, as messages are (on PostgreSQL, unqueued commits could land out of order).
       case 'invite':
-        return this.actions.invite(this.context(conn), frame.action)
+        return this.serialize(conn.workspace, conn.visitorId, () => this.actions.invite(this.context(conn), frame.action))
       case 'engage':
-        return this.actions.engage(this.context(conn))
+        return this.serialize(conn.workspace, conn.visitorId, () => this.actions.engage(this.context(conn)))
       case 'track':
-        return this.actions.track(this.context(conn), frame.name, frame.payload)
+        return this.serialize(conn.workspace, conn.visitorId, () => this.actions.track(this.context(conn), frame.name, frame.payload))
     }
   }
 
