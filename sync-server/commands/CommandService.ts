@@ -118,7 +118,8 @@ export class CommandService {
           if (decision.line) appendSystemLine(doc, decision.line, now)
         },
         {
-          ...(blockedVisitor ? { visitors: [{ ...blockedVisitor, blocked: decision.patch.visitorBlocked! }] } : {}),
+          // A field patch: a writer holding an older copy of the visitor cannot undo it.
+          ...(blockedVisitor ? { visitorPatches: [{ id: blockedVisitor.id, blocked: decision.patch.visitorBlocked! }] } : {}),
           // The visitor's name travels with the event: an agent who gains the chat by a transfer
           // may never have received its creation.
           events: [

@@ -141,7 +141,7 @@ export class SqliteStore implements Store {
            channel_kind, channel_external_id, channel_username, channel_profile_url)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
-           current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked,
+           current_conversation_id = excluded.current_conversation_id,
            page_url = excluded.page_url, page_title = excluded.page_title, phone = excluded.phone, fields = excluded.fields,
            form_done = excluded.form_done, verified_email = excluded.verified_email,
            channel_kind = excluded.channel_kind, channel_external_id = excluded.channel_external_id,
@@ -151,6 +151,7 @@ export class SqliteStore implements Store {
         'INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       setAgentStatus: db.prepare('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?'),
+      setVisitorBlocked: db.prepare('UPDATE visitors SET blocked = ? WHERE workspace = ? AND id = ?'),
       putEmailNotice: db.prepare('INSERT OR REPLACE INTO email_notices (workspace, conversation_id, due_at) VALUES (?, ?, ?)'),
       deleteEmailNotice: db.prepare('DELETE FROM email_notices WHERE workspace = ? AND conversation_id = ?'),
       insertAck: db.prepare(
@@ -230,6 +231,7 @@ export class SqliteStore implements Store {
         v.channel?.username ?? '',
         v.channel?.profileUrl ?? '',
       )
+    for (const p of c.visitorPatches ?? []) if (p.blocked !== undefined) s.setVisitorBlocked.run(p.blocked ? 1 : 0, c.workspace, p.id)
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null)
     for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)

@@ -59,6 +59,12 @@ export interface VisitorRecord {
   channel?: ChannelIdentity
 }
 
+/** A change to some fields of an existing visitor, whatever else was written meanwhile. */
+export interface VisitorPatch {
+  id: string
+  blocked?: boolean
+}
+
 /** The server's own index of conversations: what permission checks and lists need without loading documents. */
 export interface ConversationRecord {
   id: string
@@ -140,7 +146,14 @@ export interface Commit {
   updates?: { doc: string; update: Uint8Array }[]
   events?: NewEvent[]
   conversations?: ConversationRecord[]
+  /**
+   * Visitors created or rewritten. On an existing visitor this never changes `blocked`: that is
+   * only ever patched (`visitorPatches`), so a writer holding a copy read before a block cannot
+   * undo it.
+   */
   visitors?: VisitorRecord[]
+  /** Field patches of existing visitors, applied after `visitors` (each changes only what it names). */
+  visitorPatches?: VisitorPatch[]
   widgetAcks?: WidgetAckRecord[]
   /**
    * Replaces every stored update of a document with one snapshot. Safe inside the ordered

@@ -15,6 +15,7 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
   const run = (sql: string, values: unknown[]) => client.query(sql, params(values))
   let updates: { ws: string; doc: string; data: Buffer }[] = []
   const visitors = new Map<string, { ws: string; v: VisitorRecord }>()
+  const blocks = new Map<string, { ws: string; id: string; blocked: boolean }>()
   const conversations = new Map<string, { ws: string; r: ConversationRecord }>()
   const statuses = new Map<string, { ws: string; agentId: string; status: string }>()
   const results = new Map<string, unknown[]>()
@@ -48,6 +49,8 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
       visitors.delete(v.id)
       visitors.set(v.id, { ws, v })
     }
+    // The last patch of a field wins, as it would one commit at a time.
+    for (const p of c.visitorPatches ?? []) if (p.blocked !== undefined) blocks.set(`${ws}\0${p.id}`, { ws, id: p.id, blocked: p.blocked })
     for (const r of c.conversations ?? []) {
       conversations.delete(r.id)
       conversations.set(r.id, { ws, r })
@@ -79,7 +82,7 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::text[],
          $10::text[], $11::jsonb[], $12::boolean[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
-         current_conversation_id = excluded.current_conversation_id, blocked = excluded.blocked,
+         current_conversation_id = excluded.current_conversation_id,
          page_url = excluded.page_url, page_title = excluded.page_title, phone = excluded.phone, fields = excluded.fields,
          form_done = excluded.form_done, verified_email = excluded.verified_email,
          channel_kind = excluded.channel_kind, channel_external_id = excluded.channel_external_id,
@@ -103,6 +106,15 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
         column(rows, (x) => x.v.channel?.username ?? ''),
         column(rows, (x) => x.v.channel?.profileUrl ?? ''),
       ],
+    )
+  }
+  if (blocks.size) {
+    // After the rewrites: a patch changes only its field, whatever they held.
+    const rows = [...blocks.values()]
+    await run(
+      `UPDATE visitors SET blocked = p.blocked FROM unnest($1::text[], $2::text[], $3::boolean[]) AS p(workspace, id, blocked)
+       WHERE visitors.workspace = p.workspace AND visitors.id = p.id`,
+      [rows.map((x) => x.ws), rows.map((x) => x.id), rows.map((x) => x.blocked)],
     )
   }
   if (conversations.size) {

@@ -126,6 +126,28 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect((await store.getVisitor('w1', 'v3'))?.verifiedEmail).toBeUndefined()
     })
 
+    it('changes a visitor\'s block only by a patch: a rewrite from an older copy never undoes it', async () => {
+      const v = { id: 'v1', workspace: 'w1', name: 'V', email: '', createdAt: 1, currentConversationId: null, blocked: false }
+      await store.commit({ workspace: 'w1', visitors: [v] })
+      // A writer read the visitor (unblocked), an agent blocks them, then the writer stores its copy.
+      const stale = (await store.getVisitor('w1', 'v1'))!
+      await store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', blocked: true }] })
+      await store.commit({ workspace: 'w1', visitors: [{ ...stale, pageUrl: 'https://shop.test/cart' }] })
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({ blocked: true, pageUrl: 'https://shop.test/cart' })
+      // Several commits at once (one group on PostgreSQL): the last patch wins, rewrites aside.
+      await Promise.all([
+        store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', blocked: false }] }),
+        store.commit({ workspace: 'w1', visitors: [{ ...stale, blocked: true, pageTitle: 'Cart' }] }),
+        store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', blocked: true }] }),
+        store.commit({ workspace: 'w1', visitors: [{ ...stale, pageTitle: 'Checkout' }] }),
+      ])
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({ blocked: true, pageTitle: 'Checkout' })
+      // A new visitor starts as its record says; a patch of nobody changes nothing.
+      await store.commit({ workspace: 'w1', visitors: [{ ...v, id: 'v2', blocked: true }], visitorPatches: [{ id: 'nobody', blocked: true }] })
+      expect((await store.getVisitor('w1', 'v2'))?.blocked).toBe(true)
+      expect(await store.getVisitor('w1', 'nobody')).toBeNull()
+    })
+
     it('finds a messenger visitor by (workspace, kind, external id), one visitor per messenger account', async () => {
       const v = { id: 'v1', workspace: 'w1', name: 'Ann', email: '', createdAt: 1, currentConversationId: null, blocked: false }
       const channel = { kind: 'telegram' as const, externalId: '42', username: '@ann', profileUrl: 'https://t.me/ann' }
@@ -226,7 +248,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
         store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[0]! }], visitors: [{ ...v, name: 'First' }], conversations: [{ ...conv, status: 'waiting' }] }),
         store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[1]! }, { doc: 'conv/c1', update: updates[2]! }], events: [{ type: 'conversation.created', at: 1, conversationId: 'c1', data: {} }] }),
         store.commit({ workspace: 'w1', compact: [{ doc: 'conv/c1', snapshot }], emailNotices: [{ conversationId: 'c1', dueAt: 100 }] }),
-        store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[3]! }], visitors: [{ ...v, name: 'Second', blocked: true }], conversations: [{ ...conv, status: 'open', assigneeId: 'a1' }] }),
+        store.commit({ workspace: 'w1', updates: [{ doc: 'conv/c1', update: updates[3]! }], visitors: [{ ...v, name: 'Second' }], visitorPatches: [{ id: 'v1', blocked: true }], conversations: [{ ...conv, status: 'open', assigneeId: 'a1' }] }),
         store.commit({ workspace: 'w1', widgetAcks: [{ visitorId: 'v1', clientId: 'k', messageId: 'm1', conversationId: 'c1' }], commandResults: [{ key: 'x', agentId: 'a1', status: 200, body: { n: 1 } }], agentStatuses: [{ agentId: 'a1', status: 'online' }] }),
         store.commit({ workspace: 'w1', widgetAcks: [{ visitorId: 'v1', clientId: 'k', messageId: 'm2', conversationId: 'c1' }], commandResults: [{ key: 'x', agentId: 'a1', status: 409, body: { n: 2 } }], agentStatuses: [{ agentId: 'a1', status: 'away' }] }),
         store.commit({ workspace: 'w1', emailNotices: [{ conversationId: 'c1', dueAt: null }, { conversationId: 'c2', dueAt: 50 }], events: [{ type: 'message', at: 2, conversationId: 'c1', data: {} }] }),
