@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Locator, Page } from '@playwright/test'
-import { parseCsv, CONVERSATION_COLUMNS, AGENT_COLUMNS } from '../../shared/reports/csv.ts'
+import { CONVERSATION_COLUMNS, AGENT_COLUMNS } from '../../shared/reports/csv.ts'
+import { parseCsv } from '../support/csv.ts'
 import { presetRange } from '../../shared/reports/period.ts'
 import { goOffline, goOnline } from './actionsSupport.ts'
 import { expect, signIn, test } from './fixtures.ts'

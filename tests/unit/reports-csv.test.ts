@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AGENT_COLUMNS, CONVERSATION_COLUMNS, agentsCsv, conversationsCsv, csvField, csvFileName, csvText, parseCsv, type ReportNames } from '../../shared/reports/csv.ts'
+import { AGENT_COLUMNS, CONVERSATION_COLUMNS, agentsCsv, conversationsCsv, csvField, csvFileName, csvText, type ReportNames } from '../../shared/reports/csv.ts'
+import { parseCsv } from '../support/csv.ts'
 import { computeReport, type ReportQuery } from '../../shared/reports/periodReport.ts'
 import { MIN, Scene } from './reportFixtures.ts'
 
