@@ -14,8 +14,6 @@ export interface Reports {
   live(ctx: LiveContext): Promise<LiveView>
   agents(ctx: AgentsBoardContext): Promise<AgentBoardRow[]>
   period(query: ReportQuery, ctx: PeriodContext): Promise<PeriodReport>
-  /** How long the worker took for its last answer (ms), for the benchmarks. */
-  lastTookMs(): number
   close(): void
 }
 
@@ -23,17 +21,14 @@ export interface Reports {
 export function createReports(workspace: string, agentId: string): Reports {
   const worker = new Worker(new URL('./reportsWorker.ts', import.meta.url), { type: 'module', name: 'parley-reports' })
   let nextId = 1
-  let took = 0
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   worker.onmessage = (e: MessageEvent<ReportsAnswer>) => {
     const a = e.data
     const w = waiting.get(a.id)
     if (!w) return
     waiting.delete(a.id)
-    if (a.ok) {
-      took = a.tookMs
-      w.resolve(a.value)
-    } else w.reject(new Error(a.error))
+    if (a.ok) w.resolve(a.value)
+    else w.reject(new Error(a.error))
   }
   worker.onerror = (e) => {
     const err = new Error(`the reports worker failed: ${e.message}`)
@@ -51,7 +46,6 @@ export function createReports(workspace: string, agentId: string): Reports {
     live: (ctx) => ask<LiveView>({ type: 'live', ctx }),
     agents: (ctx) => ask<AgentBoardRow[]>({ type: 'agents', ctx }),
     period: (query, ctx) => ask<PeriodReport>({ type: 'period', query, ctx }),
-    lastTookMs: () => took,
     close() {
       worker.terminate()
       const err = new Error('signed out')

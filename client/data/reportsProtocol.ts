@@ -21,7 +21,7 @@ export type ReportsRequest =
   | { id: number; type: 'agents'; ctx: AgentsBoardContext }
   | { id: number; type: 'period'; query: ReportQuery; ctx: PeriodContext }
 
-export type ReportsAnswer<T = unknown> = { id: number; ok: true; value: T; factsSeq: number; tookMs: number } | { id: number; ok: false; error: string }
+export type ReportsAnswer<T = unknown> = { id: number; ok: true; value: T } | { id: number; ok: false; error: string }
 
 export interface ReportsResults {
   open: null

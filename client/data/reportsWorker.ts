@@ -78,11 +78,10 @@ async function answer(req: ReportsRequest): Promise<unknown> {
 self.onmessage = (e: MessageEvent<ReportsRequest>) => {
   const req = e.data
   chain = chain.then(async () => {
-    const started = performance.now()
     let reply: ReportsAnswer
     try {
       const value = await answer(req)
-      reply = { id: req.id, ok: true, value, factsSeq, tookMs: performance.now() - started }
+      reply = { id: req.id, ok: true, value }
     } catch (err) {
       reply = { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) }
     }

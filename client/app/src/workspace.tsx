@@ -67,8 +67,6 @@ export interface WorkspaceReports {
   live(): Promise<LiveView>
   agents(): Promise<AgentBoardRow[]>
   period(query: ReportQuery): Promise<PeriodReport>
-  /** The worker's time for its last answer (ms). */
-  lastTookMs(): number
 }
 
 /** A small per-agent preference in localStorage (the agent document is for what should roam). */
@@ -149,7 +147,6 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
         now: Date.now(),
         groupTeams: (settings.value()?.groups ?? []).map((g) => [g.id, g.teamId] as [string, string | null]),
       }),
-    lastTookMs: () => worker?.lastTookMs() ?? 0,
   }
 
   const prefix = `parley.${session.agent.workspace}.${session.agent.id}`
