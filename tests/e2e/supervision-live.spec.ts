@@ -130,6 +130,7 @@ test('an agent without the management right has no Supervision entry and is told
   await page.goto(`${parley.url}/supervision/live`)
   await expect(page.getByTestId('supervision-denied')).toBeVisible()
   await expect(page.getByTestId('live-table')).toHaveCount(0)
+  await expect(page.getByTestId('supervision-tab-reports')).toHaveCount(0)
 })
 
 test('a damaged fact on the device is rebuilt from the log, never counted as it is', async ({ page, parley }) => {

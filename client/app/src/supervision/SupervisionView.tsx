@@ -3,7 +3,8 @@
  * and period reports. Only agents with the management right (and admins) reach them; their
  * devices alone receive the whole event log, which every view here is computed from.
  */
-import { For, Match, Show, Switch } from 'solid-js'
+import { For, Show, type Component } from 'solid-js'
+import { Dynamic } from 'solid-js/web'
 import { Link, reportsPath, supervisionPath, type SupervisionViewId } from '../router.tsx'
 import { useWorkspace } from '../workspace.tsx'
 import { AgentsBoardView } from './AgentsBoardView.tsx'
@@ -14,6 +15,14 @@ import { VisitorsView } from './VisitorsView.tsx'
 import './supervision.css'
 
 export type SupervisionTab = SupervisionViewId | 'reports'
+
+const VIEWS: Record<SupervisionTab, Component> = {
+  live: LiveView,
+  agents: AgentsBoardView,
+  conversations: ConversationsView,
+  visitors: VisitorsView,
+  reports: ReportsView,
+}
 
 const TABS: { id: SupervisionTab; label: string; href: string }[] = [
   { id: 'live', label: 'Live', href: supervisionPath('live') },
@@ -27,15 +36,6 @@ export function SupervisionView(props: { view: SupervisionTab }) {
   const ws = useWorkspace()
   return (
     <section class="supervision" data-testid="supervision" aria-label="Supervision">
-      <nav class="supervision-tabs" aria-label="Supervision views">
-        <For each={TABS}>
-          {(t) => (
-            <Link href={t.href} class="supervision-tab" data-testid={`supervision-tab-${t.id}`} aria-current={t.id === props.view ? 'page' : undefined}>
-              {t.label}
-            </Link>
-          )}
-        </For>
-      </nav>
       <Show
         when={ws.canSupervise()}
         fallback={
@@ -44,24 +44,18 @@ export function SupervisionView(props: { view: SupervisionTab }) {
           </p>
         }
       >
+        {/* Only for those who may use them: nobody else is shown the way in. */}
+        <nav class="supervision-tabs" aria-label="Supervision views">
+          <For each={TABS}>
+            {(t) => (
+              <Link href={t.href} class="supervision-tab" data-testid={`supervision-tab-${t.id}`} aria-current={t.id === props.view ? 'page' : undefined}>
+                {t.label}
+              </Link>
+            )}
+          </For>
+        </nav>
         <div class="supervision-body">
-          <Switch>
-            <Match when={props.view === 'live'}>
-              <LiveView />
-            </Match>
-            <Match when={props.view === 'agents'}>
-              <AgentsBoardView />
-            </Match>
-            <Match when={props.view === 'conversations'}>
-              <ConversationsView />
-            </Match>
-            <Match when={props.view === 'visitors'}>
-              <VisitorsView />
-            </Match>
-            <Match when={props.view === 'reports'}>
-              <ReportsView />
-            </Match>
-          </Switch>
+          <Dynamic component={VIEWS[props.view]} />
         </div>
       </Show>
     </section>
