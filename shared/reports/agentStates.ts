@@ -3,7 +3,7 @@
  * `agent.connected` and `agent.disconnected` events (server times). The supervisor's live view and
  * agents board read these; like the facts, they are kept incrementally on the device.
  */
-import { AgentStatus, type LogEvent } from '../protocol.ts'
+import { AgentStatus, EventType, type LogEvent } from '../protocol.ts'
 
 export interface AgentState {
   agentId: string
@@ -17,13 +17,6 @@ export interface AgentState {
   seq: number
 }
 
-/** The event types of agent state (the connection ones are logged by the live gateway). */
-export const AgentEvent = {
-  status: 'agent.status',
-  connected: 'agent.connected',
-  disconnected: 'agent.disconnected',
-} as const
-
 const STATUSES = new Set<string>(Object.values(AgentStatus))
 
 /** The agent's state after one event; undefined when the event is not about an agent's state (or was folded already). */
@@ -32,16 +25,16 @@ export function foldAgentState(state: AgentState | undefined, event: LogEvent): 
   if (!agentId) return undefined
   if (state && event.seq <= state.seq) return undefined
   const base: AgentState = state ?? { agentId, status: null, statusSince: null, connected: false, connectedSince: null, seq: 0 }
-  switch (event.type as string) {
-    case AgentEvent.status: {
+  switch (event.type) {
+    case EventType.agentStatus: {
       const status = event.data.status
       if (typeof status !== 'string' || !STATUSES.has(status)) return undefined
       if (base.status === status) return { ...base, seq: event.seq }
       return { ...base, status: status as AgentStatus, statusSince: event.at, seq: event.seq }
     }
-    case AgentEvent.connected:
+    case EventType.agentConnected:
       return { ...base, connected: true, connectedSince: base.connected ? base.connectedSince : event.at, seq: event.seq }
-    case AgentEvent.disconnected:
+    case EventType.agentDisconnected:
       return { ...base, connected: false, connectedSince: null, seq: event.seq }
     default:
       return undefined
@@ -50,4 +43,4 @@ export function foldAgentState(state: AgentState | undefined, event: LogEvent): 
 
 /** Whether an event can change an agent's state (to know which rows a frame touches). */
 export const isAgentStateEvent = (e: LogEvent): boolean =>
-  (e.type as string) === AgentEvent.status || (e.type as string) === AgentEvent.connected || (e.type as string) === AgentEvent.disconnected
+  e.type === EventType.agentStatus || e.type === EventType.agentConnected || e.type === EventType.agentDisconnected

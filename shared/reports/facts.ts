@@ -145,7 +145,7 @@ export const FACT_EVENTS: ReadonlySet<string> = new Set<string>([
   EventType.closed,
   EventType.reopened,
   EventType.rated,
-  'survey.sent',
+  EventType.surveySent,
   EventType.visitorUpdated,
 ])
 
@@ -191,7 +191,7 @@ export function foldFact(fact: ConversationFact | undefined, event: LogEvent): C
   f.seq = event.seq
   const d = event.data ?? {}
   const at = event.at
-  switch (event.type as string) {
+  switch (event.type) {
     case EventType.conversationCreated: {
       f.number = event.seq
       f.createdAt = at
@@ -308,7 +308,7 @@ export function foldFact(fact: ConversationFact | undefined, event: LogEvent): C
       else return undefined
       break
     }
-    case 'survey.sent':
+    case EventType.surveySent:
       f.surveyedAt ??= at
       break
     case EventType.visitorUpdated:
