@@ -22,10 +22,3 @@ export type ReportsRequest =
   | { id: number; type: 'period'; query: ReportQuery; ctx: PeriodContext }
 
 export type ReportsAnswer<T = unknown> = { id: number; ok: true; value: T } | { id: number; ok: false; error: string }
-
-export interface ReportsResults {
-  open: null
-  live: LiveView
-  agents: AgentBoardRow[]
-  period: PeriodReport
-}

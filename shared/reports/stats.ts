@@ -3,24 +3,6 @@
  * counted, never averages of averages (RocketChat#33080 averaged department means).
  */
 
-/** The values sorted ascending, as a new typed array (numbers compared as numbers, not as text). */
-export function sortedValues(values: readonly number[]): Float64Array {
-  return new Float64Array(values).sort()
-}
-
-/**
- * The nearest-rank `p`-th percentile (0 < p ≤ 100) of values already sorted ascending: the value at
- * rank ⌈p/100 · n⌉; null for no values.
- */
-export function percentileSorted(sorted: ArrayLike<number>, p: number): number | null {
-  const n = sorted.length
-  if (n === 0) {
-    nearestRank(1, p)
-    return null
-  }
-  return sorted[nearestRank(n, p) - 1]!
-}
-
 /** The nearest-rank rank (1-based) of the `p`-th percentile among `n` values. */
 function nearestRank(n: number, p: number): number {
   if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`)

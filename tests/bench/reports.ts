@@ -172,7 +172,7 @@ const RAW_IDB = `async ({ count }) => {
 /** Events written by the storage-ceiling baseline: enough for a steady rate, a few seconds' work. */
 const RAW_IDB_EVENTS = 20_000
 
-/** What `measureCaughtUp` gets: the supervisor's page once the device holds the whole log. */
+/** What `measureViews` (reportsViews.ts) gets: the supervisor's page once the device holds the whole log. */
 export interface CaughtUpSession {
   page: Page
   context: BrowserContext
@@ -180,15 +180,6 @@ export interface CaughtUpSession {
   dbName: string
   workspace: SeededWorkspace
   log: (msg: string) => void
-}
-
-/**
- * Measures taken on the signed-in supervisor's page after the catch-up and the search index are
- * done, merged into the `reports` keys: the place for the reports themselves (the full 90-day
- * period in the worker, a live update from a server commit to the tile).
- */
-export async function measureCaughtUp(s: CaughtUpSession) {
-  return measureViews(s)
 }
 
 export async function measureReports(o: ReportsOptions) {
@@ -269,7 +260,7 @@ export async function measureReports(o: ReportsOptions) {
     log('reports: the storage ceiling: the same events put straight into IndexedDB…')
     const raw = (await page.evaluate(`(${RAW_IDB})(${JSON.stringify({ count: Math.min(RAW_IDB_EVENTS, workspace.lastSeq) })})`)) as { rows: number; per_s: number }
 
-    const after = await measureCaughtUp({ page, context, url, dbName, workspace, log })
+    const after = await measureViews({ page, context, url, dbName, workspace, log })
     const liveWire = proxy.bytesTo('/api/live')
     return {
       build: build.join(' '),
