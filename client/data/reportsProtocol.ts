@@ -3,9 +3,9 @@
  * the reports' facts in memory, refreshes them from IndexedDB by sequence number, and runs the
  * pure folds of shared/reports/, so the page never computes a report itself.
  */
-import type { AgentBoardRow, AgentsBoardContext } from '../../shared/reports/agentsBoard.ts'
-import type { LiveContext, LiveView } from '../../shared/reports/live.ts'
-import type { PeriodReport, ReportQuery } from '../../shared/reports/periodReport.ts'
+import type { AgentsBoardContext } from '../../shared/reports/agentsBoard.ts'
+import type { LiveContext } from '../../shared/reports/live.ts'
+import type { ReportQuery } from '../../shared/reports/periodReport.ts'
 
 /** A report's context as it crosses to the worker (functions do not: the group → team map does). */
 export interface PeriodContext {
