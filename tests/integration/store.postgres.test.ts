@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PostgresStore, StoreOpenError } from '../../sync-server/store/PostgresStore.ts'
-import { POSTGRES_MIGRATIONS } from '../../sync-server/store/postgresMigrations.ts'
+import { POSTGRES_MIGRATIONS } from '../../sync-server/store/postgres/migrations.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { storeContract } from './storeContract.ts'
 

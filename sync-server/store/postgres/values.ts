@@ -1,5 +1,6 @@
 /** Values on their way to and from PostgreSQL, and what its errors mean to an operator. */
 import pg from 'pg'
+import { recordsOf, type Row } from '../records.ts'
 
 /** The store could not be opened: the message is one line an operator can act on. */
 export class StoreOpenError extends Error {
@@ -63,3 +64,25 @@ export function openError(err: unknown, url: string): StoreOpenError {
 
 /** A SQLSTATE error from the server, as opposed to a broken connection. */
 export const isDatabaseError = (err: unknown) => typeof (err as { code?: unknown })?.code === 'string' && /^[0-9A-Z]{5}$/.test((err as { code: string }).code)
+
+/** PostgreSQL decodes JSONB and booleans itself. */
+export const records = recordsOf({ json: (v) => v, bool: (v) => v === true })
+
+/** Queries on the pool, their values cleaned (`params`). */
+export class Queries {
+  constructor(private pool: pg.Pool) {}
+
+  async rows(sql: string, values: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(sql, params(values))).rows as Row[]
+  }
+
+  /** The first row, if any. */
+  async first(sql: string, values: unknown[] = []): Promise<Row | undefined> {
+    return (await this.rows(sql, values))[0]
+  }
+
+  /** How many rows the statement changed. */
+  async changed(sql: string, values: unknown[] = []): Promise<number> {
+    return (await this.pool.query(sql, params(values))).rowCount ?? 0
+  }
+}

@@ -1,7 +1,8 @@
 import type pg from 'pg'
-import type { LogEvent } from '../../shared/protocol.ts'
-import type { Commit, ConversationRecord, NewEvent, VisitorRecord } from './Store.ts'
-import { bytes, cleanText, json, params } from './postgresValues.ts'
+import type { LogEvent } from '../../../shared/protocol.ts'
+import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
+import type { Commit, ConversationRecord, NewEvent, VisitorRecord } from '../Store.ts'
+import { bytes, cleanText, json, params } from './values.ts'
 
 export type Queryable = Pick<pg.PoolClient, 'query'>
 
@@ -81,12 +82,7 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
          form_done, verified_email, channel_kind, channel_external_id, channel_username, channel_profile_url)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::text[],
          $10::text[], $11::jsonb[], $12::boolean[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
-         current_conversation_id = excluded.current_conversation_id,
-         page_url = excluded.page_url, page_title = excluded.page_title, phone = excluded.phone, fields = excluded.fields,
-         form_done = excluded.form_done, verified_email = excluded.verified_email,
-         channel_kind = excluded.channel_kind, channel_external_id = excluded.channel_external_id,
-         channel_username = excluded.channel_username, channel_profile_url = excluded.channel_profile_url`,
+       ${VISITOR_REWRITE}`,
       [
         column(rows, (x) => x.v.id),
         column(rows, (x) => x.ws),
@@ -122,8 +118,7 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
     await run(
       `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[])
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id, assignee_id = excluded.assignee_id,
-         snoozed_until = excluded.snoozed_until, skill_id = excluded.skill_id`,
+       ${CONVERSATION_REWRITE}`,
       [
         column(rows, (x) => x.r.id),
         column(rows, (x) => x.ws),
