@@ -14,6 +14,7 @@
 import type * as Y from 'yjs'
 import type { Principal } from './permissions.ts'
 import type { Role } from './protocol.ts'
+import { canonicalTimezone } from './timezone.ts'
 
 export type AssignmentMode = 'manual' | 'roundRobin' | 'leastBusy' | 'longestIdle'
 export const ASSIGNMENT_MODES: readonly AssignmentMode[] = ['manual', 'roundRobin', 'leastBusy', 'longestIdle']
@@ -258,32 +259,6 @@ export function readOptions(doc: Y.Doc): WorkspaceOptions {
     defaultAssignment: ASSIGNMENT_MODES.includes(m.get('defaultAssignment') as AssignmentMode) ? (m.get('defaultAssignment') as AssignmentMode) : 'manual',
     timezone: canonicalTimezone(m.get('timezone')) ?? DEFAULT_TIMEZONE,
   }
-}
-
-/** Names already checked: settings are read on every change, a formatter per read would add up. */
-const timezones = new Map<string, string | null>()
-let listed: Map<string, string> | null = null
-
-/**
- * The IANA name of a timezone this runtime's `Intl.DateTimeFormat` accepts, spelled as the
- * runtime lists it (`europe/paris` → `Europe/Paris`; a listed name is kept, not swapped for a
- * legacy alias such as `Asia/Calcutta`), or null for anything else (a typo, an old runtime's gap).
- */
-export function canonicalTimezone(name: unknown): string | null {
-  if (typeof name !== 'string' || !name || name.length > 64) return null
-  let known = timezones.get(name)
-  if (known === undefined) {
-    try {
-      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
-      listed ??= new Map(((Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? []).map((z) => [z.toLowerCase(), z]))
-      known = listed.get(name.toLowerCase()) ?? resolved
-    } catch {
-      known = null
-    }
-    if (timezones.size > 1000) timezones.clear()
-    timezones.set(name, known)
-  }
-  return known
 }
 
 /** The whole settings document as plain data. */

@@ -3,7 +3,8 @@
  * answers with the sentence to show beside the field, or null when the value is fine.
  */
 import { Limits } from './protocol.ts'
-import { canonicalTimezone, type Tag, type Template } from './settings.ts'
+import type { Tag, Template } from './settings.ts'
+import { canonicalTimezone } from './timezone.ts'
 
 /** Longest tag name: a tag is a chip in the close dialog, not a sentence. */
 export const MAX_TAG_NAME = 40

@@ -4,6 +4,7 @@
  * document (shared/settings.ts). Pure: no document, no clock.
  */
 import { WEEKDAYS, type Interval, type OutOfHoursMode, type Weekday, type WorkingHours } from './settings.ts'
+import { canonicalTimezone, isIsoDate } from './timezone.ts'
 
 const MINUTES_PER_DAY = 24 * 60
 
@@ -49,33 +50,6 @@ export function parseInterval(text: string): IntervalResult {
   if (start === end) return { ok: false, error: 'The start and the end are the same time' }
   if (end < start) return { ok: false, error: `The end (${formatClock(end)}) is before the start (${formatClock(start)}); split hours past midnight over two days` }
   return { ok: true, value: [start, end] }
-}
-
-/** The canonical name of an IANA timezone (`europe/paris` → `Europe/Paris`), or null when this runtime does not know it. */
-export function canonicalTimezone(name: string): string | null {
-  const trimmed = name.trim()
-  // Fixed offsets (`+01:00`, which newer engines accept) ignore daylight saving time: not a place's hours.
-  if (!/^[A-Za-z]/.test(trimmed)) return null
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone
-  } catch {
-    return null
-  }
-}
-
-/** The IANA timezones this runtime knows, for a picker (UTC included, which some engines leave out of the list). */
-export function timezoneNames(): string[] {
-  const list = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
-  return list.includes('UTC') ? [...list] : ['UTC', ...list]
-}
-
-/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
-export function isIsoDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
-  if (!m) return false
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const date = new Date(Date.UTC(y, mo - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
 }
 
 /** The holidays with `date` added, sorted and without duplicates; or why it cannot be added. */

@@ -3,6 +3,7 @@
  * only: a day is `YYYY-MM-DD` local to the timezone, and its start is found from the zone's
  * offset at that moment, so a day is 23 or 25 hours long across a DST change.
  */
+import { isIsoDate, offsetAt, wallClock } from '../timezone.ts'
 
 /** A calendar day, `YYYY-MM-DD`. */
 export type Day = string
@@ -17,71 +18,17 @@ const DAY_MS = 86_400_000
 /** A day starts within this much of its UTC midnight in every zone (offsets span −12 h…+14 h). */
 const MAX_OFFSET_MS = 15 * 3_600_000
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formatters.set(tz, f)
-  }
-  return f
-}
-
-/** The wall-clock fields of `at` in `tz`. */
-function wallClock(at: number, tz: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const p: Record<string, number> = {}
-  for (const part of formatter(tz).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value)
-  return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour! % 24, mi: p.minute!, s: p.second! }
-}
-
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 const dayOf = (y: number, mo: number, d: number): Day => `${y < 0 ? '-' : ''}${pad(y, 4)}-${pad(mo)}-${pad(d)}`
-
-/** Whether `tz` is an IANA timezone this runtime knows. */
-export function isTimezone(tz: string): boolean {
-  if (typeof tz !== 'string' || tz === '') return false
-  try {
-    formatter(tz)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** The zone's offset from UTC at `at`, in ms (east positive: +2 h in Paris in summer). */
-export function offsetAt(at: number, tz: string): number {
-  const w = wallClock(at, tz)
-  const asUtc = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s)
-  return asUtc - Math.floor(at / 1000) * 1000
-}
 
 /** The local day of `at` in `tz`, `YYYY-MM-DD`. */
 export function dayKey(at: number, tz: string): Day {
   const w = wallClock(at, tz)
-  return dayOf(w.y, w.mo, w.d)
-}
-
-/** Whether `text` is a real calendar day written `YYYY-MM-DD`. */
-export function isDay(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
-  if (!m) return false
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const t = new Date(Date.UTC(y, mo - 1, d))
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d
+  return dayOf(w.year, w.month, w.day)
 }
 
 function utcMidnight(day: Day): number {
-  if (!isDay(day)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`)
+  if (!isIsoDate(day)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`)
   return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)))
 }
 
@@ -182,5 +129,5 @@ export function isoInZone(at: number, tz: string): string {
   const w = wallClock(at, tz)
   const off = Math.round(offsetAt(at, tz) / 60_000)
   const sign = off < 0 ? '-' : '+'
-  return `${dayOf(w.y, w.mo, w.d)}T${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`
+  return `${dayOf(w.year, w.month, w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`
 }

@@ -9,7 +9,8 @@
  */
 import type { ConversationFact } from './facts.ts'
 import { agentHandlingMs, conversationRow, firstResponseMs, handlingMs, holderOf, matchesFilters, resolutionMs, waitMs } from './conversationFigures.ts'
-import { dayIndex, dayStarts, isTimezone } from './period.ts'
+import { dayIndex, dayStarts } from './period.ts'
+import { canonicalTimezone } from '../timezone.ts'
 import type { AgentMetric, AgentReportRow, PeriodReport, ReportContext, ReportDay, ReportList, ReportMetric, ReportQuery } from './reportTypes.ts'
 import { AGENT_METRICS, REPORT_METRICS } from './reportTypes.ts'
 import { mean, median, percentiles } from './stats.ts'
@@ -91,7 +92,7 @@ export function creationOrder(list: readonly ConversationFact[]): { order: Int32
 
 /** The report of `query` over `facts` (the README's "Reports" states every definition). */
 export function computeReport(facts: Iterable<ConversationFact>, query: ReportQuery, ctx: ReportContext): PeriodReport {
-  const timezone = isTimezone(ctx.timezone) ? ctx.timezone : 'UTC'
+  const timezone = canonicalTimezone(ctx.timezone) ?? 'UTC'
   const now = ctx.now
   const { days: dayNames, bounds } = dayStarts(query, timezone)
   const start = bounds[0]!

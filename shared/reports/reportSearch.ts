@@ -3,7 +3,8 @@
  * (issue 10 §1.5). Reading it never throws: a malformed period or filter gives a clear message
  * and a sane default (the last 7 days; no filter on that dimension).
  */
-import { daysBetween, isDay, presetOf, presetRange } from './period.ts'
+import { daysBetween, presetOf, presetRange } from './period.ts'
+import { isIsoDate } from '../timezone.ts'
 import type { ReportFilters, ReportQuery } from './reportTypes.ts'
 
 /** The filters, in the order the address and the view list them. */
@@ -72,7 +73,7 @@ function readPeriod(from: string | null, to: string | null): { range: { from: st
     ['from', from],
     ['to', to],
   ] as const) {
-    if (!isDay(value)) return { error: `“${name}” in the address (${JSON.stringify(value.slice(0, 40))}) is not a day written YYYY-MM-DD.` }
+    if (!isIsoDate(value)) return { error: `“${name}” in the address (${JSON.stringify(value.slice(0, 40))}) is not a day written YYYY-MM-DD.` }
   }
   const span = daysBetween(from, to)
   if (span < 0) return { error: `The period in the address ends (${to}) before it begins (${from}).` }

@@ -4,6 +4,7 @@
  * through `Intl.DateTimeFormat`, so daylight-saving changes need no table of our own.
  */
 import { WEEKDAYS, type WorkingHours, type Weekday } from '../settings.ts'
+import { canonicalTimezone, offsetAt, wallClock } from '../timezone.ts'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -22,34 +23,8 @@ export interface LocalTime {
   day: number
 }
 
-// Building a formatter costs tens of microseconds (it loads time-zone data); formatting with one
-// costs a few. One per timezone, kept for the life of the process: there are only so many zones.
-const formatters = new Map<string, Intl.DateTimeFormat>()
 // The dispatcher asks the same zone about the same minute many times in a burst.
 const lastReading = new Map<string, { minuteKey: number; time: LocalTime }>()
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        weekday: 'short',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    } catch {
-      // A misspelt zone in the settings must not stop routing: read it as UTC (the reader's default).
-      f = formatter('UTC')
-    }
-    formatters.set(timeZone, f)
-  }
-  return f
-}
 
 const WEEKDAY_OF: Record<string, Weekday> = { Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat', Sun: 'sun' }
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -60,28 +35,15 @@ export function localTime(timeZone: string, at: number): LocalTime {
   const minuteKey = Math.floor(at / MINUTE)
   const memo = lastReading.get(timeZone)
   if (memo && memo.minuteKey === minuteKey) return memo.time
-  let year = 0, month = 0, day = 0, hour = 0, minute = 0
-  let weekday: Weekday = 'mon'
-  for (const p of formatter(timeZone).formatToParts(minuteKey * MINUTE)) {
-    switch (p.type) {
-      case 'year': year = Number(p.value); break
-      case 'month': month = Number(p.value); break
-      case 'day': day = Number(p.value); break
-      case 'hour': hour = Number(p.value) % 24; break
-      case 'minute': minute = Number(p.value); break
-      case 'weekday': weekday = WEEKDAY_OF[p.value] ?? 'mon'; break
-    }
-  }
-  const time: LocalTime = { date: `${pad(year, 4)}-${pad(month)}-${pad(day)}`, weekday, minute: hour * 60 + minute, year, month, day }
+  // A misspelt zone in the settings must not stop routing: read it as UTC (the reader's default).
+  const { year, month, day, hour, minute, weekday } = wallClock(minuteKey * MINUTE, canonicalTimezone(timeZone) ?? 'UTC')
+  const time: LocalTime = { date: `${pad(year, 4)}-${pad(month)}-${pad(day)}`, weekday: WEEKDAY_OF[weekday] ?? 'mon', minute: hour * 60 + minute, year, month, day }
   lastReading.set(timeZone, { minuteKey, time })
   return time
 }
 
-/** Local wall clock minus UTC at `at`, in ms (e.g. +3,600,000 for Paris in winter). */
-function offsetAt(timeZone: string, at: number): number {
-  const t = localTime(timeZone, at)
-  return Date.UTC(t.year, t.month - 1, t.day, 0, t.minute) - Math.floor(at / MINUTE) * MINUTE
-}
+/** Local wall clock minus UTC at `at`, in ms (e.g. +3,600,000 for Paris in winter), read as `localTime` reads the zone. */
+const offsetOf = (timeZone: string, at: number): number => offsetAt(at, canonicalTimezone(timeZone) ?? 'UTC')
 
 /** Whether the schedule is open at `at` (epoch ms): not a holiday, and inside one of the day's intervals. */
 export function isOpen(hours: WorkingHours, at: number): boolean {
@@ -98,8 +60,8 @@ export function isOpen(hours: WorkingHours, at: number): boolean {
 function instantOf(timeZone: string, year: number, month: number, day: number, minute: number): number | null {
   const wall = Date.UTC(year, month - 1, day, 0, minute)
   // The offsets a day either side: at most one change of offset lies in between.
-  const guesses = [wall - offsetAt(timeZone, wall + DAY), wall - offsetAt(timeZone, wall - DAY)].sort((a, b) => a - b)
-  for (const t of guesses) if (t + offsetAt(timeZone, t) === wall) return t
+  const guesses = [wall - offsetOf(timeZone, wall + DAY), wall - offsetOf(timeZone, wall - DAY)].sort((a, b) => a - b)
+  for (const t of guesses) if (t + offsetOf(timeZone, t) === wall) return t
   return null
 }
 
@@ -109,12 +71,12 @@ function offsetChanges(timeZone: string, from: number, to: number): number[] {
   for (let a = from; a < to; a += DAY) {
     const b = Math.min(a + DAY, to)
     let lo = a, hi = b
-    const before = offsetAt(timeZone, lo)
-    if (offsetAt(timeZone, hi) === before) continue
+    const before = offsetOf(timeZone, lo)
+    if (offsetOf(timeZone, hi) === before) continue
     while (hi - lo > MINUTE) {
       const mid = Math.floor((lo + hi) / 2 / MINUTE) * MINUTE
       if (mid <= lo) break
-      if (offsetAt(timeZone, mid) === before) lo = mid
+      if (offsetOf(timeZone, mid) === before) lo = mid
       else hi = mid
     }
     out.push(Math.floor(hi / MINUTE) * MINUTE)

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
   addHoliday,
-  canonicalTimezone,
   copyMondayToWeekdays,
   formatClock,
   formatInterval,
   hoursDraft,
   hoursFromDraft,
-  isIsoDate,
   parseClock,
   parseInterval,
-  timezoneNames,
   type HoursDraft,
 } from '../../shared/workingHours.ts'
 
@@ -60,31 +57,7 @@ describe('intervals', () => {
   })
 })
 
-describe('timezones and dates', () => {
-  it('knows IANA names and spells them canonically', () => {
-    expect(canonicalTimezone('Europe/Paris')).toBe('Europe/Paris')
-    expect(canonicalTimezone('europe/paris')).toBe('Europe/Paris')
-    expect(canonicalTimezone('UTC')).toBe('UTC')
-    expect(canonicalTimezone('Mars/Olympus_Mons')).toBeNull()
-    expect(canonicalTimezone('')).toBeNull()
-    expect(canonicalTimezone('+01:00')).toBeNull()
-  })
-
-  it('lists timezones for the picker, UTC included', () => {
-    const names = timezoneNames()
-    expect(names).toContain('UTC')
-    expect(names).toContain('Europe/Paris')
-    for (const n of names.slice(0, 50)) expect(canonicalTimezone(n)).not.toBeNull()
-  })
-
-  it('accepts only real dates', () => {
-    expect(isIsoDate('2025-12-25')).toBe(true)
-    expect(isIsoDate('2024-02-29')).toBe(true)
-    expect(isIsoDate('2025-02-29')).toBe(false)
-    expect(isIsoDate('2025-13-01')).toBe(false)
-    expect(isIsoDate('25-12-2025')).toBe(false)
-  })
-
+describe('holidays', () => {
   it('adds a holiday once, in date order', () => {
     expect(addHoliday(['2025-12-25'], '2025-01-01')).toEqual({ ok: true, value: ['2025-01-01', '2025-12-25'] })
     expect(addHoliday(['2025-12-25'], '2025-12-25')).toEqual({ ok: false, error: '2025-12-25 is already a holiday' })

@@ -5,6 +5,7 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js'
 import { ASSIGNMENT_MODES, DEFAULT_OPTIONS, setOption, type AssignmentMode, type WorkspaceOptions } from '../../../../shared/settings.ts'
 import { parseReassignAfter, parseTimezone } from '../../../../shared/settingsValidation.ts'
+import { timezoneNames } from '../../../../shared/timezone.ts'
 import type { SectionProps } from './sections.ts'
 import { SyncNote } from './SyncNote.tsx'
 import './settingsForms.css'
@@ -16,15 +17,8 @@ const MODE_LABELS: Record<AssignmentMode, string> = {
   longestIdle: 'Automatic: longest idle agent',
 }
 
-/** Every IANA timezone this browser knows, for the picker (older browsers: none, the field is typed). */
-const TIMEZONES: readonly string[] = (() => {
-  try {
-    const list = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? []
-    return list.includes('UTC') ? list : ['UTC', ...list]
-  } catch {
-    return ['UTC']
-  }
-})()
+/** Every IANA timezone this browser knows, for the picker (older browsers: UTC only, the field is typed). */
+const TIMEZONES = timezoneNames()
 
 /** What the delay starts at when an admin turns reassignment on: long enough for a short break. */
 const DEFAULT_REASSIGN_SECONDS = 300
