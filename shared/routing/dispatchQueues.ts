@@ -7,7 +7,6 @@ import { byLeastBusy, byLongestIdle, modeOf, qualifies, type Candidate } from '.
 import { Heap } from './heap.ts'
 import { compareIds, queueKeyOf, type AgentState, type QueueRef, type RoutingIndex, type TrackedConversation } from './model.ts'
 import { RankedLine } from './rankedLine.ts'
-import { WaitLine } from './waitLine.ts'
 
 /** An agent as the dispatcher holds them. */
 export interface AgentRec {
@@ -36,7 +35,6 @@ interface Entry {
 
 /** A tracked conversation, with its place in a line when it waits. */
 export interface ConvRec extends TrackedConversation {
-  seq: number
   queued: boolean
   line: QueueRec | null
 }
@@ -51,29 +49,35 @@ export interface QueueRec {
   members: AgentRec[]
   available: number
   heap: Heap<Entry> | null
-  wait: WaitLine<ConvRec>
-  /** The same conversations numbered as visitors are told their place: by `since`, ties by id. */
-  places: RankedLine<ConvRec>
+  /** The waiting conversations in the one order they are served in and told their place in: by `since`, ties by id. */
+  waiting: RankedLine<ConvRec>
   /** The first position whose occupant changed since the places were last read (Infinity: none). */
   changedFrom: number
 }
 
-/** The order visitors are told their place in (`queuePositions`): oldest first, ties by id. */
-export const placeOrder = (a: ConvRec, b: ConvRec) => a.since - b.since || compareIds(a.id, b.id)
+/** The order conversations are served in and visitors told their place in (`queuePositions`): oldest first, ties by id. */
+export const placeOrder = (a: Pick<ConvRec, 'since' | 'id'>, b: Pick<ConvRec, 'since' | 'id'>) => a.since - b.since || compareIds(a.id, b.id)
 
 /** Puts a conversation in a queue's line and numbers it. */
 export function enqueue(q: QueueRec, c: ConvRec): void {
-  q.wait.add(c)
-  q.changedFrom = Math.min(q.changedFrom, q.places.insert(c))
+  c.queued = true
+  q.changedFrom = Math.min(q.changedFrom, q.waiting.insert(c))
 }
 
 /** Takes a conversation out of its queue's line; true when it was in it. */
 export function dequeue(q: QueueRec, c: ConvRec): boolean {
   if (!c.queued) return false
-  q.wait.remove(c)
-  const was = q.places.remove(c)
+  c.queued = false
+  const was = q.waiting.remove(c)
   if (was) q.changedFrom = Math.min(q.changedFrom, was)
   return true
+}
+
+/** The slots of a queue's online agents: how many conversations it serves at once. */
+export function capacityOf(q: QueueRec): number {
+  let slots = 0
+  for (const a of q.members) if (a.state.status === 'online') slots += a.slots
+  return slots
 }
 
 const entry = (a: AgentRec): Entry => ({ agent: a, version: a.version, id: a.state.id, openCount: a.open, idleSince: a.state.idleSince })
@@ -132,8 +136,7 @@ export function newQueue(index: RoutingIndex, agents: Iterable<AgentRec>, ref: Q
     members: [],
     available: 0,
     heap: mode === 'leastBusy' ? new Heap<Entry>(byLeastBusy) : mode === 'longestIdle' ? new Heap<Entry>(byLongestIdle) : null,
-    wait: new WaitLine(),
-    places: new RankedLine(placeOrder),
+    waiting: new RankedLine<ConvRec>(placeOrder),
     changedFrom: Infinity,
   }
   const members = [...agents].filter((a) => qualifies(a.fixed, group, q.skillId)).sort((x, y) => compareIds(x.state.id, y.state.id))

@@ -15,11 +15,11 @@
  * returns as made; if one cannot be applied, `track` the conversation as it really is.
  */
 import { qualifies } from './assign.ts'
-import { dequeue, enqueue, join, leave, newQueue, nextAgent, queueKeyOfPlace, refresh, type AgentRec, type ConvRec, type QueueRec } from './dispatchQueues.ts'
+import { dequeue, enqueue, join, leave, newQueue, nextAgent, placeOrder, queueKeyOfPlace, refresh, type AgentRec, type ConvRec, type QueueRec } from './dispatchQueues.ts'
 import { Heap } from './heap.ts'
 import { isOpen } from './hours.ts'
 import { agentRights, indexSettings, membershipOf, poolsOf, type AgentState, type QueueRef, type RoutingIndex, type RoutingSettings, type TrackedConversation } from './model.ts'
-import { HANDLING_SAMPLES, queuePositions, type QueuePosition, type QueueStats, type WaitingConversation } from './queuePositions.ts'
+import { HANDLING_SAMPLES } from './queuePositions.ts'
 import { decideRoute, type RouteContext, type RouteDecision, type RouteRequest } from './route.ts'
 
 export type { TrackedConversation } from './model.ts'
@@ -49,13 +49,12 @@ export interface Dispatcher {
   cursors: Map<string, string>
   /** Recent handling durations per queue key. */
   history: Map<string, number[]>
-  seq: number
   /** Conversations that stopped waiting since the places were last read (see `queuePlaces`). */
   left: Set<string>
   /** Bumped whenever what the wait estimates read may have changed: agents' presence or slots, handling times. */
   statsVersion: number
-  /** Each queue's wait per place (ms; null when nobody online serves it), as of `statsVersion`. */
-  perPlace: { version: number; byQueue: Map<string, number | null> }
+  /** Each queue's wait per place (ms; null when nobody online serves it) and every queue's recent handling times pooled, as of `statsVersion`. */
+  perPlace: { version: number; byQueue: Map<string, number | null>; pooled: number[] | null }
 }
 
 export interface DispatcherInput {
@@ -80,10 +79,9 @@ export function createDispatcher(input: DispatcherInput): Dispatcher {
     online: new Map(),
     cursors: new Map(),
     history: new Map(Object.entries(input.history ?? {}).map(([k, v]) => [k, v.slice(-HANDLING_SAMPLES)])),
-    seq: 0,
     left: new Set(),
     statsVersion: 0,
-    perPlace: { version: -1, byQueue: new Map() },
+    perPlace: { version: -1, byQueue: new Map(), pooled: null },
   }
   for (const a of input.agents) updateAgent(d, a)
   for (const c of input.conversations) track(d, c)
@@ -95,7 +93,7 @@ export function setSettings(d: Dispatcher, settings: RoutingSettings): void {
   const fresh = createDispatcher({
     settings,
     agents: [...d.agents.values()].map((a) => a.state),
-    conversations: [...d.convs.values()].map(({ seq: _s, queued: _q, line: _l, ...c }) => c),
+    conversations: [...d.convs.values()].map(({ queued: _q, line: _l, ...c }) => c),
   })
   fresh.cursors = d.cursors
   fresh.history = d.history
@@ -189,7 +187,6 @@ export function track(d: Dispatcher, conv: TrackedConversation): void {
     skillId: conv.skillId ?? null,
     assigneeId: conv.assigneeId,
     since: conv.since,
-    seq: ++d.seq,
     queued: false,
     line: null,
   }
@@ -233,17 +230,15 @@ export function previewRoute(d: Dispatcher, req: RouteRequest, now: number): Rou
   return decideRoute(ctx, req)
 }
 
-const headOrder = (a: QueueRec, b: QueueRec) => {
-  const x = a.wait.peek()!, y = b.wait.peek()!
-  return x.since - y.since || x.seq - y.seq
-}
+// Across queues in the order of each line: equal starts go by id, as they do within a queue.
+const headOrder = (a: QueueRec, b: QueueRec) => placeOrder(a.waiting.at(1)!, b.waiting.at(1)!)
 
 /** The assignments to make now: the longest-waiting conversations first, as many as agents have room for. */
 export function dispatch(d: Dispatcher, now: number): Assignment[] {
   const out: Assignment[] = []
   const ready = new Heap<QueueRec>(headOrder)
   for (const q of d.queues.values()) {
-    if (q.wait.live === 0 || q.available === 0 || q.mode === 'manual') continue
+    if (q.waiting.size === 0 || q.available === 0 || q.mode === 'manual') continue
     if (q.hours && !isOpen(q.hours, now)) continue
     ready.push(q)
   }
@@ -251,7 +246,7 @@ export function dispatch(d: Dispatcher, now: number): Assignment[] {
   for (let q = ready.pop(); q; q = ready.pop()) {
     const agent = nextAgent(q, d.cursors.get(q.key))
     if (!agent) continue
-    const conv = q.wait.peek()!
+    const conv = q.waiting.at(1)!
     dequeue(q, conv)
     d.left.add(conv.id)
     conv.line = null
@@ -261,33 +256,9 @@ export function dispatch(d: Dispatcher, now: number): Assignment[] {
     agent.state = { ...agent.state, idleSince: Math.max(agent.state.idleSince, now) }
     setOpen(d, agent.state.id, 1)
     out.push({ conversationId: conv.id, agentId: agent.state.id, groupId: conv.groupId, queue: q.key })
-    if (q.wait.live > 0 && q.available > 0) ready.push(q)
+    if (q.waiting.size > 0 && q.available > 0) ready.push(q)
   }
   return out
-}
-
-/** Every conversation waiting for an agent, queue by queue, oldest first. */
-export function waitingList(d: Dispatcher): WaitingConversation[] {
-  const out: WaitingConversation[] = []
-  for (const q of d.queues.values()) for (const c of q.wait) out.push({ id: c.id, queue: q.key, since: c.since })
-  return out
-}
-
-/** The figures the wait estimate reads: history, and the slots of online agents per queue. */
-export function queueStats(d: Dispatcher): QueueStats {
-  const capacity: Record<string, number> = {}
-  for (const q of d.queues.values()) {
-    if (q.wait.live === 0) continue
-    let slots = 0
-    for (const a of q.members) if (a.state.status === 'online') slots += a.slots
-    capacity[q.key] = slots
-  }
-  return { handling: Object.fromEntries(d.history), capacity }
-}
-
-/** Queue position and estimated wait of every waiting conversation (see `queuePositions`). */
-export function positions(d: Dispatcher): QueuePosition[] {
-  return queuePositions(waitingList(d), queueStats(d))
 }
 
 /** Records how long a closed conversation was handled (assignment → close), for the estimates. */

@@ -2,15 +2,15 @@
  * Waiting visitors' places, kept up to date at the cost of what changed: a conversation's place
  * in O(log n), and after a burst of changes only the visitors whose place or estimate changed.
  *
- * The figures are those of `queuePositions` (the dispatcher's `positions`), which reads every
- * waiting conversation: each queue numbers its line by `since` (ties by id) in a `RankedLine`
+ * The figures are those of `queuePositions`, which reads every waiting conversation: each
+ * queue keeps its line by `since` (ties by id) in a `RankedLine`, the order it is served in,
  * and remembers the first position that moved since it was last read; a join or a leave moves
  * only those behind it. An estimate is position × (median handling time ÷ capacity): when the
  * per-place figure changes (an agent comes or goes, a chat closes), the whole queue is read again,
  * and the board still tells only those whose shown estimate (`shownWait`) changed.
  */
 import type { Dispatcher } from './dispatcher.ts'
-import type { QueueRec } from './dispatchQueues.ts'
+import { capacityOf, type QueueRec } from './dispatchQueues.ts'
 import { handlingTime, HANDLING_SAMPLES, shownWait } from './queuePositions.ts'
 
 /** A waiting visitor's place in line, as the widget's `queue` frame carries it. */
@@ -33,16 +33,15 @@ function perPlaceMs(d: Dispatcher, q: QueueRec): number | null {
   if (cache.version !== d.statsVersion) {
     cache.version = d.statsVersion
     cache.byQueue.clear()
+    cache.pooled = null
   }
   const known = cache.byQueue.get(q.key)
   if (known !== undefined) return known
-  let capacity = 0
-  for (const a of q.members) if (a.state.status === 'online') capacity += a.slots
+  const capacity = capacityOf(q)
   let ms: number | null = null
   if (capacity > 0) {
-    const handling = Object.fromEntries(d.history)
-    const pooled = Object.values(handling).flatMap((xs) => xs.slice(-HANDLING_SAMPLES))
-    ms = handlingTime({ handling }, q.key, pooled) / capacity
+    cache.pooled ??= [...d.history.values()].flatMap((xs) => xs.slice(-HANDLING_SAMPLES))
+    ms = handlingTime({ handling: { [q.key]: d.history.get(q.key) ?? [] } }, q.key, cache.pooled) / capacity
   }
   cache.byQueue.set(q.key, ms)
   return ms
@@ -54,7 +53,7 @@ const estimate = (position: number, perPlace: number | null) => (perPlace === nu
 export function placeOf(d: Dispatcher, conversationId: string): Place | null {
   const c = d.convs.get(conversationId)
   if (!c?.queued || !c.line) return null
-  const position = c.line.places.positionOf(c)
+  const position = c.line.waiting.positionOf(c)
   return position ? { position, waitSeconds: estimate(position, perPlaceMs(d, c.line)) } : null
 }
 
@@ -85,7 +84,7 @@ export class QueueBoard {
     }
     d.left.clear()
     for (const q of d.queues.values()) {
-      if (q.places.size === 0) {
+      if (q.waiting.size === 0) {
         q.changedFrom = Infinity
         continue
       }
@@ -96,9 +95,9 @@ export class QueueBoard {
         from = 1
       }
       q.changedFrom = Infinity
-      if (from > q.places.size) continue
+      if (from > q.waiting.size) continue
       let position = from
-      for (const c of q.places.from(from)) {
+      for (const c of q.waiting.from(from)) {
         const waitSeconds = shownWait(estimate(position, rate))
         const said = `${position}/${waitSeconds}`
         if (this.told.get(c.id) !== said) {

@@ -100,7 +100,7 @@ export class DispatchService {
   /** Conversations waiting in each queue of each loaded workspace (the metrics). */
   async queueSizes(): Promise<Array<{ workspace: string; queue: string; waiting: number }>> {
     const loaded = await Promise.all([...this.workspaces.values()].map((p) => p.catch(() => null)))
-    return loaded.flatMap((w) => (w ? [...w.d.queues.values()].map((q) => ({ workspace: w.id, queue: q.key, waiting: q.wait.live })) : []))
+    return loaded.flatMap((w) => (w ? [...w.d.queues.values()].map((q) => ({ workspace: w.id, queue: q.key, waiting: q.waiting.size })) : []))
   }
 
   /** Routes a new conversation before it is created; it then waits in its queue (unless refused). */

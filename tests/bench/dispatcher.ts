@@ -11,7 +11,8 @@
  * mostly the final pass that numbers the ~9,500 waiting visitors (the empty workspace has ~500).
  */
 import { ASSIGNMENT_MODES, type AssignmentMode, type Interval, type RoutingGroup, type Script, type Weekday, type WorkingHours } from '../../shared/settings.ts'
-import { arrive, createDispatcher, dispatch, positions, recordHandling, type Dispatcher, type TrackedConversation } from '../../shared/routing/dispatcher.ts'
+import { arrive, createDispatcher, dispatch, recordHandling, type Dispatcher, type TrackedConversation } from '../../shared/routing/dispatcher.ts'
+import { QueueBoard } from '../../shared/routing/queuePlaces.ts'
 import type { AgentState, RoutingSettings } from '../../shared/routing/model.ts'
 import type { RouteRequest } from '../../shared/routing/route.ts'
 import { prng } from './appData.ts'
@@ -160,7 +161,8 @@ function burst(d: Dispatcher, w: Workspace, outcomes?: Record<string, number>): 
       outcomes[key] = (outcomes[key] ?? 0) + 1
     }
   }
-  positions(d)
+  // Every waiting visitor told their place once, as the server's board does on its first read.
+  new QueueBoard().changes(d)
   return { ms: performance.now() - start, cpuMs: cpuMs() - cpu0, placementsUs }
 }
 
@@ -184,7 +186,7 @@ export function measureDispatcher(o: DispatcherOptions): DispatcherResult {
     loaded.push(run.ms)
     loadedCpu.push(run.cpuMs)
     placementsUs.push(...run.placementsUs)
-    if (r === 0) waitingAfter = positions(d).length
+    if (r === 0) waitingAfter = [...d.queues.values()].reduce((n, q) => n + q.waiting.size, 0)
     const base = burst(prepared(w, false), w)
     empty.push(base.ms)
     emptyCpu.push(base.cpuMs)

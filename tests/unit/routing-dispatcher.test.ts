@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { candidatesOf, EMPTY_PICK_STATE, pickAgent, type PickState } from '../../shared/routing/assign.ts'
-import { arrive, createDispatcher, dispatch, forget, positions, recordHandling, removeAgent, setSettings, track, updateAgent, waitingList, type Dispatcher, type TrackedConversation } from '../../shared/routing/dispatcher.ts'
+import { arrive, createDispatcher, dispatch, forget, recordHandling, removeAgent, setSettings, track, updateAgent, type Dispatcher, type TrackedConversation } from '../../shared/routing/dispatcher.ts'
 import { indexSettings, type AgentState, type RoutingSettings } from '../../shared/routing/model.ts'
 import { ASSIGNMENT_MODES, type RoutingGroup } from '../../shared/settings.ts'
-import { agent, group, hours, member, NOW, script, settings } from './routingFixtures.ts'
+import { agent, group, hours, member, NOW, positions, script, settings, waitingList } from './routingFixtures.ts'
 
 const waiting = (id: string, groupId: string | null, since: number, over: Partial<TrackedConversation> = {}): TrackedConversation => ({ id, status: 'waiting', groupId, assigneeId: null, since, ...over })
 const pairs = (d: Dispatcher, now = NOW) => dispatch(d, now).map((a) => `${a.conversationId}→${a.agentId}`)
@@ -169,7 +169,7 @@ describe('agrees with pickAgent, one placement at a time, over rounds of changes
       const open = rnd() < 0.2
       return { id: `c${n++}`, groupId, skillId: rnd() < 0.1 ? 'fr' : null, status: open ? 'open' : 'waiting', assigneeId: open ? pickOf(ids) : null, since }
     }
-    // The reference model: conversations in the order they were tracked.
+    // The reference model: the conversations, served oldest first, equal starts by id.
     const convs = new Map<string, TrackedConversation>()
     for (let i = 0; i < 60; i++) {
       const c = newConv(Math.floor(rnd() * 100))
@@ -186,9 +186,9 @@ describe('agrees with pickAgent, one placement at a time, over rounds of changes
       // Every waiting conversation in order, each given by pickAgent over everyone.
       const open: Record<string, number> = {}
       for (const c of convs.values()) if (c.assigneeId && c.status === 'open') open[c.assigneeId] = (open[c.assigneeId] ?? 0) + 1
-      const order = [...convs.values()].map((c, seq) => ({ c, seq })).filter(({ c }) => c.status === 'waiting').sort((x, y) => x.c.since - y.c.since || x.seq - y.seq)
+      const order = [...convs.values()].filter((c) => c.status === 'waiting').sort((x, y) => x.since - y.since || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
       const expected: string[] = []
-      for (const { c } of order) {
+      for (const c of order) {
         const g = c.groupId ? index.groups.get(c.groupId)! : null
         const r = pickAgent(c, g, candidatesOf(s, [...agents.values()], open), state, now, g?.teamId ? (index.hours.get(g.teamId) ?? null) : null)
         state = r.state

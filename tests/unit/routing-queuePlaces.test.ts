@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { arrive, createDispatcher, dispatch, forget, positions, recordHandling, setSettings, track, updateAgent, type Dispatcher, type TrackedConversation } from '../../shared/routing/dispatcher.ts'
+import { arrive, createDispatcher, dispatch, forget, recordHandling, setSettings, track, updateAgent, type Dispatcher, type TrackedConversation } from '../../shared/routing/dispatcher.ts'
 import { shownWait } from '../../shared/routing/queuePositions.ts'
 import { placeOf, QueueBoard, type PlaceChange } from '../../shared/routing/queuePlaces.ts'
 import type { RoutingSettings } from '../../shared/routing/model.ts'
-import { agent, group, member, NOW, settings } from './routingFixtures.ts'
+import { agent, group, member, NOW, positions, settings } from './routingFixtures.ts'
 
 const MIN = 60_000
 const waiting = (id: string, groupId: string | null, since: number, over: Partial<TrackedConversation> = {}): TrackedConversation => ({ id, status: 'waiting', groupId, assigneeId: null, since, ...over })
@@ -82,6 +82,15 @@ describe('QueueBoard: frames only to the visitors whose place or estimate change
     expect(positions(d).map((p, i) => p.waitSeconds! - before[i]!)).toEqual([6, 12, 18, 24, 30, 36, 42, 48, 54, 60])
     // …but the minute shown moved only at the 6th (15 → 16), 8th (20 → 21) and 10th (25 → 26) places.
     expect([...said(board.changes(d))]).toEqual([['c5', '6/960'], ['c7', '8/1260'], ['c9', '10/1560']])
+  })
+
+  it('serves first the visitor told they are first, when two started waiting at the same moment', () => {
+    // Tracked b then a: arrival order and id order disagree, and visitors are numbered by id.
+    const s = settings({ groups: [group('sales')], members: [member('ana', ['sales'], { slots: 1 })] })
+    const d = createDispatcher({ settings: s, agents: [agent('ana', { status: 'away' })], conversations: [waiting('b', 'sales', NOW), waiting('a', 'sales', NOW)] })
+    expect(placeOf(d, 'a')?.position).toBe(1)
+    updateAgent(d, agent('ana'))
+    expect(dispatch(d, NOW).map((x) => x.conversationId)).toEqual(['a'])
   })
 
   it('placeOf answers one conversation as positions does, and null when it does not wait', () => {

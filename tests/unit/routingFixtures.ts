@@ -1,5 +1,7 @@
 /** Small readable settings for the routing tests. */
+import type { Dispatcher } from '../../shared/routing/dispatcher.ts'
 import type { AgentState, RoutingSettings } from '../../shared/routing/model.ts'
+import { queuePositions, type QueuePosition, type WaitingConversation } from '../../shared/routing/queuePositions.ts'
 import { AGENT_RIGHTS, type Interval, type Membership, type RoutingGroup, type Script, type Weekday, type WorkingHours } from '../../shared/settings.ts'
 
 /** Wednesday 2026-03-18, 10:00 in Paris (09:00 UTC). */
@@ -53,3 +55,19 @@ export const hours = (teamId: string, over: Partial<WorkingHours> & { days?: Par
 export const settings = (over: Partial<RoutingSettings> = {}): RoutingSettings => ({ groups: [], members: [], hours: [], scripts: [], ...over })
 
 export const agent = (id: string, over: Partial<AgentState> = {}): AgentState => ({ id, status: 'online', idleSince: 0, ...over })
+
+/** Every conversation waiting for an agent, read from the dispatcher's records (not its lines): the tests' oracle. */
+export function waitingList(d: Dispatcher): WaitingConversation[] {
+  return [...d.convs.values()].filter((c) => c.queued && c.line).map((c) => ({ id: c.id, queue: c.line!.key, since: c.since }))
+}
+
+/** Queue position and estimated wait of every waiting conversation, recomputed from scratch by `queuePositions`: what the dispatcher's lines and `queuePlaces` must agree with. */
+export function positions(d: Dispatcher): QueuePosition[] {
+  const waiting = waitingList(d)
+  const capacity: Record<string, number> = {}
+  for (const q of d.queues.values()) {
+    if (!waiting.some((w) => w.queue === q.key)) continue
+    capacity[q.key] = q.members.filter((a) => a.state.status === 'online').reduce((n, a) => n + a.slots, 0)
+  }
+  return queuePositions(waiting, { handling: Object.fromEntries(d.history), capacity })
+}
