@@ -22,13 +22,13 @@
  *   gives up, sockets' buffers and SQLite's cache included; the heap is reported too.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import type { ToWidget } from '../../shared/protocol.ts'
 import { ROOM_IDLE_MS } from '../../sync-server/rooms/RoomManager.ts'
 import { login, Visitor } from '../support/clients.ts'
+import { freePort } from '../support/ports.ts'
 import { kill9, spawnServer } from '../support/process.ts'
 import { setStatus } from '../support/widget.ts'
 import { quantile, round } from './stats.ts'
@@ -99,16 +99,6 @@ function cpuMsOf(pid: number): number {
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat times: 100 on every mainstream architecture. */
 const CLOCK_TICKS = 100
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
 /** Asks the server's inspector for a full garbage collection, then reads its memory. */
 async function memoryAfterGc(inspectorPort: number, pid: number): Promise<{ rss: number; heapUsed: number }> {
   const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[]
@@ -138,7 +128,22 @@ async function memoryAfterGc(inspectorPort: number, pid: number): Promise<{ rss:
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Between two scrapes of `/metrics` while documents unload: each scrape makes the server collect every metric. */
+const SCRAPE_EVERY_MS = 500
+
+/** Scrapes the server's `/metrics` until it holds no document in memory (every chat's idle unload done). */
+async function documentsUnloaded(url: string, deadline: number): Promise<void> {
+  const token = process.env.METRICS_TOKEN?.trim()
+  for (;;) {
+    const res = await fetch(`${url}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
+    if (!res.ok) throw new Error(`intake: /metrics answered ${res.status}`)
+    const m = /^parley_documents_loaded (\S+)$/m.exec(await res.text())
+    if (!m) throw new Error('intake: /metrics has no parley_documents_loaded')
+    if (Number(m[1]) === 0) return
+    if (Date.now() > deadline) throw new Error(`intake: ${m[1]} documents still loaded at the deadline`)
+    await new Promise((r) => setTimeout(r, SCRAPE_EVERY_MS))
+  }
+}
 
 /** Resident set size of a process, from /proc (Linux), in bytes. */
 function rssOf(pid: number): number {
@@ -148,9 +153,6 @@ function rssOf(pid: number): number {
 }
 
 /** The i-th visitor's own loopback address: 127.0.1.2 onwards, 250 to a /24. */
-/** Past the idle delay, time for the unloads it starts to finish. */
-const IDLE_MARGIN_MS = 5_000
-
 const addressOf = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`
 
 export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
@@ -223,8 +225,9 @@ export async function measureIntake(o: IntakeOptions): Promise<IntakeResult> {
     const second = await runUntil(total)
     if (!second.last || second.last.position <= hi) throw new Error(`intake: the last visitor was told ${JSON.stringify(second.last)}, not a place past ${hi}`)
     const busy = rssOf(pid)
-    o.log(`intake: ${total} visitors connected; memory once their chats' documents are idle (${(ROOM_IDLE_MS + IDLE_MARGIN_MS) / 1000} s)…`)
-    await sleep(ROOM_IDLE_MS + IDLE_MARGIN_MS)
+    o.log(`intake: ${total} visitors connected; memory once their chats' documents are unloaded (idle for ${ROOM_IDLE_MS / 1000} s)…`)
+    // A document unloads ROOM_IDLE_MS after its last use: still loaded at four times that is a hang.
+    await documentsUnloaded(server.url, Date.now() + 4 * ROOM_IDLE_MS)
     const loaded = await memoryAfterGc(inspectorPort, pid)
     const open = visitors.filter((v) => v.ws.readyState === WebSocket.OPEN).length
     if (open !== total) throw new Error(`intake: ${total - open} of ${total} visitors lost their socket`)

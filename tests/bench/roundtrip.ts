@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
@@ -15,6 +14,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { messagesOf } from '../../shared/documents.ts'
 import type { ChatMessage } from '../../shared/protocol.ts'
 import { createAgent, login, Visitor } from '../support/clients.ts'
+import { freePort } from '../support/ports.ts'
 import { kill9, spawnServer } from '../support/process.ts'
 
 export interface RoundtripOptions {
@@ -111,16 +111,6 @@ export async function measureParley(o: RoundtripOptions): Promise<number[]> {
     await kill9(server.child)
     rmSync(dataDir, { recursive: true, force: true })
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 /** The stock y-websocket server: the same relay (one writer, one reader per room, both ways), no auth, no persistence. */
