@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { ConversationRow } from '../../client/data/db.ts'
+import { formatDuration } from '../../client/app/src/format.ts'
 import {
   conversationsSearch,
   DEFAULT_SORT,
-  elapsedText,
   filterConversations,
   knownValues,
   NO_FILTERS,
@@ -162,7 +162,7 @@ describe('knownValues', () => {
   })
 })
 
-describe('elapsedText', () => {
+describe('durations in the table (compact)', () => {
   it.each<[number, string]>([
     [-5, '0s'],
     [0, '0s'],
@@ -172,6 +172,18 @@ describe('elapsedText', () => {
     [3 * 3600_000 + 7 * 60_000 + 59_000, '3h 07m'],
     [2 * 86400_000 + 4 * 3600_000, '2d 4h'],
   ])('%d ms is %s', (ms, text) => {
-    expect(elapsedText(ms)).toBe(text)
+    expect(formatDuration(ms, 'compact')).toBe(text)
+  })
+})
+
+describe('durations beside a figure (long)', () => {
+  it.each<[number | null, string]>([
+    [null, '—'],
+    [45_000, '45 s'],
+    [4 * 60_000 + 12_000, '4 min 12 s'],
+    [3 * 3600_000 + 5 * 60_000, '3 h 05 min'],
+    [2 * 86400_000 + 4 * 3600_000, '2 d 4 h'],
+  ])('%d ms is %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
   })
 })

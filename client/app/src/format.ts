@@ -4,11 +4,18 @@ import type { ConversationStatus } from '../../../shared/protocol.ts'
 
 /** How often relative times ("5m") are refreshed: finer than the coarsest unit shown. */
 const CLOCK_TICK_MS = 30_000
+/** How often a duration shown to the second ("4 min 12 s") is refreshed. */
+export const SECOND_TICK_MS = 1000
 
-/** The current time as a signal ticking every half minute; must run inside a reactive owner. */
-export function createNow(): Accessor<number> {
+/**
+ * The current time as a signal ticking every `tickMs` (half a minute unless told), and only while
+ * `running()` when given: frozen otherwise. Must run inside a reactive owner.
+ */
+export function createNow(tickMs = CLOCK_TICK_MS, running?: Accessor<boolean>): Accessor<number> {
   const [now, setNow] = createSignal(Date.now())
-  const timer = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS)
+  const timer = setInterval(() => {
+    if (!running || running()) setNow(Date.now())
+  }, tickMs)
   onCleanup(() => clearInterval(timer))
   return now
 }
@@ -67,24 +74,25 @@ export function statusText(status: string, snoozedUntil: number | null | undefin
 /** The first letter in upper case (the server words reasons as sentence fragments). */
 export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
-/** A duration as a person reads it: "42 s", "4 min 12 s", "3 h 05 min", "2 d 4 h"; "—" for none. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
-  const s = Math.max(0, Math.floor(ms / 1000))
-  if (s < 60) return `${s} s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`
-  const h = Math.floor(m / 60)
-  if (h < 24) return `${h} h ${String(m % 60).padStart(2, '0')} min`
-  return `${Math.floor(h / 24)} d ${h % 24} h`
-}
+/** How each unit of a duration is written: in full beside a figure, compact in a narrow column. */
+const DURATION_UNITS = {
+  long: { s: ' s', m: ' min', h: ' h', d: ' d' },
+  compact: { s: 's', m: 'm', h: 'h', d: 'd' },
+} as const
+export type DurationStyle = keyof typeof DURATION_UNITS
 
-/** The current time as a signal ticking every second while `running()`; frozen otherwise. Must run inside a reactive owner. */
-export function createTicker(running: Accessor<boolean>, tickMs = 1000): Accessor<number> {
-  const [now, setNow] = createSignal(Date.now())
-  const timer = setInterval(() => {
-    if (running()) setNow(Date.now())
-  }, tickMs)
-  onCleanup(() => clearInterval(timer))
-  return now
+/**
+ * A duration as a person reads it, to the second while it is short: "42 s", "4 min 12 s",
+ * "3 h 05 min", "2 d 4 h" (compact: "42s", "4m 12s", "3h 05m", "2d 4h"); "—" for none.
+ */
+export function formatDuration(ms: number | null | undefined, style: DurationStyle = 'long'): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
+  const u = DURATION_UNITS[style]
+  const s = Math.max(0, Math.floor(ms / 1000))
+  if (s < 60) return `${s}${u.s}`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}${u.m} ${String(s % 60).padStart(2, '0')}${u.s}`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h}${u.h} ${String(m % 60).padStart(2, '0')}${u.m}`
+  return `${Math.floor(h / 24)}${u.d} ${h % 24}${u.h}`
 }

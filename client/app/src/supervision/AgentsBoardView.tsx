@@ -5,7 +5,7 @@
  */
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import type { AgentBoardRow } from '../../../../shared/reports/agentsBoard.ts'
-import { capitalize, createTicker, formatDuration } from '../format.ts'
+import { capitalize, createNow, formatDuration, SECOND_TICK_MS } from '../format.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { AsOf } from './AsOf.tsx'
 import { createLiveFigures } from './createLiveFigures.ts'
@@ -56,7 +56,7 @@ function sortValue(r: AgentBoardRow, c: Column, now: number): string | number | 
 export function AgentsBoardView() {
   const ws = useWorkspace()
   const figures = createLiveFigures(() => ws.reports.agents(), () => [ws.settings.value(), ws.agents(), ws.timezone()])
-  const now = createTicker(figures.live)
+  const now = createNow(SECOND_TICK_MS, figures.live)
   const clock = () => (figures.live() ? now() : (figures.asOf() ?? now()))
   const [sort, setSort] = createSignal<{ by: Column; dir: 1 | -1 }>({ by: 'name', dir: 1 })
   const rows = createMemo(() => {

@@ -6,11 +6,11 @@
  * on a phone (`?open=<id>`), where the usual actions (transfer included) and the internal notes
  * work as in the inbox, through the same outboxes.
  */
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show, type Accessor } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
 import { channelLabel } from '../../../../shared/channels.ts'
 import type { ConversationRow } from '../../../data/db.ts'
 import { useConversationRows } from '../conversationRows.ts'
-import { clockTime, relativeTime, statusLabel, statusText } from '../format.ts'
+import { clockTime, createNow, formatDuration, relativeTime, SECOND_TICK_MS, statusLabel, statusText } from '../format.ts'
 import { createMediaQuery } from '../mediaQuery.ts'
 import { Link, supervisionPath, useRouter } from '../router.tsx'
 import { ConversationView } from '../views/ConversationView.tsx'
@@ -21,7 +21,6 @@ import {
   CONVERSATION_SORT_LABELS,
   CONVERSATION_SORTS,
   conversationsSearch,
-  elapsedText,
   filterConversations,
   hasFilters,
   isActive,
@@ -39,20 +38,10 @@ import './ConversationsView.css'
 
 /** From this width the list stays beside the open conversation (as the inbox does). */
 const SPLIT_VIEW_QUERY = '(min-width: 900px)'
-/** Durations show seconds while short, so they tick every second. */
-const TICK_MS = 1000
 /** Rows rendered at first, and added by each "Show more": enough for a screen's worth many times over. */
 const PAGE_ROWS = 200
 
 const PATH = supervisionPath('conversations')
-
-/** The time as a signal ticking every second; must run inside a reactive owner. */
-function createSecondClock(): Accessor<number> {
-  const [now, setNow] = createSignal(Date.now())
-  const timer = setInterval(() => setNow(Date.now()), TICK_MS)
-  onCleanup(() => clearInterval(timer))
-  return now
-}
 
 interface Option {
   value: string
@@ -90,7 +79,7 @@ export function ConversationsView() {
   const router = useRouter()
   const me = ws.session.agent.id
   const wide = createMediaQuery(SPLIT_VIEW_QUERY)
-  const now = createSecondClock()
+  const now = createNow(SECOND_TICK_MS)
   const all = useConversationRows()
   all.load()
 
@@ -296,7 +285,7 @@ export function ConversationsView() {
                             </span>
                           </td>
                           <td data-label="Duration" data-testid="convs-duration" data-value={Math.max(0, now() - row.createdAt)}>
-                            {elapsedText(now() - row.createdAt)}
+                            {formatDuration(now() - row.createdAt, 'compact')}
                           </td>
                           <td data-label="Last activity">
                             <time datetime={new Date(row.lastActivityAt).toISOString()} title={new Date(row.lastActivityAt).toLocaleString()}>
@@ -307,7 +296,7 @@ export function ConversationsView() {
                             <Show when={row.waitingSince} fallback={<span class="muted">—</span>}>
                               {(since) => (
                                 <time datetime={new Date(since()).toISOString()} title={new Date(since()).toLocaleString()}>
-                                  {clockTime(since())} · {elapsedText(now() - since())}
+                                  {clockTime(since())} · {formatDuration(now() - since(), 'compact')}
                                 </time>
                               )}
                             </Show>

@@ -5,7 +5,7 @@
  */
 import { For, Show } from 'solid-js'
 import type { LiveRow } from '../../../../shared/reports/live.ts'
-import { createTicker, formatDuration } from '../format.ts'
+import { createNow, formatDuration, SECOND_TICK_MS } from '../format.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { AsOf } from './AsOf.tsx'
 import { createLiveFigures } from './createLiveFigures.ts'
@@ -13,7 +13,7 @@ import { createLiveFigures } from './createLiveFigures.ts'
 export function LiveView() {
   const ws = useWorkspace()
   const figures = createLiveFigures(() => ws.reports.live(), () => [ws.settings.value(), ws.agents(), ws.timezone()])
-  const now = createTicker(figures.live)
+  const now = createNow(SECOND_TICK_MS, figures.live)
   // Offline the wait stops at the moment the figures stopped being true.
   const clock = () => (figures.live() ? now() : (figures.asOf() ?? now()))
   return (

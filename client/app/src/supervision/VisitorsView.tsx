@@ -8,7 +8,7 @@ import { createSignal, For, Match, Show, Switch } from 'solid-js'
 import { Portal } from 'solid-js/web'
 import type { OnSiteVisitor } from '../../../../shared/supervision.ts'
 import { createVisitorsLive } from '../../../data/visitorsLive.ts'
-import { createTicker, formatDuration } from '../format.ts'
+import { createNow, formatDuration, SECOND_TICK_MS } from '../format.ts'
 import { conversationPath, Link } from '../router.tsx'
 import { StartChatDialog } from '../views/StartChatDialog.tsx'
 import { useWorkspace } from '../workspace.tsx'
@@ -22,7 +22,7 @@ export function VisitorsView() {
   const live = createVisitorsLive(ws.session)
   const offline = () => ws.connectivity() === 'offline' || live.state() === 'offline'
   const isLive = () => live.state() === 'open' && !offline()
-  const now = createTicker(isLive)
+  const now = createNow(SECOND_TICK_MS, isLive)
   const [starting, setStarting] = createSignal<{ id: string; name: string } | null>(null)
   const count = () => live.visitors().length
 

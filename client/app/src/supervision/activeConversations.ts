@@ -183,18 +183,3 @@ export function knownValues(
     channels: new Set([...Object.values(Channel), ...present((r) => r.channel)]),
   }
 }
-
-const SECOND = 1000
-const MINUTE = 60 * SECOND
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
-const pad = (n: number) => String(n).padStart(2, '0')
-
-/** A running duration, to the second while it is short: "45s", "12m 05s", "3h 07m", "2d 4h". */
-export function elapsedText(ms: number): string {
-  const d = Math.max(0, Math.floor(ms))
-  if (d < MINUTE) return `${Math.floor(d / SECOND)}s`
-  if (d < HOUR) return `${Math.floor(d / MINUTE)}m ${pad(Math.floor((d % MINUTE) / SECOND))}s`
-  if (d < DAY) return `${Math.floor(d / HOUR)}h ${pad(Math.floor((d % HOUR) / MINUTE))}m`
-  return `${Math.floor(d / DAY)}d ${Math.floor((d % DAY) / HOUR)}h`
-}
