@@ -1,29 +1,23 @@
-import type {
-  Attachment,
-  FromWidget,
-  ToWidget,
-  WidgetAck,
-  WidgetError,
-  WidgetHello,
-  WidgetHistoryMessage,
-  WidgetIncoming,
-  WidgetSurvey,
-  WidgetWelcome,
-} from '../../shared/protocol.ts'
+import type { FromWidget, ToWidget, WidgetAck, WidgetError, WidgetIncoming, WidgetSurvey, WidgetWelcome } from '../../shared/protocol.ts'
 import { Limits, WidgetErrorCode } from '../../shared/protocol.ts'
 import { newId } from '../../shared/id.ts'
-import { fileProblem, normalizeFileType } from '../../shared/files.ts'
 import type { PublicWidgetConfig } from '../../shared/widgetConfig.ts'
 import { parseWidgetConfig } from '../../shared/widgetConfig.ts'
 import type { ChatContext, ChatHandle, VisitorIdentity } from './api.ts'
 import type { ConnectionStatus } from './connection.ts'
 import { Connection } from './connection.ts'
 import type { EmbedConfig } from './config.ts'
-import { buildForm, buildInvite, buildSurvey } from './panels.ts'
+import { friendlyError, tooLongText } from './errorText.ts'
+import { createFileSender, type FileSender } from './fileSender.ts'
+import { chooseGate, gateNotice, gateSlot, type Gate } from './gate.ts'
+import { createInvitation, type Invitation } from './invitation.ts'
+import { fromOutbox, fromServer, toPublic } from './shownMessages.ts'
 import type { OutboxItem } from './storage.ts'
 import { WidgetStorage } from './storage.ts'
+import { surveyBlock, thankForSurvey } from './survey.ts'
 import type { ShownMessage } from './view.ts'
 import { WidgetView } from './view.ts'
+import { attributesFrame, currentPage, helloFrame, messageFrame, trackFrame } from './visitorFrames.ts'
 
 /**
  * Visitors type in bursts; telling the agent "typing…" more often than this only costs frames
@@ -32,16 +26,6 @@ import { WidgetView } from './view.ts'
 const TYPING_THROTTLE_MS = 3_000
 /** After a `too_many` or `internal` error, wait this long before offering the outbox to the server again. */
 const RATE_LIMITED_RETRY_MS = 5_000
-
-/**
- * Field lengths the server's hello/page schema accepts (shared/schemas.ts, which the widget
- * cannot import without bundling zod). A long tracking URL must be clipped, not refuse the hello.
- */
-const MAX_URL = 2048
-const MAX_TITLE = 512
-const MAX_NAME = 200
-const MAX_EMAIL = 320
-const MAX_HASH = 128
 /** Frames other than messages (forms, ratings, attributes…) kept while offline; a few are plenty. */
 const CONTROL_QUEUE_MAX = 50
 
@@ -56,11 +40,11 @@ export class ChatSession implements ChatHandle {
   private readonly storage: WidgetStorage
   private readonly view: WidgetView
   private readonly connection: Connection
+  private readonly invitation: Invitation
+  private readonly files: FileSender
   private shown: ShownMessage[] = []
   private readonly byId = new Map<string, ShownMessage>()
   private readonly byClientId = new Map<string, ShownMessage>()
-  /** Files of messages not sent yet, by client id: those already stored are not uploaded again on "Try again". */
-  private readonly uploads = new Map<string, { files: { blob: File; name: string; type: string }[]; done: Attachment[] }>()
   /** Forms, ratings, attributes and tracks waiting for the socket, in order. */
   private control: FromWidget[] = []
   private look: PublicWidgetConfig
@@ -70,9 +54,8 @@ export class ChatSession implements ChatHandle {
   private requestSent = false
   /** The conversation the open survey is about. */
   private surveyFor = ''
-  private invitation: HTMLElement | null = null
   /** What stands in place of the composer now (kept while it stays the same, so typed answers survive a reconnect). */
-  private gate: 'request' | 'prechat' | 'thanks' | 'none' | null = null
+  private gate: Gate | null = null
   private isOpen = false
   private unread = 0
   /** False until we know what the visitor has already seen, so a first load's history is not "new". */
@@ -89,8 +72,8 @@ export class ChatSession implements ChatHandle {
       {
         onSend: (text) => this.send(text),
         onChoice: (label, value) => this.send(label, value),
-        onFiles: (files) => void this.sendFiles(files),
-        onRetry: (m) => void this.retryFiles(m),
+        onFiles: (files) => void this.files.send(files),
+        onRetry: (m) => void this.files.retry(m),
         onInput: (text) => this.handleInput(text),
         onClose: () => this.setOpen(false, true),
       },
@@ -99,10 +82,12 @@ export class ChatSession implements ChatHandle {
     )
     this.connection = new Connection({
       url: config.socketUrl,
-      hello: () => this.hello(),
+      hello: () => helloFrame(this.config, this.storage.loadToken()),
       onFrame: (frame) => this.handleFrame(frame),
       onStatus: (status) => this.handleStatus(status),
     })
+    this.files = createFileSender(config.serverUrl, this.storage, this.connection, this.view, (m) => this.remember(m))
+    this.invitation = createInvitation(ctx, this.storage, (frame) => this.sendControl(frame), () => this.setOpen(true, true))
   }
 
   start(): void {
@@ -127,7 +112,7 @@ export class ChatSession implements ChatHandle {
     if (open === this.isOpen) return
     this.isOpen = open
     if (open) {
-      this.hideInvite()
+      this.invitation.hide()
       this.showGate(false)
     }
     this.view.setOpen(open, focus)
@@ -153,25 +138,12 @@ export class ChatSession implements ChatHandle {
 
   setAttributes(values: Record<string, string>): void {
     if (typeof values !== 'object' || !values) return
-    const clean: Record<string, string> = {}
-    for (const [k, v] of Object.entries(values).slice(0, 50)) {
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') clean[k.slice(0, 64)] = String(v).slice(0, 1000)
-    }
-    this.sendControl({ type: 'attributes', values: clean })
+    this.sendControl(attributesFrame(values))
   }
 
   track(name: string, payload?: Record<string, string | number | boolean>): void {
     if (typeof name !== 'string' || !name) return
-    const frame: FromWidget = { type: 'track', name: name.slice(0, 100) }
-    if (payload && typeof payload === 'object') {
-      const clean: Record<string, string | number | boolean> = {}
-      for (const [k, v] of Object.entries(payload).slice(0, 50)) {
-        if (typeof v === 'string') clean[k.slice(0, 64)] = v.slice(0, 1000)
-        else if (typeof v === 'number' || typeof v === 'boolean') clean[k.slice(0, 64)] = v
-      }
-      frame.payload = clean
-    }
-    this.sendControl(frame)
+    this.sendControl(trackFrame(name, payload))
   }
 
   applyConfig(raw: unknown): void {
@@ -183,25 +155,8 @@ export class ChatSession implements ChatHandle {
 
   /** The launch criterion was met with invitations on: show it (the box if not minimised). */
   invite(): void {
-    if (this.isOpen || this.invitation) return
-    const mini = this.look.activation.inviteMinimised
-    this.invitation = buildInvite({
-      text: this.look.activation.inviteText,
-      mini,
-      onAccept: () => {
-        this.sendControl({ type: 'invite', action: 'accepted' })
-        this.setOpen(true, true)
-      },
-      onRefuse: () => {
-        this.sendControl({ type: 'invite', action: 'refused' })
-        // Not shown again on later pages (the loader reads this).
-        this.storage.setFlag('refused', true)
-        this.hideInvite()
-        this.ctx.launcher?.focus()
-      },
-    })
-    this.ctx.frame.appendChild(this.invitation)
-    this.sendControl({ type: 'invite', action: 'shown' })
+    if (this.isOpen) return
+    this.invitation.show(this.look.activation.inviteText, this.look.activation.inviteMinimised)
   }
 
   /** Proactive without invitation: agents are alerted; their message then comes in like any other. */
@@ -221,7 +176,7 @@ export class ChatSession implements ChatHandle {
     }
     const item: OutboxItem = { clientId: newId(), text, at: Date.now(), ...(choice !== undefined ? { choice } : {}) }
     // The server counts bytes, and JSON escaping can make a frame much larger than its text.
-    if (encoder.encode(JSON.stringify(sendFrame(item))).length > Limits.widgetFrame) {
+    if (encoder.encode(JSON.stringify(messageFrame(item))).length > Limits.widgetFrame) {
       this.view.setError('This message is too large to send. Please shorten it.')
       return
     }
@@ -233,122 +188,7 @@ export class ChatSession implements ChatHandle {
     if (choice === undefined) this.view.clearInput()
     this.view.setError(null)
     this.lastTypingAt = 0
-    this.connection.send(sendFrame(item))
-  }
-
-  /**
-   * Uploads files to `/widget/files`, then sends them as one message (which, like text, waits in
-   * the outbox if the socket drops). Files need the network: offline, the visitor is told so, and
-   * a message whose upload failed for a reason that may pass can be tried again.
-   */
-  private async sendFiles(files: File[]): Promise<void> {
-    if (!files.length) return
-    const problem = files.length > Limits.attachmentsPerMessage ? `Please send at most ${Limits.attachmentsPerMessage} files at once.` : files.map(fileProblem).find(Boolean)
-    if (problem) return this.view.setError(problem)
-    if (!this.canUpload()) return this.view.setError(OFFLINE_FILES)
-    this.view.setError(null)
-    // The server cleans the name (folders, control characters) and answers with what it kept.
-    const files_ = files.map((f) => ({ blob: f, name: f.name || 'file', type: normalizeFileType(f.type, f.name) }))
-    const shown: ShownMessage = {
-      id: '',
-      clientId: newId(),
-      kind: 'visitor',
-      authorName: '',
-      text: '',
-      at: Date.now(),
-      conversationId: '',
-      pending: true,
-      attachments: files_.map((f) => ({ id: '', name: f.name, type: f.type, size: f.blob.size, url: '' })),
-    }
-    this.remember(shown)
-    this.view.appendMessage(shown)
-    this.uploads.set(shown.clientId, { files: files_, done: [] })
-    await this.uploadAndSend(shown)
-  }
-
-  /** "Try again" on a message whose upload failed: only the files not stored yet are sent again. */
-  private async retryFiles(shown: ShownMessage): Promise<void> {
-    if (!this.uploads.has(shown.clientId) || shown.pending) return
-    if (!this.canUpload()) return this.view.setError(OFFLINE_FILES)
-    this.view.setError(null)
-    shown.failed = false
-    shown.pending = true
-    this.view.updateMessage(shown)
-    await this.uploadAndSend(shown)
-  }
-
-  private canUpload(): boolean {
-    return navigator.onLine && this.connection.isReady && !!this.storage.loadToken()
-  }
-
-  private async uploadAndSend(shown: ShownMessage): Promise<void> {
-    const job = this.uploads.get(shown.clientId)!
-    const token = this.storage.loadToken() ?? ''
-    let err = null as UploadError | null
-    await Promise.all(
-      job.files.map(async (f, i) => {
-        if (job.done[i]) return
-        try {
-          job.done[i] = await this.upload(token, f)
-        } catch (e) {
-          // The reason told is one that cannot pass, when there is one.
-          if (!err || (e as UploadError).final) err = e as UploadError
-        }
-      }),
-    )
-    if (err) {
-      shown.pending = false
-      shown.failed = true
-      // A file too large or of a refused type stays refused: trying again would not help.
-      shown.retry = !err.final
-      if (err.final) this.uploads.delete(shown.clientId)
-      this.view.updateMessage(shown)
-      return this.view.setError(err.message)
-    }
-    this.uploads.delete(shown.clientId)
-    const attachments = job.done
-    shown.retry = false
-    shown.attachments = attachments
-    this.view.updateMessage(shown)
-    const item: OutboxItem = { clientId: shown.clientId, text: '', at: shown.at, attachments }
-    this.storage.appendOutbox(item)
-    this.connection.send(sendFrame(item))
-  }
-
-  private async upload(token: string, f: { blob: File; name: string; type: string }): Promise<Attachment> {
-    let res: Response
-    try {
-      res = await fetch(`${this.config.serverUrl}/widget/files`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': f.type, 'x-file-name': encodeURIComponent(f.name) },
-        body: f.blob,
-      })
-    } catch {
-      throw new UploadError(OFFLINE_FILES, false)
-    }
-    if (res.ok) return (await res.json()) as Attachment
-    // The server's limits may be stricter than this build's: say it in the same words as ours.
-    if (res.status === 413) throw new UploadError(`"${f.name}" is too large to send.`, true)
-    if (res.status === 415) throw new UploadError(fileProblem({ name: f.name, type: 'application/x-unknown', size: 1 })!, true)
-    throw new UploadError(SEND_FAILED, false)
-  }
-
-  private hello(): WidgetHello {
-    const hello: WidgetHello = {
-      type: 'hello',
-      workspace: this.config.workspace,
-      visitorToken: this.storage.loadToken(),
-      // Where the visitor came from: the supervisors' visitors list shows it.
-      page: { ...currentPage(), ...(document.referrer ? { referrer: document.referrer.slice(0, MAX_URL) } : {}) },
-    }
-    const { userName, userEmail, userHash } = this.config
-    if (userName || userEmail) {
-      hello.user = {}
-      if (userName) hello.user.name = userName.slice(0, MAX_NAME)
-      if (userEmail) hello.user.email = userEmail.slice(0, MAX_EMAIL)
-      if (userHash) hello.user.hash = userHash.slice(0, MAX_HASH)
-    }
-    return hello
+    this.connection.send(messageFrame(item))
   }
 
   private handleFrame(frame: ToWidget): void {
@@ -370,7 +210,7 @@ export class ChatSession implements ChatHandle {
       case 'survey':
         return this.showSurvey(frame)
       case 'saved':
-        if (frame.what === 'rating') this.thank('Thank you for your feedback!')
+        if (frame.what === 'rating') thankForSurvey(this.ctx.frame, 'Thank you for your feedback!')
         return
     }
   }
@@ -491,7 +331,7 @@ export class ChatSession implements ChatHandle {
         this.remember(m)
         this.view.appendMessage(m)
       }
-      if (!this.connection.send(sendFrame(item))) return
+      if (!this.connection.send(messageFrame(item))) return
     }
   }
 
@@ -508,76 +348,21 @@ export class ChatSession implements ChatHandle {
     while (this.control.length && this.connection.send(this.control[0]!)) this.control.shift()
   }
 
-  /**
-   * What stands between the visitor and the composer: the request form when nobody can answer
-   * and the workspace wants requests, the pre-chat form before a first conversation, or nothing.
-   */
+  /** Puts the gate the visitor should see now in place of the composer (gate.ts says which). */
   private showGate(focus: boolean): void {
-    const look = this.look
     const { online, requestForm } = this.availability
-    const chatting = this.shown.length > 0
-    this.view.setNotice(
-      !online && !requestForm
-        ? "Nobody is available right now. Leave a message and we'll answer here as soon as we can."
-        : null,
-    )
-    focus = focus && this.isOpen
-    const want = this.requestSent
-      ? 'thanks'
-      : !online && requestForm && !chatting && look.requestForm.fields.length
-        ? 'request'
-        : look.form.enabled && look.form.fields.length && !this.formDone && !chatting && look.activation.mode !== 'proactiveNoInvite'
-          ? 'prechat'
-          : 'none'
+    this.view.setNotice(gateNotice(online, requestForm))
+    const want = chooseGate(this.look, { online, requestForm, requestSent: this.requestSent, formDone: this.formDone, chatting: this.shown.length > 0 })
     if (want === this.gate) return
     this.gate = want
-    if (want === 'thanks') {
-      const thanks = document.createElement('p')
-      thanks.className = 'thanks'
-      thanks.setAttribute('role', 'status')
-      thanks.setAttribute('data-testid', 'parley-thanks')
-      thanks.textContent = look.requestForm.thanks
-      return this.view.showSlot(thanks)
-    }
-    if (want === 'request') {
-      return this.view.showSlot(
-        buildForm({
-          kind: 'request',
-          intro: "Nobody is available right now. Leave us your request and we'll get back to you.",
-          fields: look.requestForm.fields,
-          submit: 'Send request',
-          onSubmit: (fields) => {
-            this.sendControl({ type: 'form', kind: 'request', fields })
-            this.requestSent = true
-            this.showGate(false)
-          },
-        }),
-        focus,
-      )
-    }
-    if (want === 'prechat') {
-      return this.view.showSlot(
-        buildForm({
-          kind: 'prechat',
-          intro: 'Please tell us a little about yourself before we start.',
-          fields: look.form.fields,
-          submit: 'Start chat',
-          onSubmit: (fields) => {
-            this.sendControl({ type: 'form', kind: 'prechat', fields })
-            this.formDone = true
-            this.showGate(false)
-            this.view.focusFirst()
-          },
-        }),
-        focus,
-      )
-    }
-    this.view.showSlot(null)
-  }
-
-  private hideInvite(): void {
-    this.invitation?.remove()
-    this.invitation = null
+    const slot = gateSlot(want, this.look, (kind, fields) => {
+      this.sendControl({ type: 'form', kind, fields })
+      if (kind === 'request') this.requestSent = true
+      else this.formDone = true
+      this.showGate(false)
+      if (kind === 'prechat') this.view.focusFirst()
+    })
+    this.view.showSlot(slot, focus && this.isOpen && want !== 'thanks')
   }
 
   /** The agents read up to `upTo`: that message and the visitor's before it show as read. */
@@ -598,30 +383,7 @@ export class ChatSession implements ChatHandle {
     this.view.setTyping(null)
     if ((!f.csat && !f.nps) || this.surveyFor === f.conversationId) return
     this.surveyFor = f.conversationId
-    const conversationId = f.conversationId
-    this.view.appendBlock(
-      buildSurvey({
-        csat: f.csat,
-        nps: f.nps,
-        comment: f.comment,
-        onSubmit: (r) => {
-          const comment = r.comment ? { comment: r.comment } : {}
-          if (r.csat !== null) this.sendControl({ type: 'rating', conversationId, kind: 'csat', score: r.csat, ...comment })
-          if (r.nps !== null) this.sendControl({ type: 'rating', conversationId, kind: 'nps', score: r.nps, ...(r.csat === null ? comment : {}) })
-        },
-      }),
-    )
-  }
-
-  private thank(text: string): void {
-    const survey = this.ctx.frame.querySelector('[data-testid="parley-survey"]')
-    if (!survey) return
-    const p = document.createElement('p')
-    p.className = 'thanks'
-    p.setAttribute('role', 'status')
-    p.setAttribute('data-testid', 'parley-survey-thanks')
-    p.textContent = text
-    survey.replaceWith(p)
+    this.view.appendBlock(surveyBlock(f, (frame) => this.sendControl(frame)))
   }
 
   private confirm(m: ShownMessage, id: string, conversationId: string): void {
@@ -671,84 +433,5 @@ export class ChatSession implements ChatHandle {
 
   private readonly handleVisibility = (): void => {
     this.sendRead()
-  }
-}
-
-function currentPage(): { url: string; title: string } {
-  return { url: location.href.slice(0, MAX_URL), title: document.title.slice(0, MAX_TITLE) }
-}
-
-function sendFrame(item: OutboxItem): FromWidget {
-  const frame: FromWidget = { type: 'message', clientId: item.clientId, text: item.text }
-  if (item.attachments && item.attachments.length) frame.attachments = item.attachments.map((a) => a.id)
-  if (typeof item.choice === 'string') frame.choice = item.choice
-  return frame
-}
-
-function fromServer(m: WidgetHistoryMessage): ShownMessage {
-  return { ...m, pending: false }
-}
-
-function fromOutbox(item: OutboxItem): ShownMessage {
-  return {
-    id: '',
-    clientId: item.clientId,
-    kind: 'visitor',
-    authorName: '',
-    text: item.text,
-    at: item.at,
-    conversationId: '',
-    pending: true,
-    ...(item.attachments ? { attachments: item.attachments } : {}),
-  }
-}
-
-function toPublic(m: ShownMessage): WidgetHistoryMessage {
-  const { pending: _pending, ...shown } = m
-  return shown
-}
-
-const OFFLINE_FILES = "Files can't be sent while you are offline. Please try again when you are back online."
-const SEND_FAILED = 'Sorry, that file could not be sent. Please try again.'
-
-/** Why a file did not upload; `final` when sending it again cannot help (too large, refused type). */
-class UploadError extends Error {
-  constructor(
-    message: string,
-    readonly final: boolean,
-  ) {
-    super(message)
-  }
-}
-
-function tooLongText(length: number): string {
-  return `Your message is too long (${groupDigits(length)} characters). Please keep it under ${groupDigits(Limits.messageText)}.`
-}
-
-function groupDigits(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-}
-
-/** What the visitor reads for a server error: plain words, not the server's diagnostics. */
-function friendlyError(e: WidgetError): string {
-  switch (e.code) {
-    case WidgetErrorCode.tooLarge:
-      return 'That message is too large to send. Please shorten it.'
-    case WidgetErrorCode.tooMany:
-      return "You're sending messages too quickly. We'll retry in a moment."
-    case WidgetErrorCode.full:
-      return e.message || 'All our agents are busy right now. Please try again in a little while.'
-    case WidgetErrorCode.blocked:
-      return e.message || "Sorry, you can no longer send messages in this chat."
-    case WidgetErrorCode.unknownWorkspace:
-      return 'This chat is not available right now.'
-    case WidgetErrorCode.internal:
-      return 'Something went wrong on our side. We will retry in a moment.'
-    case WidgetErrorCode.badRequest:
-    case WidgetErrorCode.unknownType:
-    case WidgetErrorCode.notHello:
-      return 'Something went wrong. Please try again.'
-    default:
-      return e.message || 'Something went wrong. Please try again.'
   }
 }
