@@ -104,9 +104,24 @@ export class Metrics {
     return this.registry.contentType
   }
 
-  /** The store with its `commit` timed; everything else goes to the store itself. */
+  /**
+   * The store with its `commit` timed; everything else is the store's own method, bound once here.
+   * A plain object built once, not a Proxy: every store call on the hot paths would otherwise pay a
+   * trap and a fresh bound function.
+   */
   timed(store: Store): Store {
     const histogram = this.commitSeconds
+    const wrapper: Record<string, unknown> = {}
+    // The store's methods live on its class's prototypes (or on itself, for a plain object).
+    for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+      for (const key of Object.getOwnPropertyNames(o)) {
+        if (key === 'constructor' || key in wrapper) continue
+        const value = (store as unknown as Record<string, unknown>)[key]
+        // A field (`kind`) is read through to the store, so it never goes stale; only methods are hot.
+        if (typeof value === 'function') wrapper[key] = value.bind(store)
+        else Object.defineProperty(wrapper, key, { get: () => (store as unknown as Record<string, unknown>)[key], enumerable: true })
+      }
+    }
     const commit: Store['commit'] = async (c) => {
       const end = histogram.startTimer()
       try {
@@ -118,13 +133,8 @@ export class Metrics {
         throw err
       }
     }
-    return new Proxy(store, {
-      get(target, prop) {
-        if (prop === 'commit') return commit
-        const value = Reflect.get(target, prop, target) as unknown
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    })
+    wrapper.commit = commit
+    return wrapper as unknown as Store
   }
 }
 
