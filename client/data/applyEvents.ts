@@ -7,7 +7,7 @@
  */
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { foldAgentState, isAgentStateEvent, type AgentState } from '../../shared/reports/agentStates.ts'
-import { factsFromLog, foldFact, isFact, type ConversationFact } from '../../shared/reports/facts.ts'
+import { factsFromLog, foldIntoFacts, isFact, type ConversationFact } from '../../shared/reports/facts.ts'
 import { indexConversation } from './conversationIndex.ts'
 import { Kv, readLastSeq, type ConversationRow, type ParleyDb } from './db.ts'
 import { startSearchCursor } from './searchIndexer.ts'
@@ -57,11 +57,9 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
         rows.set(next.id, next)
         touched.add(next.id)
       }
-      const fact = id ? foldFact(facts.get(id), event) : undefined
-      if (fact) {
-        facts.set(fact.id, fact)
-        factsTouched.add(fact.id)
-      }
+      // The rows were just read (or are new): folded in place, not copied per event.
+      const fact = foldIntoFacts(facts, event)
+      if (fact) factsTouched.add(fact.id)
       if (!id) {
         const agent = foldAgentState(agents.get(String(event.data.agentId)), event)
         if (agent) {

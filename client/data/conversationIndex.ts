@@ -4,14 +4,26 @@
  * from the event log, never from documents.
  */
 import { attachmentSummary, sanitizeAttachments } from '../../shared/files.ts'
+import { foldConversationState, StateChange, type ConversationState } from '../../shared/conversationState.ts'
 import { ConversationStatus, EventType, MessageKind, type LogEvent } from '../../shared/protocol.ts'
 import type { ConversationRow } from './db.ts'
 
-const STATUSES = new Set<string>(Object.values(ConversationStatus))
+/** The events that change a conversation's state (shared/conversationState.ts). */
+const STATE_EVENTS: ReadonlySet<string> = new Set<string>([
+  EventType.conversationCreated,
+  EventType.routed,
+  EventType.statusChanged,
+  EventType.assigned,
+  EventType.transferred,
+  EventType.botEscalated,
+  EventType.snoozed,
+  EventType.woke,
+  EventType.closed,
+  EventType.reopened,
+])
 const KINDS = new Set<string>(Object.values(MessageKind))
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
 /** A row for a conversation first seen through `event`. */
 export function emptyRow(id: string, at: number): ConversationRow {
@@ -46,25 +58,42 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
   const id = event.conversationId ?? str(event.data.conversationId)
   if (!id) return undefined
   const d = event.data
-  const start = () => {
+  const start = (): ConversationRow & ConversationState => {
     const next = { ...(row ?? emptyRow(id, event.at)) }
     next.lastActivityAt = Math.max(next.lastActivityAt, event.at)
+    // Rows stored by older builds may lack these.
+    next.groupId ??= null
+    next.snoozedUntil ??= null
+    return next as ConversationRow & ConversationState
+  }
+  // Status, holder, group and snooze follow the rule the reports' facts follow too.
+  if (STATE_EVENTS.has(event.type)) {
+    const next = start()
+    if (foldConversationState(next, event) === StateChange.none) return undefined
+    switch (event.type) {
+      case EventType.conversationCreated:
+        next.visitorName = str(d.visitorName) ?? next.visitorName
+        next.visitorEmail = str(d.visitorEmail) ?? next.visitorEmail ?? null
+        next.channel = str(d.channel) ?? next.channel
+        // A visitor's request (the widget's request form) is a ticket from the start.
+        if (d.ticket === true) next.ticket = true
+        if (!row) next.createdAt = event.at
+        break
+      case EventType.statusChanged:
+        if (next.status !== ConversationStatus.closed) next.closedAt = null
+        break
+      case EventType.closed:
+        next.closedAt = event.at
+        next.tags = Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : (next.tags ?? [])
+        if (d.asTicket === true) next.ticket = true
+        break
+      case EventType.reopened:
+        next.closedAt = null
+        break
+    }
     return next
   }
   switch (event.type) {
-    case EventType.conversationCreated: {
-      const next = start()
-      next.visitorName = str(d.visitorName) ?? next.visitorName
-      next.visitorEmail = str(d.visitorEmail) ?? next.visitorEmail ?? null
-      next.channel = str(d.channel) ?? next.channel
-      next.groupId = str(d.groupId) ?? next.groupId ?? null
-      const status = str(d.status)
-      if (status && STATUSES.has(status)) next.status = status as ConversationStatus
-      // A visitor's request (the widget's request form) is a ticket from the start.
-      if (d.ticket === true) next.ticket = true
-      if (!row) next.createdAt = event.at
-      return next
-    }
     case EventType.message: {
       const next = start()
       const kind = str(d.kind)
@@ -85,78 +114,6 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
         if (d.authorId === me) next.unread = 0
       }
       if (!next.visitorName && kind === MessageKind.visitor) next.visitorName = str(d.authorName) ?? ''
-      return next
-    }
-    case EventType.statusChanged: {
-      const status = str(d.status)
-      if (!status || !STATUSES.has(status)) return undefined
-      const next = start()
-      next.status = status as ConversationStatus
-      if (status !== ConversationStatus.snoozed) next.snoozedUntil = null
-      if (status !== ConversationStatus.closed) next.closedAt = null
-      return next
-    }
-    case EventType.assigned: {
-      const next = start()
-      next.assigneeId = str(d.assigneeId)
-      // A taken chat is open (the status event says so too, but an agent who lost sight of the
-      // conversation in between may not get it).
-      if (next.assigneeId && next.status === ConversationStatus.waiting) next.status = ConversationStatus.open
-      return next
-    }
-    case EventType.transferred: {
-      const next = start()
-      const toAgent = str(d.toAgentId)
-      const toGroup = str(d.toGroupId)
-      const toSkill = str(d.toSkillId)
-      // As the command's rule does (the status event says the same, unless it was not news).
-      if (toAgent) {
-        next.assigneeId = toAgent
-        if (next.status !== ConversationStatus.closed) next.status = ConversationStatus.open
-      } else if (toGroup || toSkill) {
-        next.assigneeId = null
-        if (toGroup) next.groupId = toGroup
-        if (next.status !== ConversationStatus.closed) next.status = ConversationStatus.waiting
-      }
-      next.snoozedUntil = null
-      return next
-    }
-    case EventType.botEscalated: {
-      // The bot handed the conversation to the group the visitor's answers chose.
-      const next = start()
-      next.groupId = str(d.groupId)
-      return next
-    }
-    case EventType.snoozed: {
-      const next = start()
-      next.status = ConversationStatus.snoozed
-      next.snoozedUntil = num(d.until)
-      // Snoozing a chat nobody held makes the snoozer its holder (older servers did not say).
-      next.assigneeId = str(d.assigneeId) ?? next.assigneeId
-      return next
-    }
-    case EventType.woke: {
-      const next = start()
-      // The status event that follows says the same; this keeps the row right if it lags.
-      if (next.status === ConversationStatus.snoozed) next.status = next.assigneeId ? ConversationStatus.open : ConversationStatus.waiting
-      next.snoozedUntil = null
-      return next
-    }
-    case EventType.closed: {
-      const next = start()
-      next.status = ConversationStatus.closed
-      next.snoozedUntil = null
-      next.closedAt = event.at
-      next.tags = Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : (next.tags ?? [])
-      if (d.asTicket === true) next.ticket = true
-      return next
-    }
-    case EventType.reopened: {
-      const next = start()
-      // As the command's rule does: the holder keeps it, or whoever reopened it takes it.
-      next.assigneeId ??= str(d.by)
-      next.status = next.assigneeId ? ConversationStatus.open : ConversationStatus.waiting
-      next.closedAt = null
       return next
     }
     case EventType.visitorBlocked:

@@ -8,7 +8,7 @@ import yDexie from 'y-dexie'
 import type * as Y from 'yjs'
 import type { CommandInput } from '../../shared/commands.ts'
 import { foldAgentState, type AgentState } from '../../shared/reports/agentStates.ts'
-import { foldFact, type ConversationFact } from '../../shared/reports/facts.ts'
+import { foldIntoFacts, type ConversationFact } from '../../shared/reports/facts.ts'
 import type { Attachment, ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
 import { postingKeysOf } from './searchText.ts'
 
@@ -216,8 +216,7 @@ export function createDb(workspace: string, agentId: string, options: { durabili
         if (!page.length) break
         after = page[page.length - 1]!.seq
         for (const e of page) {
-          const next = e.conversationId ? foldFact(facts.get(e.conversationId), e) : undefined
-          if (next) facts.set(next.id, next)
+          foldIntoFacts(facts, e)
           const agent = e.conversationId ? undefined : foldAgentState(agents.get(String(e.data?.agentId)), e)
           if (agent) agents.set(agent.agentId, agent)
         }

@@ -6,6 +6,7 @@
  *
  * Times are the server's (`event.at`), never a client's clock.
  */
+import { foldConversationState, isConversationStatus, StateChange } from '../conversationState.ts'
 import { ConversationStatus, EventType, MessageKind, type LogEvent } from '../protocol.ts'
 
 /** A stretch of time a conversation was open and assigned to one agent; `to` is null while it lasts. */
@@ -87,7 +88,6 @@ export interface ConversationFact {
   seq: number
 }
 
-const STATUSES = new Set<string>(Object.values(ConversationStatus))
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
@@ -158,15 +158,6 @@ function settleStretch(f: ConversationFact, at: number): void {
   if (handling && (!current || current.agentId !== f.assigneeId)) f.stretches.push({ agentId: f.assigneeId!, from: at, to: null })
 }
 
-function assign(f: ConversationFact, agentId: string, at: number): void {
-  f.assigneeId = agentId
-  if (f.firstAssignedAt === null) {
-    f.firstAssignedAt = at
-    f.firstAssigneeId = agentId
-  }
-  f.queuedSince = null
-}
-
 /** A deep enough copy that folding into it never touches `f`. */
 function copy(f: ConversationFact): ConversationFact {
   return {
@@ -178,51 +169,40 @@ function copy(f: ConversationFact): ConversationFact {
   }
 }
 
-/**
- * The fact after one event. `fact` is undefined for a conversation not seen yet; the result is
- * undefined when the event does not concern facts (or was folded in already). Pure: `fact` is not
- * modified.
- */
-export function foldFact(fact: ConversationFact | undefined, event: LogEvent): ConversationFact | undefined {
-  const id = event.conversationId
-  if (!id || !FACT_EVENTS.has(event.type)) return undefined
-  if (fact && event.seq <= fact.seq) return undefined
-  const f = fact ? copy(fact) : emptyFact(id, event.at)
-  f.seq = event.seq
+/** The fact's own fields after an event whose state change (shared/conversationState.ts) is `change`; false: nothing to fold. */
+function foldOwnFields(f: ConversationFact, event: LogEvent, change: StateChange): boolean {
   const d = event.data ?? {}
   const at = event.at
+  if (change === StateChange.given) {
+    if (f.firstAssignedAt === null) {
+      f.firstAssignedAt = at
+      f.firstAssigneeId = f.assigneeId
+    }
+    f.queuedSince = null
+  }
   switch (event.type) {
-    case EventType.conversationCreated: {
+    case EventType.conversationCreated:
       f.number = event.seq
       f.createdAt = at
       f.channel = str(d.channel) ?? f.channel
       f.visitorId = str(d.visitorId) ?? f.visitorId
       f.visitorName = str(d.visitorName) ?? f.visitorName
-      f.groupId = str(d.groupId) ?? f.groupId
-      const status = str(d.status)
-      if (status && STATUSES.has(status)) f.status = status as ConversationStatus
       if (d.ticket === true) f.ticket = true
-      break
-    }
+      return true
     case EventType.routed:
       f.teamId = str(d.teamId) ?? f.teamId
-      f.groupId = str(d.groupId) ?? f.groupId
-      break
-    case EventType.botEscalated:
-      f.groupId = str(d.groupId)
-      break
+      return true
     case EventType.queueJoined:
       f.firstQueuedAt ??= at
       f.queuedSince ??= at
       if (d.groupId !== undefined) f.groupId = str(d.groupId)
-      break
+      return true
     case EventType.queueLeft:
       f.queuedSince = null
-      break
+      return true
     case EventType.message: {
       const kind = str(d.kind)
-      if (kind === MessageKind.system) break
-      if (d.internal === true) break
+      if (kind === MessageKind.system || d.internal === true) return true
       f.lastMessageAt = at
       if (kind === MessageKind.visitor) {
         f.awaitingSince ??= at
@@ -238,94 +218,96 @@ export function foldFact(fact: ConversationFact | undefined, event: LogEvent): C
         }
         f.awaitingSince = null
       }
-      break
+      return true
     }
-    case EventType.statusChanged: {
-      const status = str(d.status)
-      if (!status || !STATUSES.has(status)) return undefined
-      f.status = status as ConversationStatus
-      if (status !== ConversationStatus.snoozed) f.snoozedUntil = null
-      if (status !== ConversationStatus.waiting) f.queuedSince = null
-      break
-    }
-    case EventType.assigned: {
-      const agentId = str(d.assigneeId)
-      if (agentId) {
-        assign(f, agentId, at)
-        if (f.status === ConversationStatus.waiting) f.status = ConversationStatus.open
-      } else {
-        f.assigneeId = null
-        if (f.status === ConversationStatus.open) f.status = ConversationStatus.waiting
-      }
-      break
-    }
-    case EventType.transferred: {
-      const toAgentId = str(d.toAgentId)
-      const toGroupId = str(d.toGroupId)
-      f.transfers.push({ at, fromAgentId: str(d.from), by: str(d.by), toAgentId, toGroupId })
-      if (toAgentId) {
-        assign(f, toAgentId, at)
-        if (f.status !== ConversationStatus.closed) f.status = ConversationStatus.open
-      } else if (toGroupId || str(d.toSkillId) || str(d.toTeamId)) {
-        f.assigneeId = null
-        if (toGroupId) f.groupId = toGroupId
-        if (f.status !== ConversationStatus.closed) f.status = ConversationStatus.waiting
-      }
-      f.snoozedUntil = null
-      break
-    }
+    case EventType.statusChanged:
+      if (change === StateChange.none) return false
+      if (f.status !== ConversationStatus.waiting) f.queuedSince = null
+      return true
+    case EventType.transferred:
+      f.transfers.push({ at, fromAgentId: str(d.from), by: str(d.by), toAgentId: str(d.toAgentId), toGroupId: str(d.toGroupId) })
+      return true
     case EventType.snoozed:
-      // Snoozing a chat nobody held makes the snoozer its holder.
-      f.assigneeId = str(d.assigneeId) ?? f.assigneeId
-      f.status = ConversationStatus.snoozed
-      f.snoozedUntil = num(d.until)
       f.queuedSince = null
-      break
-    case EventType.woke:
-      if (f.status === ConversationStatus.snoozed) f.status = f.assigneeId ? ConversationStatus.open : ConversationStatus.waiting
-      f.snoozedUntil = null
-      break
+      return true
     case EventType.closed:
-      f.status = ConversationStatus.closed
-      f.snoozedUntil = null
       f.queuedSince = null
       f.closedAt = at
       f.closedBy = str(d.by)
       f.closes += 1
       f.tags = Array.isArray(d.tags) ? [...new Set(d.tags.filter((t): t is string => typeof t === 'string'))] : f.tags
       if (d.asTicket === true) f.ticket = true
-      break
+      return true
     case EventType.reopened:
-      f.assigneeId ??= str(d.by)
-      f.status = f.assigneeId ? ConversationStatus.open : ConversationStatus.waiting
       f.reopens += 1
-      break
+      return true
     case EventType.rated: {
       const score = num(d.score)
-      if (score === null) return undefined
+      if (score === null) return false
       if (d.kind === 'csat') f.csat = { score, at }
       else if (d.kind === 'nps') f.nps = { score, at }
-      else return undefined
-      break
+      else return false
+      return true
     }
     case EventType.surveySent:
       f.surveyedAt ??= at
-      break
+      return true
     case EventType.visitorUpdated:
       f.visitorName = str(d.visitorName) ?? f.visitorName
-      break
+      return true
+    default:
+      return change !== StateChange.none
   }
-  settleStretch(f, at)
+}
+
+/**
+ * Folds one event into `f` in place (a fact the caller owns: a row just read, or one being built);
+ * false, and `f` untouched, when the event does not concern it or was folded in already. Batch
+ * folds use this: copying a conversation's replies for each of its events made a long frame quadratic.
+ */
+export function foldFactInto(f: ConversationFact, event: LogEvent): boolean {
+  if (event.conversationId !== f.id || !FACT_EVENTS.has(event.type) || event.seq <= f.seq) return false
+  // A malformed status or rating changes nothing: checked before anything is written.
+  if (event.type === EventType.statusChanged && !isConversationStatus(event.data?.status)) return false
+  if (event.type === EventType.rated && (num(event.data?.score) === null || (event.data.kind !== 'csat' && event.data.kind !== 'nps'))) return false
+  const change = foldConversationState(f, event)
+  if (!foldOwnFields(f, event, change)) return false
+  f.seq = event.seq
+  settleStretch(f, event.at)
+  return true
+}
+
+/**
+ * The fact after one event. `fact` is undefined for a conversation not seen yet; the result is
+ * undefined when the event does not concern facts (or was folded in already). Pure: `fact` is not
+ * modified.
+ */
+export function foldFact(fact: ConversationFact | undefined, event: LogEvent): ConversationFact | undefined {
+  const id = event.conversationId
+  if (!id || !FACT_EVENTS.has(event.type)) return undefined
+  if (fact && event.seq <= fact.seq) return undefined
+  const f = fact ? copy(fact) : emptyFact(id, event.at)
+  return foldFactInto(f, event) ? f : undefined
+}
+
+/**
+ * Folds one event into the facts of `facts` (owned by the caller), adding a conversation first
+ * seen; resolves with the fact it changed, if any.
+ */
+export function foldIntoFacts(facts: Map<string, ConversationFact>, event: LogEvent): ConversationFact | undefined {
+  const id = event.conversationId
+  if (!id || !FACT_EVENTS.has(event.type)) return undefined
+  const known = facts.get(id)
+  const f = known ?? emptyFact(id, event.at)
+  if (!foldFactInto(f, event)) return undefined
+  if (!known) facts.set(id, f)
   return f
 }
 
 /** Folds a whole log (any order: it is sorted by sequence) into facts, from scratch. */
 export function factsFromLog(events: readonly LogEvent[]): Map<string, ConversationFact> {
   const facts = new Map<string, ConversationFact>()
-  for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
-    const next = foldFact(e.conversationId ? facts.get(e.conversationId) : undefined, e)
-    if (next) facts.set(next.id, next)
-  }
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) foldIntoFacts(facts, e)
   return facts
 }
 
@@ -338,8 +320,7 @@ export function isFact(v: unknown): v is ConversationFact {
     typeof f.createdAt === 'number' &&
     Number.isFinite(f.createdAt) &&
     typeof f.seq === 'number' &&
-    typeof f.status === 'string' &&
-    STATUSES.has(f.status) &&
+    isConversationStatus(f.status) &&
     typeof f.channel === 'string' &&
     Array.isArray(f.stretches) &&
     Array.isArray(f.transfers) &&
