@@ -2,6 +2,7 @@ import { arrive, depart, pageSeen, visitEnded, type Visit } from '../../shared/s
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import type { OnSiteVisitor, VisitorChanged, VisitorLeft } from '../../shared/supervision.ts'
 import type { ConversationRecord } from '../store/Store.ts'
+import { Topics } from '../util/Topics.ts'
 
 /**
  * Memory bound on the visits of visitors who left and may come back within the visit gap: past
@@ -38,7 +39,7 @@ export class SiteVisitors {
   private onSite = new Map<string, Map<string, Entry>>()
   /** Visits of visitors who left, by `workspace/visitorId`, oldest first. */
   private departed = new Map<string, Visit>()
-  private listeners = new Map<string, Set<SiteVisitorsListener>>()
+  private changes = new Topics<VisitorChanged | VisitorLeft>()
 
   constructor(
     private now: () => number,
@@ -131,20 +132,14 @@ export class SiteVisitors {
     if (entry && (entry.visitor.name !== name || entry.visitor.email !== email)) this.update(workspace, entry, { name, email })
   }
 
-  /** Everyone on the site now, longest there first. */
+  /** Everyone on the site now, in no set order: the list orders what it shows itself (`compareOnSite`). */
   snapshot(workspace: string): OnSiteVisitor[] {
-    return [...(this.onSite.get(workspace)?.values() ?? [])].map((e) => e.visitor).sort((a, b) => a.visitStartedAt - b.visitStartedAt)
+    return [...(this.onSite.get(workspace)?.values() ?? [])].map((e) => e.visitor)
   }
 
   /** Every change on the site after now; returns the unsubscribe. */
   subscribe(workspace: string, fn: SiteVisitorsListener): () => void {
-    let set = this.listeners.get(workspace)
-    if (!set) this.listeners.set(workspace, (set = new Set()))
-    set.add(fn)
-    return () => {
-      set.delete(fn)
-      if (!set.size) this.listeners.delete(workspace)
-    }
+    return this.changes.subscribe(workspace, fn)
   }
 
   private update(workspace: string, entry: Entry, patch: Partial<OnSiteVisitor>): void {
@@ -163,6 +158,6 @@ export class SiteVisitors {
   }
 
   private emit(workspace: string, frame: VisitorChanged | VisitorLeft): void {
-    for (const fn of this.listeners.get(workspace) ?? []) fn(frame)
+    this.changes.publish(workspace, frame)
   }
 }

@@ -1,5 +1,6 @@
 import WebSocket from 'ws'
 import { afterEach, describe, expect, it } from 'vitest'
+import { compareOnSite } from '../../client/data/visitorsLive.ts'
 import { putEntry } from '../../shared/settings.ts'
 import type { LogEvent, ToLive } from '../../shared/protocol.ts'
 import { isVisitorsLiveFrame, type OnSiteVisitor, type ToVisitorsLive } from '../../shared/supervision.ts'
@@ -220,11 +221,11 @@ describe('visitors on the site now', () => {
     await watch.until((l) => l.get(ana.visitorId!)?.page.title === 'Checkout')
     expect(watch.list().get(ana.visitorId!)).toMatchObject({ visitStartedAt: first.visitStartedAt, pages: 4, returning: false })
 
-    // A second supervisor's snapshot holds both, longest there first.
+    // A second supervisor's snapshot holds both, shown longest there first.
     const late = visitorsSocket(admin.token)
     await late.socket.until((f) => f.type === 'snapshot')
     const snap = late.socket.frames[0] as Extract<ToVisitorsLive, { type: 'snapshot' }>
-    expect(snap.visitors.map((v) => v.visitorId)).toEqual([ana.visitorId, ben.visitorId])
+    expect([...snap.visitors].sort(compareOnSite).map((v) => v.visitorId)).toEqual([ana.visitorId, ben.visitorId])
 
     await Promise.all([back.close(), ben.close(), watch.socket.close(), late.socket.close()])
   })
