@@ -86,21 +86,27 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
 }
 
 /**
- * The stored facts of these conversations. A row that is not a fact (damaged storage, an older
- * shape) is rebuilt from this device's log rather than folded into: a report never shows a number
- * made from it.
+ * A fact as read from storage, checked: a row that is not a fact (damaged storage, an older shape)
+ * is folded afresh from this device's log and stored again (or removed, when no event of the log
+ * makes a fact of it), never folded into or counted as it is. Resolves with the fact to use.
  */
+export async function checkedFact(db: ParleyDb, row: unknown): Promise<ConversationFact | undefined> {
+  if (isFact(row)) return row
+  const id = typeof (row as { id?: unknown })?.id === 'string' ? (row as { id: string }).id : null
+  if (!id) return undefined
+  const rebuilt = await rebuildFact(db, id)
+  if (rebuilt) await db.facts.put(rebuilt)
+  else await db.facts.delete(id)
+  console.warn('[facts] rebuilt a damaged fact from the log', id)
+  return rebuilt
+}
+
+/** The stored facts of these conversations, checked (`checkedFact`). */
 export async function readFacts(db: ParleyDb, ids: readonly string[]): Promise<Map<string, ConversationFact>> {
   const facts = new Map<string, ConversationFact>()
-  const stored = await db.facts.bulkGet(ids as string[])
-  for (let i = 0; i < ids.length; i++) {
-    const row = stored[i]
-    if (row === undefined) continue
-    if (isFact(row)) facts.set(row.id, row)
-    else {
-      const rebuilt = await rebuildFact(db, ids[i]!)
-      if (rebuilt) facts.set(rebuilt.id, rebuilt)
-    }
+  for (const row of await db.facts.bulkGet(ids as string[])) {
+    const fact = row === undefined ? undefined : await checkedFact(db, row)
+    if (fact) facts.set(fact.id, fact)
   }
   return facts
 }
@@ -109,6 +115,12 @@ export async function readFacts(db: ParleyDb, ids: readonly string[]): Promise<M
 export async function rebuildFact(db: ParleyDb, conversationId: string): Promise<ConversationFact | undefined> {
   const events = await db.events.where('conversationId').equals(conversationId).toArray()
   return factsFromLog(events).get(conversationId)
+}
+
+/** The number of times this device's log was forgotten (`resetEventLog`): readers holding facts in memory start again when it moves. */
+export async function readLogEpoch(db: ParleyDb): Promise<number> {
+  const row = await db.kv.get(Kv.logEpoch)
+  return typeof row?.value === 'number' ? row.value : 0
 }
 
 /** Forgets the event log and everything derived from it (the server's log was reset). */
@@ -122,5 +134,6 @@ export async function resetEventLog(db: ParleyDb): Promise<void> {
     await db.sentIds.clear()
     await db.kv.put({ key: Kv.lastSeq, value: 0 })
     await db.kv.put({ key: Kv.searchSeq, value: 0 })
+    await db.kv.put({ key: Kv.logEpoch, value: (await readLogEpoch(db)) + 1 })
   })
 }

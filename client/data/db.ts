@@ -150,6 +150,8 @@ export const Kv = {
   searchSeq: 'searchSeq',
   /** The workspace's agents (`GET /api/agents`), kept for the transfer picker offline. */
   agents: 'agents',
+  /** Bumped each time the log is forgotten (the server's was reset), so in-memory copies of derived data start again. */
+  logEpoch: 'logEpoch',
 } as const
 
 /** The database name of an agent: one per workspace and agent. */

@@ -7,10 +7,10 @@
 /// <reference lib="webworker" />
 import { computeAgentsBoard } from '../../shared/reports/agentsBoard.ts'
 import type { AgentState } from '../../shared/reports/agentStates.ts'
-import { isFact, type ConversationFact } from '../../shared/reports/facts.ts'
+import type { ConversationFact } from '../../shared/reports/facts.ts'
 import { computeLive } from '../../shared/reports/live.ts'
 import { computeReport } from '../../shared/reports/periodReport.ts'
-import { rebuildFact } from './applyEvents.ts'
+import { checkedFact, readLogEpoch } from './applyEvents.ts'
 import { createDb, type ParleyDb } from './db.ts'
 import type { ReportsAnswer, ReportsRequest } from './reportsProtocol.ts'
 
@@ -22,31 +22,23 @@ const facts = new Map<string, ConversationFact>()
 let factsSeq = 0
 let chain: Promise<unknown> = Promise.resolve()
 
-/** Takes a fact read from storage; a damaged one is folded afresh from the log (and stored again), never counted as it is. */
-async function take(d: ParleyDb, row: unknown): Promise<void> {
-  let fact: ConversationFact | undefined
-  if (isFact(row)) fact = row
-  else {
-    const id = typeof (row as { id?: unknown })?.id === 'string' ? (row as { id: string }).id : null
-    if (!id) return
-    fact = await rebuildFact(d, id)
-    if (fact) await d.facts.put(fact)
-    else await d.facts.delete(id)
-    console.warn('[reports] rebuilt a damaged fact from the log', id)
-  }
-  if (!fact) return
-  facts.set(fact.id, fact)
-  if (fact.seq > factsSeq) factsSeq = fact.seq
-}
+/** The log epoch the held facts belong to: when it moves, the device's log was forgotten and they go. */
+let epoch = -1
 
 async function refresh(d: ParleyDb): Promise<void> {
-  // The local log was reset (a restored server): start again from what is stored.
-  if ((await d.facts.count()) < facts.size) {
+  const now = await readLogEpoch(d)
+  if (now !== epoch) {
     facts.clear()
     factsSeq = 0
+    epoch = now
   }
   const rows: unknown[] = factsSeq === 0 ? await d.facts.toArray() : await d.facts.where('seq').above(factsSeq).toArray()
-  for (const row of rows) await take(d, row)
+  for (const row of rows) {
+    const fact = await checkedFact(d, row)
+    if (!fact) continue
+    facts.set(fact.id, fact)
+    if (fact.seq > factsSeq) factsSeq = fact.seq
+  }
 }
 
 async function agentStates(d: ParleyDb): Promise<Map<string, AgentState>> {
@@ -59,6 +51,7 @@ async function answer(req: ReportsRequest): Promise<unknown> {
     db = createDb(req.workspace, req.agentId)
     facts.clear()
     factsSeq = 0
+    epoch = -1
     return null
   }
   if (!db) throw new Error('the reports worker has no database open')

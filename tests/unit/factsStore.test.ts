@@ -1,7 +1,7 @@
 // A real IndexedDB implementation in Node, installed before Dexie looks for one.
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { applyEvents, readFacts } from '../../client/data/applyEvents.ts'
+import { applyEvents, readFacts, readLogEpoch, resetEventLog } from '../../client/data/applyEvents.ts'
 import { createDb, type ParleyDb } from '../../client/data/db.ts'
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { factsFromLog } from '../../shared/reports/facts.ts'
@@ -39,7 +39,19 @@ describe('facts on the device', () => {
     // Storage damaged the row (or an older build wrote another shape).
     await db.facts.put({ id: 'c1', createdAt: 'garbage' } as never)
     expect((await readFacts(db, ['c1'])).get('c1')).toEqual(factsFromLog(log.slice(0, 5)).get('c1'))
+    // …and stored again, so the next reader finds a fact.
+    expect(await db.facts.get('c1')).toEqual(factsFromLog(log.slice(0, 5)).get('c1'))
     await applyEvents(db, log.slice(5), 'me')
     expect(await db.facts.get('c1')).toEqual(factsFromLog(log).get('c1'))
+  })
+
+  it('moves the log epoch when the log is forgotten, so readers holding facts start again', async () => {
+    db = createDb('default', `facts-${Math.random()}`)
+    await applyEvents(db, log, 'me')
+    expect(await readLogEpoch(db)).toBe(0)
+    await resetEventLog(db)
+    expect(await readLogEpoch(db)).toBe(1)
+    expect(await db.facts.count()).toBe(0)
+    expect(await db.agentStates.count()).toBe(0)
   })
 })
