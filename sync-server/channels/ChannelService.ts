@@ -23,8 +23,6 @@ import { KeyedQueue } from '../util/KeyedQueue.ts'
 
 /** Largest webhook body read: Telegram updates are a few KiB, WhatsApp batches somewhat more; anything past this is not theirs. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
-const WEBHOOK_ROUTE = /^\/channels\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/
-const ADMIN_ROUTE = /^\/api\/channels(?:\/([a-z]+))?$/
 
 export interface ChannelsConfig {
   /** The server's public base URL, without a trailing slash; null when unset. */
@@ -41,8 +39,6 @@ export interface ChannelServiceDeps {
   config: ChannelsConfig
   /** The widget's path for a visitor's message. */
   post: (workspace: string, visitorId: string, clientId: string, text: string, opts: { choice?: string }) => Promise<ChannelMessageOutcome>
-  /** Checks the bearer token and the `settings` right; throws HttpError (401, 403). */
-  requireSettingsRight: (req: IncomingMessage) => Promise<AgentRecord>
   delivery: () => ChannelDelivery
 }
 
@@ -86,19 +82,6 @@ export class ChannelService {
     return conn ? { channel: this.adapters.get(kind)!, conn, ctx: this.ctx(kind, workspace) } : null
   }
 
-  /** Handles `/channels/<kind>/<workspace>` and `/api/channels…`; false for any other path. */
-  async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    const hook = WEBHOOK_ROUTE.exec(url.pathname)
-    if (hook) {
-      await this.webhook(hook[1]!, hook[2]!, req, res, url)
-      return true
-    }
-    const admin = ADMIN_ROUTE.exec(url.pathname)
-    if (!admin) return false
-    await this.admin(admin[1], req, res)
-    return true
-  }
-
   // ---- admin -----------------------------------------------------------------------------
 
   private info(c: ChannelConnectionRecord): ChannelConnectionInfo {
@@ -106,9 +89,9 @@ export class ChannelService {
     return { kind: c.kind, connectedAt: c.connectedAt, name, details: { ...c.details }, webhookUrl: this.webhookUrl(c.kind, c.workspace) }
   }
 
-  private async admin(kind: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `/api/channels` (GET the list) and `/api/channels/<kind>` (PUT connects, DELETE disconnects), for an agent holding the `settings` right. */
+  async admin(kind: string | undefined, agent: AgentRecord, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
-    const agent = await this.deps.requireSettingsRight(req)
     const workspace = agent.workspace
     if (kind === undefined) {
       if (method !== 'GET') throw new HttpError(405, 'GET the list; PUT or DELETE /api/channels/<telegram|whatsapp>')
@@ -158,7 +141,8 @@ export class ChannelService {
 
   // ---- webhooks --------------------------------------------------------------------------
 
-  private async webhook(kindRaw: string, workspace: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** `/channels/<kind>/<workspace>`: a messenger's updates, read by its adapter against the workspace's connection. */
+  async webhook(kindRaw: string, workspace: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const log = this.deps.log.child({ workspace, kind: kindRaw })
     if (!isChannelKind(kindRaw)) throw new HttpError(404, 'no such channel')
     const kind = kindRaw

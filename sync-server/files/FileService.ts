@@ -34,20 +34,13 @@ const SERVED_HEADERS = {
   'cross-origin-resource-policy': 'cross-origin',
   'referrer-policy': 'no-referrer',
 } as const
-const WIDGET_CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'authorization, content-type, x-file-name',
-  'access-control-max-age': '600',
-} as const
-const FILE_ROUTE = /^\/files\/([^/]+)(?:\/[^/]*)?$/
 
 /** The client went away before the whole body arrived. */
 class UploadAborted extends Error {}
 /** The first bytes do not fit the declared type. */
 class WrongContent extends Error {}
 
-interface Uploader {
+export interface Uploader {
   workspace: string
   kind: FileRecord['uploaderKind']
   id: string
@@ -74,37 +67,6 @@ export class FileService {
   private buckets = new Map<string, TokenBucket>()
 
   constructor(private deps: FileServiceDeps) {}
-
-  /** Handles the files routes; false when the request is not for one of them. */
-  async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    const path = url.pathname
-    const method = req.method ?? 'GET'
-    if (path === '/api/files') {
-      if (method !== 'POST') throw new HttpError(405, 'method not allowed')
-      const agent = await this.deps.accounts.authenticate(bearer(req))
-      if (!agent) throw new HttpError(401, 'sign in first')
-      await this.upload(req, res, { workspace: agent.workspace, kind: 'agent', id: agent.id })
-      return true
-    }
-    if (path === '/widget/files') {
-      for (const [k, v] of Object.entries(WIDGET_CORS)) res.setHeader(k, v)
-      if (method === 'OPTIONS') {
-        res.writeHead(204).end()
-        return true
-      }
-      if (method !== 'POST') throw new HttpError(405, 'method not allowed')
-      await this.upload(req, res, await this.visitorOf(req, url))
-      return true
-    }
-    if (path.startsWith('/files/')) {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed')
-      const id = FILE_ROUTE.exec(path)?.[1]
-      if (!id || !isFileId(id)) throw new HttpError(404, 'no such file')
-      await this.serve(req, res, id)
-      return true
-    }
-    return false
-  }
 
   /** The attachments of a visitor's message: every id must name a file this visitor uploaded; null when one does not. */
   async visitorAttachments(workspace: string, visitorId: string, ids: readonly string[]): Promise<Attachment[] | null> {
@@ -138,7 +100,8 @@ export class FileService {
     }
   }
 
-  private async visitorOf(req: IncomingMessage, url: URL): Promise<Uploader> {
+  /** The visitor a widget upload comes from, by its visitor token (header or `?token=`); 401 or 403 when none may upload. */
+  async visitorOf(req: IncomingMessage, url: URL): Promise<Uploader> {
     const token = bearer(req) ?? url.searchParams.get('token')
     const claimed = token && token.length <= 512 ? visitorTokenWorkspace(token) : null
     const ws = claimed ? await this.deps.accounts.workspace(claimed) : null
@@ -149,7 +112,8 @@ export class FileService {
     return { workspace: ws.id, kind: 'visitor', id: visitor.id }
   }
 
-  private async upload(req: IncomingMessage, res: ServerResponse, who: Uploader): Promise<void> {
+  /** Stores the request's body as a file of `who` and answers 201 with its attachment. */
+  async upload(req: IncomingMessage, res: ServerResponse, who: Uploader): Promise<void> {
     const { log } = this.deps
     if (!this.bucket(who).take()) throw new HttpError(429, 'too many files at once; wait a moment')
     const rawName = req.headers['x-file-name']
@@ -216,7 +180,8 @@ export class FileService {
     sendJson(res, 201, attachmentOf(record))
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  /** Sends a stored file's bytes (or 404). */
+  async serve(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const f = await this.deps.store.getFile(id)
     if (!f) throw new HttpError(404, 'no such file')
     const path = this.deps.blobs.path(f.sha256)
