@@ -10,7 +10,7 @@ import { newId } from '../../shared/id.ts'
 import type { CommandRow, ConversationRow, ParleyDb } from './db.ts'
 import type { Session } from './session.ts'
 import { createDrainer, type Drainer } from './drainer.ts'
-import { backoffDelay } from './feed.ts'
+import { backoffDelay } from './reconnectingSocket.ts'
 
 /** First retry delay after a network failure: the network often comes back within a second. */
 export const COMMAND_BACKOFF_BASE_MS = 1_000

@@ -7,7 +7,7 @@
 import { createMemo, createSignal, getOwner, onCleanup, type Accessor } from 'solid-js'
 import { CloseCode } from '../../shared/protocol.ts'
 import { isVisitorsLiveFrame, type OnSiteVisitor } from '../../shared/supervision.ts'
-import { backoffDelay } from './feed.ts'
+import { createReconnectingSocket } from './reconnectingSocket.ts'
 import type { Session } from './session.ts'
 import { defaultWsBase } from './wsBase.ts'
 
@@ -42,67 +42,19 @@ export function compareOnSite(a: OnSiteVisitor, b: OnSiteVisitor): number {
 
 /** Connects the visitors socket of a signed-in agent; must run inside a reactive owner to close on cleanup. */
 export function createVisitorsLive(session: Session, options: VisitorsLiveOptions = {}): VisitorsLive {
-  const [state, setState] = createSignal<VisitorsLiveState>('connecting')
   const [byId, setById] = createSignal<ReadonlyMap<string, OnSiteVisitor>>(new Map())
   const visitors = createMemo(() => [...byId().values()].sort(compareOnSite))
   const wsBase = options.wsBase ?? defaultWsBase()
 
-  let socket: WebSocket | null = null
-  let attempt = 0
-  let retryTimer: ReturnType<typeof setTimeout> | null = null
-  let stopped = false
+  /** The server refused us (4401, 4403): redialling would be refused the same way. */
+  const [denied, setDenied] = createSignal(false)
 
-  const offlineNow = () => typeof navigator !== 'undefined' && navigator.onLine === false
-
-  function clearRetry() {
-    if (retryTimer !== null) clearTimeout(retryTimer)
-    retryTimer = null
-  }
-
-  /** Forgets the socket (its late callbacks are ignored) and the list it was keeping. */
-  function dropSocket() {
-    const ws = socket
-    socket = null
-    setById(new Map())
-    if (!ws) return
-    ws.onopen = ws.onmessage = ws.onclose = null
-    ws.onerror = () => {}
-    try {
-      ws.close(1000)
-    } catch {
-      /* already closing */
-    }
-  }
-
-  function scheduleRetry() {
-    clearRetry()
-    if (stopped) return
-    if (offlineNow()) return void setState('offline')
-    setState('connecting')
-    retryTimer = setTimeout(() => {
-      retryTimer = null
-      dial()
-    }, backoffDelay(attempt++))
-  }
-
-  function dial() {
-    clearRetry()
-    if (stopped || socket) return
-    if (offlineNow()) return void setState('offline')
-    setState('connecting')
-    let ws: WebSocket
-    try {
-      ws = new WebSocket(`${wsBase}/api/visitors/live?token=${encodeURIComponent(session.token)}`)
-    } catch {
-      scheduleRetry()
-      return
-    }
-    socket = ws
-    ws.onmessage = (e) => {
-      if (socket !== ws) return
+  const socket = createReconnectingSocket({
+    url: () => `${wsBase}/api/visitors/live?token=${encodeURIComponent(session.token)}`,
+    onMessage(text, link) {
       let frame: unknown
       try {
-        frame = JSON.parse(String(e.data))
+        frame = JSON.parse(text)
       } catch {
         console.warn('[visitors] ignored a frame that is not JSON')
         return
@@ -113,9 +65,8 @@ export function createVisitorsLive(session: Session, options: VisitorsLiveOption
       }
       switch (frame.type) {
         case 'snapshot':
-          attempt = 0
           setById(new Map(frame.visitors.map((v) => [v.visitorId, v])))
-          setState('open')
+          link.ready()
           return
         case 'visitor':
           setById((m) => new Map(m).set(frame.visitor.visitorId, frame.visitor))
@@ -129,54 +80,24 @@ export function createVisitorsLive(session: Session, options: VisitorsLiveOption
           })
           return
       }
-    }
-    ws.onclose = (e) => {
-      if (socket !== ws) return
-      socket = null
+    },
+    onClose(code) {
+      // Dropped (offline: browsers may keep a socket open after going offline) or closed: a list
+      // that can no longer change must not look live.
       setById(new Map())
-      if (e.code === CloseCode.forbidden || e.code === CloseCode.unauthenticated) {
-        // Redialling would be refused the same way; the app's session handling deals with a 4401.
-        clearRetry()
-        return void setState('denied')
-      }
-      scheduleRetry()
-    }
-    ws.onerror = () => {
-      // Always followed by a close event, which schedules the redial.
-    }
+      if (code !== CloseCode.forbidden && code !== CloseCode.unauthenticated) return
+      // The app's session handling deals with a 4401.
+      setDenied(true)
+      return true
+    },
+  })
+  const state = (): VisitorsLiveState => {
+    if (denied()) return 'denied'
+    const s = socket.state()
+    return s === 'open' || s === 'offline' ? s : 'connecting'
   }
 
-  const onOnline = () => {
-    attempt = 0
-    if (!socket && state() !== 'denied') dial()
-  }
-  const onOffline = () => {
-    // Browsers (and Playwright's setOffline) may keep a socket open after going offline: a list
-    // that can no longer change must not look live.
-    dropSocket()
-    clearRetry()
-    setState('offline')
-  }
-  const onVisibility = () => {
-    if (document.visibilityState === 'visible' && !socket && !stopped && state() !== 'denied') {
-      attempt = 0
-      dial()
-    }
-  }
-  window.addEventListener('online', onOnline)
-  window.addEventListener('offline', onOffline)
-  document.addEventListener('visibilitychange', onVisibility)
-  dial()
-
-  function close() {
-    if (stopped) return
-    stopped = true
-    clearRetry()
-    dropSocket()
-    window.removeEventListener('online', onOnline)
-    window.removeEventListener('offline', onOffline)
-    document.removeEventListener('visibilitychange', onVisibility)
-  }
+  const close = () => socket.close()
   if (getOwner()) onCleanup(close)
 
   return { state, visitors, close }

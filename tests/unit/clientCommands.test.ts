@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bodyOf, commandBackoff, outcomeOf, precheck } from '../../client/data/commands.ts'
-import { FEED_BACKOFF_MAX_MS as COMMAND_BACKOFF_MAX_MS } from '../../client/data/feed.ts'
+import { SOCKET_BACKOFF_MAX_MS as COMMAND_BACKOFF_MAX_MS } from '../../client/data/reconnectingSocket.ts'
 import type { ConversationRow } from '../../client/data/db.ts'
 import { fromDateTimeLocal, snoozeUntil, toDateTimeLocal, tomorrowAt } from '../../client/data/snooze.ts'
 
