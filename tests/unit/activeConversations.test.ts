@@ -8,6 +8,7 @@ import {
   knownValues,
   NO_FILTERS,
   parseConversationsQuery,
+  presentValues,
   sortConversations,
   type ConversationFilters,
   type ConversationSort,
@@ -144,6 +145,13 @@ describe('parseConversationsQuery', () => {
     expect(search).toBe('?group=sales&agent=none&status=snoozed&sort=created&open=c+1')
     expect(parseConversationsQuery(search, KNOWN)).toEqual({ query, problems: [] })
     expect(conversationsSearch({ filters: NO_FILTERS, sort: DEFAULT_SORT, open: null })).toBe('')
+  })
+})
+
+describe('presentValues', () => {
+  it('lists each value the rows hold once, leaving out the empty ones', () => {
+    expect(presentValues(ROWS, (r) => r.groupId).sort()).toEqual([...new Set(ROWS.map((r) => r.groupId).filter(Boolean))].sort())
+    expect(presentValues([row('x'), row('y', { assigneeId: 'ana' }), row('z', { assigneeId: 'ana' })], (r) => r.assigneeId)).toEqual(['ana'])
   })
 })
 

@@ -9,6 +9,7 @@ import { capitalize, createNow, formatDuration, SECOND_TICK_MS } from '../format
 import { useWorkspace } from '../workspace.tsx'
 import { AsOf } from './AsOf.tsx'
 import { createLiveFigures } from './createLiveFigures.ts'
+import { MetricCell } from './MetricCell.tsx'
 
 type Column = 'name' | 'status' | 'in_status' | 'active_chats' | 'since_last_reply_ms' | 'frt_today_avg_ms' | 'frt_today_median_ms' | 'reply_today_avg_ms' | 'closed_today' | 'transfers_today'
 
@@ -104,13 +105,8 @@ export function AgentsBoardView() {
   )
 }
 
-function Duration(props: { name: string; ms: number | null }) {
-  return (
-    <td data-metric={props.name} data-value={props.ms === null ? '' : String(Math.round(props.ms))}>
-      {formatDuration(props.ms)}
-    </td>
-  )
-}
+/** Durations go to `data-value` in whole milliseconds (averages are fractional). */
+const wholeMs = (ms: number | null): number | null => (ms === null ? null : Math.round(ms))
 
 function AgentRowView(props: { row: AgentBoardRow; clock: number }) {
   const r = () => props.row
@@ -124,21 +120,17 @@ function AgentRowView(props: { row: AgentBoardRow; clock: number }) {
         {r().status ? capitalize(r().status!) : '—'}
         {r().connected ? '' : ' (not signed in)'}
       </td>
-      <Duration name="in_status_ms" ms={inStatus()} />
-      <td data-metric="active_chats" data-value={String(r().activeChats)}>
+      <MetricCell name="in_status_ms" value={wholeMs(inStatus())} text={formatDuration(inStatus())} />
+      <MetricCell name="active_chats" value={r().activeChats}>
         {r().activeChats}
         {r().slots !== null ? ` / ${r().slots}` : ''}
-      </td>
-      <Duration name="since_last_reply_ms" ms={sinceReply()} />
-      <Duration name="frt_today_avg_ms" ms={r().frtTodayAvgMs} />
-      <Duration name="frt_today_median_ms" ms={r().frtTodayMedianMs} />
-      <Duration name="reply_today_avg_ms" ms={r().replyTodayAvgMs} />
-      <td data-metric="closed_today" data-value={String(r().closedToday)}>
-        {r().closedToday}
-      </td>
-      <td data-metric="transfers_today" data-value={String(r().transfersToday)}>
-        {r().transfersToday}
-      </td>
+      </MetricCell>
+      <MetricCell name="since_last_reply_ms" value={wholeMs(sinceReply())} text={formatDuration(sinceReply())} />
+      <MetricCell name="frt_today_avg_ms" value={wholeMs(r().frtTodayAvgMs)} text={formatDuration(r().frtTodayAvgMs)} />
+      <MetricCell name="frt_today_median_ms" value={wholeMs(r().frtTodayMedianMs)} text={formatDuration(r().frtTodayMedianMs)} />
+      <MetricCell name="reply_today_avg_ms" value={wholeMs(r().replyTodayAvgMs)} text={formatDuration(r().replyTodayAvgMs)} />
+      <MetricCell name="closed_today" value={r().closedToday} text={String(r().closedToday)} />
+      <MetricCell name="transfers_today" value={r().transfersToday} text={String(r().transfersToday)} />
     </tr>
   )
 }

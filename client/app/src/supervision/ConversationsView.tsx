@@ -28,6 +28,7 @@ import {
   NO_FILTERS,
   NONE,
   parseConversationsQuery,
+  presentValues,
   sortConversations,
   type ConversationFilters,
   type ConversationsQuery,
@@ -119,7 +120,7 @@ export function ConversationsView() {
   const offline = () => ws.connectivity() === 'offline'
 
   // The select options: what the settings and the directory name, plus what the rows hold.
-  const present = (pick: (r: ConversationRow) => string | null | undefined) => [...new Set((active() ?? []).map(pick).filter((v): v is string => !!v))]
+  const present = (pick: (r: ConversationRow) => string | null | undefined) => presentValues(active() ?? [], pick)
   const teamOptions = createMemo<Option[]>(() => [
     ...(settings()?.teams ?? []).map((t) => ({ value: t.id, label: t.name })),
     { value: NONE, label: 'No team' },

@@ -9,6 +9,7 @@ import { createNow, formatDuration, SECOND_TICK_MS } from '../format.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { AsOf } from './AsOf.tsx'
 import { createLiveFigures } from './createLiveFigures.ts'
+import { MetricCell } from './MetricCell.tsx'
 
 export function LiveView() {
   const ws = useWorkspace()
@@ -49,26 +50,18 @@ export function LiveView() {
   )
 }
 
-function Metric(props: { name: string; value: number | null; text?: string }) {
-  return (
-    <td data-metric={props.name} data-value={props.value === null ? '' : String(props.value)}>
-      {props.text ?? (props.value === null ? '—' : props.value.toLocaleString())}
-    </td>
-  )
-}
-
 function LiveRowView(props: { row: LiveRow; clock: number; total?: boolean }) {
   const wait = () => (props.row.longestWaitSince === null ? null : Math.max(0, props.clock - props.row.longestWaitSince))
   const a = () => props.row.agents
   return (
     <tr data-group={props.row.key} classList={{ 'live-total': props.total === true }}>
       <th scope="row">{props.row.name}</th>
-      <Metric name="waiting" value={props.row.waiting} />
-      <Metric name="longest_wait_ms" value={wait()} text={formatDuration(wait())} />
-      <Metric name="snoozed" value={props.row.snoozed} />
-      <Metric name="handling" value={props.row.handling} />
-      <Metric name="closed_today" value={props.row.closedToday} />
-      <td data-metric="agents_signed_in" data-value={String(a().signedIn)}>
+      <MetricCell name="waiting" value={props.row.waiting} />
+      <MetricCell name="longest_wait_ms" value={wait()} text={formatDuration(wait())} />
+      <MetricCell name="snoozed" value={props.row.snoozed} />
+      <MetricCell name="handling" value={props.row.handling} />
+      <MetricCell name="closed_today" value={props.row.closedToday} />
+      <MetricCell name="agents_signed_in" value={a().signedIn}>
         {a().signedIn}
         <Show when={a().signedIn > 0}>
           <span class="agent-breakdown">
@@ -76,7 +69,7 @@ function LiveRowView(props: { row: LiveRow; clock: number; total?: boolean }) {
             ({[a().online && `${a().online} online`, a().away && `${a().away} away`, a().offline && `${a().offline} offline`].filter(Boolean).join(', ')})
           </span>
         </Show>
-      </td>
+      </MetricCell>
     </tr>
   )
 }

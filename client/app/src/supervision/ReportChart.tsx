@@ -6,7 +6,8 @@
 import { For, Show } from 'solid-js'
 import type { ReportDay } from '../../../../shared/reports/periodReport.ts'
 import { formatDuration } from '../format.ts'
-import { dayText, rawValue } from './reportText.ts'
+import { MetricCell } from './MetricCell.tsx'
+import { dayText } from './reportText.ts'
 
 const WIDTH = 720
 const BAR_HEIGHT = 160
@@ -146,15 +147,9 @@ export function ReportChart(props: { days: ReportDay[] }) {
                 {(d) => (
                   <tr data-day={d.day}>
                     <th scope="row">{dayText(d.day, true)}</th>
-                    <td data-metric="created" data-value={d.created}>
-                      {d.created}
-                    </td>
-                    <td data-metric="closed" data-value={d.closed}>
-                      {d.closed}
-                    </td>
-                    <td data-metric="wait_median_ms" data-value={rawValue(d.waitMedianMs)}>
-                      {formatDuration(d.waitMedianMs)}
-                    </td>
+                    <MetricCell name="created" value={d.created} text={String(d.created)} />
+                    <MetricCell name="closed" value={d.closed} text={String(d.closed)} />
+                    <MetricCell name="wait_median_ms" value={d.waitMedianMs} text={formatDuration(d.waitMedianMs)} />
                   </tr>
                 )}
               </For>

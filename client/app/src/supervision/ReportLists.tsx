@@ -7,7 +7,8 @@ import { channelLabel } from '../../../../shared/channels.ts'
 import { AGENT_METRICS, type AgentMetric, type AgentReportRow, type ReportConversation } from '../../../../shared/reports/periodReport.ts'
 import { formatDuration, statusLabel } from '../format.ts'
 import { conversationPath, Link } from '../router.tsx'
-import { AGENT_METRIC_TEXT, dateTimeText, metricText, rawValue } from './reportText.ts'
+import { MetricCell } from './MetricCell.tsx'
+import { AGENT_METRIC_TEXT, dateTimeText, metricText } from './reportText.ts'
 
 export function AgentTable(props: {
   rows: AgentReportRow[]
@@ -33,7 +34,7 @@ export function AgentTable(props: {
                   <th scope="row">{props.nameOf(row.agentId)}</th>
                   <For each={AGENT_METRICS}>
                     {(m) => (
-                      <td data-metric={m} data-value={rawValue(row.metrics[m])}>
+                      <MetricCell name={m} value={row.metrics[m]}>
                         <button
                           type="button"
                           class="report-cell-button"
@@ -44,7 +45,7 @@ export function AgentTable(props: {
                         >
                           {metricText(m, row.metrics[m])}
                         </button>
-                      </td>
+                      </MetricCell>
                     )}
                   </For>
                 </tr>
@@ -102,18 +103,10 @@ export function ConversationList(props: {
                     {statusLabel(c.status)}
                     <Show when={c.reopened > 0}> (reopened {c.reopened}×)</Show>
                   </td>
-                  <td data-metric="wait_ms" data-value={rawValue(c.waitMs)}>
-                    {formatDuration(c.waitMs)}
-                  </td>
-                  <td data-metric="first_response_ms" data-value={rawValue(c.firstResponseMs)}>
-                    {formatDuration(c.firstResponseMs)}
-                  </td>
-                  <td data-metric="resolution_ms" data-value={rawValue(c.resolutionMs)}>
-                    {formatDuration(c.resolutionMs)}
-                  </td>
-                  <td data-metric="handling_ms" data-value={rawValue(c.handlingMs)}>
-                    {formatDuration(c.handlingMs)}
-                  </td>
+                  <MetricCell name="wait_ms" value={c.waitMs} text={formatDuration(c.waitMs)} />
+                  <MetricCell name="first_response_ms" value={c.firstResponseMs} text={formatDuration(c.firstResponseMs)} />
+                  <MetricCell name="resolution_ms" value={c.resolutionMs} text={formatDuration(c.resolutionMs)} />
+                  <MetricCell name="handling_ms" value={c.handlingMs} text={formatDuration(c.handlingMs)} />
                 </tr>
               )}
             </For>

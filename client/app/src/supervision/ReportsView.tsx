@@ -17,7 +17,8 @@ import { useWorkspace } from '../workspace.tsx'
 import { createPeriodReport } from './createPeriodReport.ts'
 import { ReportChart } from './ReportChart.tsx'
 import { AgentTable, ConversationList } from './ReportLists.tsx'
-import { AGENT_METRIC_TEXT, dateTimeText, METRIC_TEXT, metricText, rawValue, TILE_GROUPS } from './reportText.ts'
+import { metricValue } from './MetricCell.tsx'
+import { AGENT_METRIC_TEXT, dateTimeText, METRIC_TEXT, metricText, TILE_GROUPS } from './reportText.ts'
 import './ReportsView.css'
 
 const PRESET_LABELS: Record<PeriodPreset, string> = {
@@ -263,7 +264,7 @@ export function ReportsView() {
                           type="button"
                           class="reports-tile"
                           data-metric={m}
-                          data-value={rawValue(r().metrics[m])}
+                          data-value={metricValue(r().metrics[m])}
                           aria-pressed={drill().kind === 'metric' && drill().metric === m}
                           title={METRIC_TEXT[m].behind}
                           onClick={() => openDrill({ kind: 'metric', metric: m })}

@@ -167,6 +167,11 @@ export function sortConversations(rows: readonly ConversationRow[], sort: Conver
   return [...rows].sort(compare[sort])
 }
 
+/** The distinct non-empty values of one field of the rows (the groups, agents or channels they hold). */
+export function presentValues(rows: readonly ConversationRow[], pick: (r: ConversationRow) => string | null | undefined): string[] {
+  return [...new Set(rows.map(pick).filter((v): v is string => !!v))]
+}
+
 /** The ids the address may name, from the settings, the agent directory and the rows themselves. */
 export function knownValues(
   rows: readonly ConversationRow[] | undefined,
@@ -174,7 +179,7 @@ export function knownValues(
   agentIds: readonly string[],
 ): KnownValues {
   const active = rows?.filter(isActive) ?? []
-  const present = (pick: (r: ConversationRow) => string | null | undefined) => active.map(pick).filter((v): v is string => !!v)
+  const present = (pick: (r: ConversationRow) => string | null | undefined) => presentValues(active, pick)
   return {
     teams: settings ? new Set(settings.teams.map((t) => t.id)) : null,
     groups: settings ? new Set([...settings.groups.map((g) => g.id), ...present((r) => r.groupId)]) : null,

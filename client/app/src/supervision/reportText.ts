@@ -1,6 +1,6 @@
 /**
  * How the Reports view words its numbers: labels, what each drill-down list holds, and each
- * figure as a person reads it ("4 min 12 s", "87%", "+20"). The raw numbers stay in `data-value`.
+ * figure as a person reads it ("4 min 12 s", "87%", "+20"). The raw numbers stay in `data-value` (MetricCell.tsx).
  */
 import type { AgentMetric, ReportMetric } from '../../../../shared/reports/periodReport.ts'
 import { formatDuration } from '../format.ts'
@@ -64,9 +64,6 @@ export function metricText(metric: ReportMetric | AgentMetric, value: number | n
   }
   return COUNT.format(value)
 }
-
-/** A number for `data-value`: the raw figure, empty when there is none. */
-export const rawValue = (value: number | null): string => (value === null || !Number.isFinite(value) ? '' : String(value))
 
 const formats = new Map<string, Intl.DateTimeFormat>()
 /** A moment as a date and time in the workspace's timezone: "31 Mar 2026, 14:05". */
