@@ -83,6 +83,7 @@ test('the agents board shows a colleague signing in, changing status and the clo
   const admin = await login(parley.url)
   const created = await createAgent(parley.url, admin.token, BEA)
   const beaId = created.body.id as string
+  await page.clock.install()
   await signIn(page, parley.url)
   await openSupervision(page, 'agents')
   await expect(agentFigure(page, beaId, 'status')).toHaveAttribute('data-connected', 'false')
@@ -119,6 +120,16 @@ test('the agents board shows a colleague signing in, changing status and the clo
   // Bea closes her app: she is no longer signed in.
   await bea.context().close()
   await expect(agentFigure(page, beaId, 'status')).toHaveAttribute('data-connected', 'false')
+
+  // Offline the board keeps what it knew, says since when, and its clocks stop.
+  await goOffline(page)
+  await expect(page.getByTestId('as-of')).toHaveText(/^As of \d{2}:\d{2}/)
+  const stopped = await agentFigure(page, beaId, 'since_last_reply_ms').getAttribute('data-value')
+  await page.clock.runFor(5_000)
+  await expect(agentFigure(page, beaId, 'since_last_reply_ms')).toHaveAttribute('data-value', stopped!)
+  await expect(agentFigure(page, beaId, 'closed_today')).toHaveAttribute('data-value', '0')
+  await goOnline(page)
+  await expect(page.getByTestId('as-of')).toHaveText('Live')
   await visitor.close()
 })
 

@@ -76,6 +76,15 @@ test('a first sync far behind shows "Syncing history" with its numbers, keeps th
   await expect(page.getByTestId('thread')).toBeVisible()
   await expect(bar).toBeVisible()
 
+  // Offline the bar stays with what is stored and says the sync is paused; back online it goes on.
+  await ctx.setOffline(true)
+  await expect(page.getByTestId('connection')).toHaveText('Offline')
+  await expect(bar).toHaveAttribute('data-paused', 'true')
+  await expect(bar).toContainText(`${expected} — paused offline`)
+  await ctx.setOffline(false)
+  await expect(page.getByTestId('connection')).toHaveText('Online')
+  await expect(bar).toHaveAttribute('data-paused', 'false')
+
   release()
   await expect(bar).toBeHidden({ timeout: 60_000 })
   // Hidden because the device holds the whole log: every conversation is listed.

@@ -28,12 +28,15 @@ export function SyncProgress() {
   return (
     <Show when={progress()}>
       {(p) => {
-        const text = () => `Syncing history ${p().percent}% — ${NUMBER.format(p().stored)} of ${NUMBER.format(p().total)}`
+        // Offline the history waits; what is stored stays readable, and the sync goes on from there.
+        const paused = () => (ws.connectivity() === 'offline' ? ' — paused offline, it goes on once the connection is back' : '')
+        const text = () => `Syncing history ${p().percent}% — ${NUMBER.format(p().stored)} of ${NUMBER.format(p().total)}${paused()}`
         return (
           <div
             class="sync-progress"
             role="progressbar"
             data-testid="sync-progress"
+            data-paused={ws.connectivity() === 'offline' ? 'true' : 'false'}
             aria-label="Syncing history"
             aria-valuemin={0}
             aria-valuemax={p().total}
