@@ -1,7 +1,8 @@
 /** Helpers shared by the conversation-action specs. */
 import type { Browser, BrowserContextOptions, Page } from '@playwright/test'
-import { putEntry, type RoutingGroup } from '../../shared/settings.ts'
-import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
+import { putEntry } from '../../shared/settings.ts'
+import { createAgent, login } from '../support/clients.ts'
+import { routingGroup, writeSettings } from '../support/settings.ts'
 import { expect, openWidget, signIn, visitorSays } from './fixtures.ts'
 
 export const BEA = { email: 'bea@example.com', name: 'Bea', password: 'bea password 123' }
@@ -16,24 +17,8 @@ export async function addBea(url: string): Promise<string> {
 
 /** A manual routing group (nobody is handed its chats: they wait to be taken). */
 export async function addGroup(url: string, wsUrl: string, id: string, name: string): Promise<void> {
-  const group: RoutingGroup = {
-    id,
-    name,
-    teamId: null,
-    maxConversations: null,
-    fullMessage: `${name} is full`,
-    assignment: 'manual',
-    onlyWhenOnline: false,
-    skills: [],
-    access: { omnichannel: true, unassignedQueue: true, management: false, settings: false },
-  }
   const admin = await login(url)
-  const settings = await openDoc(wsUrl, 'settings', admin.token)
-  settings.doc.transact(() => putEntry(settings.doc, 'groups', group))
-  const check = await openDoc(wsUrl, 'settings', admin.token)
-  await whenDoc(check.doc, () => check.doc.getMap('groups').has(id))
-  check.close()
-  settings.close()
+  await writeSettings(wsUrl, admin.token, (doc) => putEntry(doc, 'groups', routingGroup(id, { name, assignment: 'manual', fullMessage: `${name} is full` })))
 }
 
 /** A visitor who has written once, in a context of their own. */

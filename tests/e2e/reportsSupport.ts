@@ -2,7 +2,8 @@
 import { EventType } from '../../shared/protocol.ts'
 import { putEntry, setOption, type RoutingGroup } from '../../shared/settings.ts'
 import type { NewEvent } from '../../sync-server/store/Store.ts'
-import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
+import { createAgent, login } from '../support/clients.ts'
+import { routingGroup, writeSettings } from '../support/settings.ts'
 import type { TestServer } from '../support/server.ts'
 import { expect } from './fixtures.ts'
 
@@ -37,19 +38,8 @@ export interface Seeded {
   numbers: Record<string, number>
 }
 
-function group(id: string, name: string, teamId: string): RoutingGroup {
-  return {
-    id,
-    name,
-    teamId,
-    maxConversations: null,
-    fullMessage: `${name} is full`,
-    assignment: 'manual',
-    onlyWhenOnline: false,
-    skills: [],
-    access: { omnichannel: true, unassignedQueue: true, management: false, settings: false },
-  }
-}
+/** A manual group of a team: nobody is handed its chats, so the seeded assignments are the only ones. */
+const group = (id: string, name: string, teamId: string): RoutingGroup => routingGroup(id, { name, teamId, assignment: 'manual', fullMessage: `${name} is full` })
 
 /**
  * A week (2–8 November 2026, UTC) whose figures are worked out by hand, committed straight into
@@ -68,17 +58,12 @@ export async function seed(parley: TestServer): Promise<Seeded> {
   const B = { id: bob, name: 'Bob' }
   const V = { id: 'visitor', name: 'Visitor' }
 
-  const settings = await openDoc(parley.wsUrl, 'settings', admin.token)
-  settings.doc.transact(() => {
-    putEntry(settings.doc, 'teams', { id: 't1', name: 'Sales, EU' })
-    putEntry(settings.doc, 'teams', { id: 't2', name: 'Support' })
-    putEntry(settings.doc, 'groups', group('g1', 'Front "desk"', 't1'))
-    putEntry(settings.doc, 'groups', group('g2', 'Mail', 't2'))
+  await writeSettings(parley.wsUrl, admin.token, (doc) => {
+    putEntry(doc, 'teams', { id: 't1', name: 'Sales, EU' })
+    putEntry(doc, 'teams', { id: 't2', name: 'Support' })
+    putEntry(doc, 'groups', group('g1', 'Front "desk"', 't1'))
+    putEntry(doc, 'groups', group('g2', 'Mail', 't2'))
   })
-  const check = await openDoc(parley.wsUrl, 'settings', admin.token)
-  await whenDoc(check.doc, () => check.doc.getMap('groups').size === 2 && check.doc.getMap('teams').size === 2)
-  check.close()
-  settings.close()
 
   const chats = [
     // A: wait 2, first response 3, resolution 20, handling 18; surveyed, never rated.
@@ -155,10 +140,5 @@ export async function commitChats(parley: TestServer, chats: Chat[]): Promise<Re
 /** Sets the workspace's timezone (Settings › Workspace) through the settings document, as an admin's app does. */
 export async function setTimezone(parley: TestServer, timezone: string): Promise<void> {
   const admin = await login(parley.url)
-  const settings = await openDoc(parley.wsUrl, 'settings', admin.token)
-  settings.doc.transact(() => setOption(settings.doc, 'timezone', timezone))
-  const check = await openDoc(parley.wsUrl, 'settings', admin.token)
-  await whenDoc(check.doc, () => check.doc.getMap('workspace').get('timezone') === timezone)
-  check.close()
-  settings.close()
+  await writeSettings(parley.wsUrl, admin.token, (doc) => setOption(doc, 'timezone', timezone))
 }
