@@ -5,6 +5,7 @@
 import type { ParleyDb } from './db.ts'
 import type { FromIngest, ToIngest } from './ingestProtocol.ts'
 import { IngestQueue } from './ingestQueue.ts'
+import { createWorkerClient } from './workerClient.ts'
 
 export interface Ingest {
   /** Stores an `events` frame's text; resolves with the new lastSeq, in the order frames were given. */
@@ -36,50 +37,32 @@ export function createIngest(target: IngestTarget): Ingest {
   const w = worker
   /** Takes over when the worker fails to load or dies: the frames then go on being stored here. */
   let fallback: IngestQueue | null = null
-  let nextId = 1
-  const waiting = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>()
-  const send = (m: ToIngest) => w.postMessage(m)
-  w.onmessage = (e: MessageEvent<FromIngest>) => {
-    const m = e.data
-    switch (m.type) {
-      case 'applied':
-        waiting.get(m.id)?.resolve(m.lastSeq)
-        waiting.delete(m.id)
-        return
-      case 'failed':
-        waiting.get(m.id)?.reject(new Error(m.message))
-        waiting.delete(m.id)
-        return
-      case 'indexed':
-        return
-    }
-  }
-  w.onerror = (e) => {
-    // A worker that failed to load or crashed answers nothing more: fail what waits, so the feed redials.
-    console.error('[ingest] the worker failed; storing frames on the main thread', e.message)
-    for (const p of waiting.values()) p.reject(new Error(`ingest worker: ${e.message}`))
-    waiting.clear()
-    w.terminate()
-    fallback ??= new IngestQueue(target.db, target.agentId)
-    fallback.kick()
-  }
-  send({ type: 'open', workspace: target.workspace, agentId: target.agentId, me: target.agentId })
+  const client = createWorkerClient<ToIngest, number, FromIngest>(w, {
+    failure: 'ingest worker',
+    id: (m) => m.id,
+    settle(m) {
+      if (m.type === 'applied') return m.lastSeq
+      throw new Error(m.message)
+    },
+    onError(e) {
+      // A worker that failed to load or crashed answers nothing more: what waited has failed, so the feed redials.
+      console.error('[ingest] the worker failed; storing frames on the main thread', e.message)
+      w.terminate()
+      fallback ??= new IngestQueue(target.db, target.agentId)
+      fallback.kick()
+    },
+  })
+  w.postMessage({ type: 'open', workspace: target.workspace, agentId: target.agentId } satisfies ToIngest)
   return {
     apply(text, socket) {
       if (fallback) return fallback.apply(text, socket)
-      const id = nextId++
-      return new Promise<number>((resolve, reject) => {
-        waiting.set(id, { resolve, reject })
-        send({ type: 'frame', id, socket, text })
-      })
+      return client.ask((id) => ({ type: 'frame', id, socket, text }))
     },
-    kick: () => (fallback ? fallback.kick() : send({ type: 'kick' })),
+    kick: () => (fallback ? fallback.kick() : w.postMessage({ type: 'kick' } satisfies ToIngest)),
     close() {
       fallback?.close()
       // An aborted IndexedDB transaction leaves nothing half-stored: ending the worker is safe.
-      w.terminate()
-      for (const p of waiting.values()) p.reject(new Error('the ingest worker was closed'))
-      waiting.clear()
+      client.close(new Error('the ingest worker was closed'))
     },
   }
 }

@@ -36,8 +36,6 @@ export class IngestQueue {
   constructor(
     private db: ParleyDb,
     private me: string,
-    /** Told each time the search index moves (tests, diagnostics). */
-    private onIndexed: (searchSeq: number, lastSeq: number) => void = () => {},
   ) {}
 
   /**
@@ -79,7 +77,6 @@ export class IngestQueue {
           const start = performance.now()
           const r = await indexSearchBatch(this.db)
           performance.measure('parley:search-index', { start, detail: { searchSeq: r.searchSeq } })
-          this.onIndexed(r.searchSeq, r.lastSeq)
           done = r.done
         } catch (err) {
           console.error('[ingest] could not index for search', err)

@@ -21,7 +21,7 @@ self.onmessage = (e: MessageEvent<ToIngest>) => {
     case 'open': {
       if (queue) return
       const db = createDb(m.workspace, m.agentId, { durability: 'relaxed' })
-      queue = new IngestQueue(db, m.me, (searchSeq, lastSeq) => post({ type: 'indexed', searchSeq, lastSeq }))
+      queue = new IngestQueue(db, m.agentId)
       queue.kick()
       return
     }
