@@ -14,13 +14,26 @@ const run = promisify(execFile)
 const scratch = mkdtempSync(join(tmpdir(), 'parley-backup-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
+/** One write per this many ms keeps a busy visitor within the widget's frame rate however long a backup takes. */
+const WRITE_EVERY_MS = 100
+
+/** What a test is told of a command's process while it runs. */
+interface Watch {
+  spawned?: () => void
+  exited?: () => void
+}
+
 /** `npm run backup|restore -- …` as an operator types it (node directly: the same entry, without npm's banner). */
-async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(dataDir: string, ...args: [...string[]] | [...string[], Watch]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const watch = typeof args.at(-1) === 'object' ? (args.pop() as Watch) : {}
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir }
   delete env.DATABASE_URL
   delete env.INIT_CWD
+  const running = run(process.execPath, ['--import', 'tsx', 'sync-server/backup.ts', ...(args as string[])], { cwd: ROOT, env })
+  if (watch.spawned) running.child.once('spawn', watch.spawned)
+  if (watch.exited) running.child.once('exit', watch.exited)
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'sync-server/backup.ts', ...args], { cwd: ROOT, env })
+    const { stdout, stderr } = await running
     return { code: 0, stdout, stderr }
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string }
@@ -66,22 +79,27 @@ describe('npm run backup / restore (SQLite)', () => {
         }
       }
 
-      // The server keeps writing while the backup is taken.
+      // The server keeps writing while the backup is taken: each acknowledged message is counted as
+      // before the command started, while it ran, or after it exited.
       const writer = new Visitor(server.wsUrl, { name: 'Busy' }, undefined, '127.0.0.20')
       await writer.connect()
-      let writing = true
-      let during = 0
+      const ackedIds: string[] = []
+      let atSpawn = -1
+      let atExit = -1
+      let firstAck!: () => void
+      const writingStarted = new Promise<void>((r) => (firstAck = r))
+      // Until a message sent after an ack that came after the exit is acknowledged too: that one was sent after the copy.
       const writes = (async () => {
-        while (writing) {
-          await writer.say(`during ${during++}`)
-          await new Promise((r) => setTimeout(r, 40))
+        for (let n = 0; atExit < 0 || ackedIds.length <= atExit + 1; n++) {
+          ackedIds.push((await writer.say(`during ${n}`)).id)
+          firstAck()
+          // Paced, not waited on: a widget socket may send 10 frames a second (WidgetGateway's FRAME_RATE).
+          await new Promise((r) => setTimeout(r, WRITE_EVERY_MS))
         }
       })()
-      await new Promise((r) => setTimeout(r, 200))
+      await writingStarted
       const file = join(scratch, 'parley-backup.db')
-      const taken = await cli(dataDir, 'backup', file)
-      await new Promise((r) => setTimeout(r, 200))
-      writing = false
+      const taken = await cli(dataDir, 'backup', file, { spawned: () => (atSpawn = ackedIds.length), exited: () => (atExit = ackedIds.length) })
       await writes
       expect(taken.code, taken.stderr).toBe(0)
       const [line, note] = taken.stdout.trim().split('\n')
@@ -90,9 +108,16 @@ describe('npm run backup / restore (SQLite)', () => {
       const backupSeq = Number(/last event seq (\d+)/.exec(line!)![1])
       expect(existsSync(file)).toBe(true)
       expect(readdirSync(scratch).filter((n) => n.includes('.tmp'))).toEqual([])
-      // Writes went on after the copy: the live log is ahead of it.
+      // Writes were acknowledged while the command ran; those acknowledged before it started are in
+      // the copy, and the last one, sent after it exited, is past it in the live log.
       const liveEvents = await allEvents(server.url, token)
-      expect(liveEvents.at(-1)!.seq).toBeGreaterThan(backupSeq)
+      const seqOf = new Map(liveEvents.filter((e) => e.type === 'message').map((e) => [e.data.messageId as string, e.seq]))
+      const ackedSeqs = ackedIds.map((id) => seqOf.get(id) ?? NaN)
+      expect(ackedSeqs.every((seq) => seq > 0), 'every acknowledged message in the live log').toBe(true)
+      expect(atSpawn).toBeGreaterThan(0)
+      expect(atExit - atSpawn, 'messages acknowledged while the backup ran').toBeGreaterThan(0)
+      expect(Math.max(...ackedSeqs.slice(0, atSpawn))).toBeLessThanOrEqual(backupSeq)
+      expect(ackedSeqs.at(-1)).toBeGreaterThan(backupSeq)
 
       // Restore refuses the folder of a running server, and leaves it as it was.
       const before = readdirSync(dataDir).sort()
