@@ -3,12 +3,8 @@
  * pile up: at most one run is in flight, and an ask during a run makes exactly one more run after
  * it, so the last ask is always answered and no answer is for a question nobody asks any more.
  */
-export interface Coalesced {
-  /** Runs the task now, or once more after the run under way. */
-  (): void
-  /** Whether a run is under way. */
-  running(): boolean
-}
+/** Runs the task now, or once more after the run under way. */
+export type Coalesced = () => void
 
 export function coalesced(task: () => Promise<void>, hooks: { onBusy?: (busy: boolean) => void } = {}): Coalesced {
   let running = false
@@ -35,7 +31,5 @@ export function coalesced(task: () => Promise<void>, hooks: { onBusy?: (busy: bo
       hooks.onBusy?.(false)
     }
   }
-  const ask = (() => void run()) as Coalesced
-  ask.running = () => running
-  return ask
+  return () => void run()
 }

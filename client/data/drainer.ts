@@ -5,6 +5,7 @@
  * online, and on `kick()`; one drain runs at a time, and a change during a drain runs another.
  */
 import { liveQuery } from 'dexie'
+import { coalesced } from './coalesced.ts'
 
 export interface Drainer {
   /** Resets the backoff and drains now (the network is back). */
@@ -33,8 +34,6 @@ export interface DrainerOptions<T> {
 
 export function createDrainer<T>(opts: DrainerOptions<T>): Drainer {
   let stopped = false
-  let running = false
-  let again = false
   let attempt = 0
   let timer: ReturnType<typeof setTimeout> | null = null
   const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false
@@ -49,43 +48,34 @@ export function createDrainer<T>(opts: DrainerOptions<T>): Drainer {
     if (stopped) return
     timer = setTimeout(() => {
       timer = null
-      void drain()
+      drain()
     }, opts.delay(attempt++))
   }
 
-  async function drain(): Promise<void> {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
+  // One drain at a time; a change during a drain drains again after it.
+  const drain = coalesced(async () => {
     try {
-      do {
-        again = false
-        for (;;) {
-          if (stopped || offline() || timer !== null) break
-          const next = await opts.next()
-          if (next === undefined || !(await opts.step(next))) break
-        }
-      } while (again && !stopped && timer === null)
+      for (;;) {
+        if (stopped || offline() || timer !== null) break
+        const next = await opts.next()
+        if (next === undefined || !(await opts.step(next))) break
+      }
     } catch (err) {
       console.error(`[${opts.label}] could not drain`, err)
       retryLater()
-    } finally {
-      running = false
     }
-  }
+  })
 
   function kick() {
     if (stopped) return
     attempt = 0
     clearTimer()
-    void drain()
+    drain()
   }
 
   const subscription = liveQuery(() => opts.changes()).subscribe({
     next: () => {
-      if (timer === null) void drain()
+      if (timer === null) drain()
     },
     error: (err) => console.error(`[${opts.label}] outbox query failed`, err),
   })

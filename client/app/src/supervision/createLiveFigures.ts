@@ -6,7 +6,7 @@
  */
 import { createEffect, createSignal, on, type Accessor } from 'solid-js'
 import { useWorkspace } from '../workspace.tsx'
-import { coalesced } from './coalesced.ts'
+import { coalesced } from '../../../data/coalesced.ts'
 
 export interface LiveFigures<T> {
   value: Accessor<T | undefined>

@@ -7,7 +7,7 @@
 import { createEffect, createSignal, on, type Accessor } from 'solid-js'
 import type { PeriodReport, ReportQuery } from '../../../../shared/reports/periodReport.ts'
 import { useWorkspace } from '../workspace.tsx'
-import { coalesced } from './coalesced.ts'
+import { coalesced } from '../../../data/coalesced.ts'
 
 export interface PeriodReportState {
   /** The last report computed (possibly for an earlier query: see `current`). */
