@@ -10,7 +10,6 @@ import { foldAgentState, isAgentStateEvent, type AgentState } from '../../shared
 import { factsFromLog, foldIntoFacts, isFact, type ConversationFact } from '../../shared/reports/facts.ts'
 import { indexConversation } from './conversationIndex.ts'
 import { Kv, readLastSeq, type ConversationRow, type ParleyDb } from './db.ts'
-import { startSearchCursor } from './searchIndexer.ts'
 
 export { indexConversation } from './conversationIndex.ts'
 
@@ -25,7 +24,6 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me: string, frameLast = 0): Promise<number> {
   return db.transaction('rw', [db.events, db.conversations, db.sentIds, db.pending, db.kv, db.facts, db.agentStates], async () => {
     const lastSeq = await readLastSeq(db)
-    await startSearchCursor(db, lastSeq)
     const fresh = events.filter((e) => Number.isSafeInteger(e.seq) && e.seq > lastSeq).sort((a, b) => a.seq - b.seq)
     const newSeq = Math.max(lastSeq, fresh.length ? fresh[fresh.length - 1]!.seq : 0, Number.isSafeInteger(frameLast) ? frameLast : 0)
     if (fresh.length === 0) {

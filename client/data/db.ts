@@ -226,6 +226,9 @@ export function createDb(workspace: string, agentId: string, options: { durabili
       }
       await tx.table('facts').bulkPut([...facts.values()])
       await tx.table('agentStates').bulkPut([...agents.values()])
+      // Before this version the search index was written with each frame: it holds every stored event.
+      const last = await tx.table<KvRow, string>('kv').get(Kv.lastSeq)
+      await tx.table<KvRow, string>('kv').put({ key: Kv.searchSeq, value: typeof last?.value === 'number' ? last.value : 0 })
     })
   return db
 }

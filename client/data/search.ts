@@ -80,9 +80,9 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
 
   return db.transaction('r', [db.searchPostings, db.events, db.conversations, db.kv], async () => {
     const [cursor, last] = await db.kv.bulkGet([Kv.searchSeq, Kv.lastSeq])
-    // No cursor: a database from before the indexer, indexed up to what it stores.
+    // No cursor yet: nothing indexed (a database older than the indexer got its cursor when upgraded).
     const lastSeq = typeof last?.value === 'number' ? last.value : 0
-    const searchSeq = typeof cursor?.value === 'number' ? cursor.value : lastSeq
+    const searchSeq = typeof cursor?.value === 'number' ? cursor.value : 0
     const hits: SearchHit[] = []
     const conversations = new Set<string>()
     let partial = false

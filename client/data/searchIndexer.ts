@@ -41,12 +41,3 @@ export async function indexSearchBatch(db: ParleyDb, limit = SEARCH_INDEX_BATCH)
   })
 }
 
-/**
- * Gives a database its search cursor on the first frame stored after this code arrived. Before
- * it, applyEvents indexed each frame in the frame's own transaction, so a database without a
- * cursor is indexed up to what it has stored (`lastSeq`; 0 on a new device). Runs inside
- * applyEvents' transaction.
- */
-export async function startSearchCursor(db: ParleyDb, lastSeq: number): Promise<void> {
-  if ((await db.kv.get(Kv.searchSeq)) === undefined) await db.kv.put({ key: Kv.searchSeq, value: lastSeq })
-}

@@ -1,13 +1,16 @@
 // A real IndexedDB implementation in Node, installed before Dexie looks for one.
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { applyEvents } from '../../client/data/applyEvents.ts'
-import { createDb, Kv, readLastSeq, type ParleyDb } from '../../client/data/db.ts'
+import { Dexie } from 'dexie'
+import yDexie from 'y-dexie'
+import { applyEvents, resetEventLog } from '../../client/data/applyEvents.ts'
+import { createDb, dbName, Kv, readLastSeq, type ParleyDb } from '../../client/data/db.ts'
 import { IngestQueue } from '../../client/data/ingestQueue.ts'
 import { parseEventsFrame } from '../../client/data/liveFrame.ts'
 import { searchMessages } from '../../client/data/search.ts'
 import { indexSearchBatch, readSearchSeq } from '../../client/data/searchIndexer.ts'
 import type { LogEvent } from '../../shared/protocol.ts'
+import { factsFromLog } from '../../shared/reports/facts.ts'
 
 const ME = 'agent-me'
 let n = 0
@@ -102,13 +105,35 @@ describe('ingest queue', () => {
     expect(caught.partial).toBe(false)
   })
 
-  it('gives a database indexed by an older app its cursor at what it stored, and a reset puts it back to 0', async () => {
-    const db = freshDb()
-    // As an older app left it: events stored (and indexed with them), no cursor.
-    await db.events.bulkPut(conversation('a', 1, ['hello']))
-    await db.kv.put({ key: Kv.lastSeq, value: 2 })
+  it('gives a database written by an older app (version 4) its search cursor and its facts on upgrade, and a reset puts the cursor back to 0', async () => {
+    const agentId = `old-${n++}-${Math.random().toString(36).slice(2)}`
+    // The database as version 4 of the app left it: events stored and indexed with them, no cursor.
+    const old = new Dexie(dbName('unit', agentId), { addons: [yDexie] })
+    old.version(1).stores({ docs: 'name, ydoc: Y.Doc', events: 'seq, conversationId, type', conversations: 'id, lastActivityAt, status', sentIds: 'messageId, conversationId', pending: 'messageId, conversationId', kv: 'key' })
+    old.version(2).stores({ commands: 'key, conversationId, createdAt', searchPostings: '' })
+    old.version(3).stores({ heldReplies: 'clientId, conversationId, at', uploads: 'localId, clientId, conversationId' })
+    old.version(4).stores({ conversations: 'id, lastActivityAt, status, [status+assigneeId], [channel+status]' })
+    const history = conversation('a', 1, ['hello'])
+    await old.table('events').bulkPut(history)
+    await old.table('kv').put({ key: Kv.lastSeq, value: 2 })
+    old.close()
+
+    const db = createDb('unit', agentId)
+    dbs.push(db)
+    expect(await readSearchSeq(db)).toBe(2)
+    expect(await db.facts.get('a')).toEqual(factsFromLog(history).get('a'))
     await applyEvents(db, conversation('b', 3, ['again']), ME, 0)
     expect(await readSearchSeq(db)).toBe(2)
+    await resetEventLog(db)
+    expect(await readSearchSeq(db)).toBe(0)
+  })
+
+  it('starts a new device with nothing indexed: search reads the stored events until the index catches up', async () => {
+    const db = freshDb()
+    await applyEvents(db, conversation('a', 1, ['parcel late']), ME, 0)
+    expect(await readSearchSeq(db)).toBe(0)
+    const found = await searchMessages(db, 'parcel ')
+    expect(found.results.map((r) => r.conversationId)).toEqual(['a'])
   })
 })
 
