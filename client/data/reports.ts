@@ -11,10 +11,16 @@ import { createWorkerClient } from './workerClient.ts'
 /** Distributes `Omit` over a union, so each request keeps its own fields. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 
+/** A period report with the server time of the newest event the facts it read had folded. */
+export interface DatedReport {
+  report: PeriodReport
+  dataUpTo: number | null
+}
+
 export interface Reports {
   live(ctx: LiveContext): Promise<LiveView>
   agents(ctx: AgentsBoardContext): Promise<AgentBoardRow[]>
-  period(query: ReportQuery, ctx: PeriodContext): Promise<PeriodReport>
+  period(query: ReportQuery, ctx: PeriodContext): Promise<DatedReport>
   close(): void
 }
 
@@ -34,7 +40,7 @@ export function createReports(workspace: string, agentId: string): Reports {
   return {
     live: (ctx) => ask<LiveView>({ type: 'live', ctx }),
     agents: (ctx) => ask<AgentBoardRow[]>({ type: 'agents', ctx }),
-    period: (query, ctx) => ask<PeriodReport>({ type: 'period', query, ctx }),
+    period: (query, ctx) => ask<DatedReport>({ type: 'period', query, ctx }),
     close: () => client.close(new Error('signed out')),
   }
 }

@@ -12,6 +12,7 @@ import { computeLive } from '../../shared/reports/live.ts'
 import { computeReport } from '../../shared/reports/periodReport.ts'
 import { checkedFact, readLogEpoch } from './applyEvents.ts'
 import { createDb, type ParleyDb } from './db.ts'
+import type { DatedReport } from './reports.ts'
 import type { ReportsAnswer, ReportsRequest } from './reportsProtocol.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -55,6 +56,8 @@ async function answer(req: ReportsRequest): Promise<unknown> {
     return null
   }
   if (!db) throw new Error('the reports worker has no database open')
+  // Read before the facts: what the report says it holds is never newer than what it folded.
+  const newest = req.type === 'period' ? await db.events.orderBy('seq').last() : undefined
   await refresh(db)
   switch (req.type) {
     case 'live':
@@ -63,7 +66,8 @@ async function answer(req: ReportsRequest): Promise<unknown> {
       return computeAgentsBoard(facts.values(), await agentStates(db), req.ctx)
     case 'period': {
       const teams = new Map(req.ctx.groupTeams)
-      return computeReport(facts.values(), req.query, { timezone: req.ctx.timezone, now: req.ctx.now, teamOfGroup: (g) => teams.get(g) ?? null })
+      const report = computeReport(facts.values(), req.query, { timezone: req.ctx.timezone, now: req.ctx.now, teamOfGroup: (g) => teams.get(g) ?? null })
+      return { report, dataUpTo: newest?.at ?? null } satisfies DatedReport
     }
   }
 }

@@ -23,8 +23,8 @@ import { principalOf, type Settings, type Template } from '../../../shared/setti
 import { seesEverything } from '../../../shared/permissions.ts'
 import type { AgentBoardRow } from '../../../shared/reports/agentsBoard.ts'
 import type { LiveView } from '../../../shared/reports/live.ts'
-import type { PeriodReport, ReportQuery } from '../../../shared/reports/periodReport.ts'
-import { createReports } from '../../data/reports.ts'
+import type { ReportQuery } from '../../../shared/reports/periodReport.ts'
+import { createReports, type DatedReport } from '../../data/reports.ts'
 
 export interface Workspace {
   session: Session
@@ -66,7 +66,7 @@ export interface Workspace {
 export interface WorkspaceReports {
   live(): Promise<LiveView>
   agents(): Promise<AgentBoardRow[]>
-  period(query: ReportQuery): Promise<PeriodReport>
+  period(query: ReportQuery): Promise<DatedReport>
 }
 
 /** A small per-agent preference in localStorage (the agent document is for what should roam). */

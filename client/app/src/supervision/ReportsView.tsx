@@ -159,7 +159,7 @@ export function ReportsView() {
     setExporting(kind)
     setExportError(null)
     try {
-      const r = await ws.reports.period({ ...query(), list: null, everything: true })
+      const r = (await ws.reports.period({ ...query(), list: null, everything: true })).report
       download(csvFileName(kind, r), kind === 'conversations' ? conversationsCsv(r, names) : agentsCsv(r, names))
     } catch (err) {
       setExportError(err instanceof Error ? err.message : String(err))

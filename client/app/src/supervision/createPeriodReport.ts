@@ -35,9 +35,9 @@ export function createPeriodReport(query: Accessor<ReportQuery>): PeriodReportSt
   const run = coalesced(
     async () => {
       try {
-        const [next, newest] = await Promise.all([ws.reports.period(query()), ws.db.events.orderBy('seq').last()])
-        setReport(() => next)
-        setDataUpTo(newest?.at ?? null)
+        const next = await ws.reports.period(query())
+        setReport(() => next.report)
+        setDataUpTo(next.dataUpTo)
         setError(null)
       } catch (err) {
         setError(err instanceof Error ? err.message : String(err))
