@@ -128,12 +128,12 @@ export class WorkspaceSettings {
 
   /** An agent's permission view: account role, groups from their membership, rights from their groups. */
   async principalOf(agent: AgentRecord): Promise<Principal> {
-    return principalFrom(agent, await this.get(agent.workspace))
+    return principalOf(agent, await this.get(agent.workspace))
   }
 
   /** The same, from the settings as last read (before they load: the account alone). */
   principalNow(agent: AgentRecord): Principal {
-    return principalFrom(agent, this.peek(agent.workspace))
+    return principalOf(agent, this.peek(agent.workspace))
   }
 
   close(): void {
@@ -143,7 +143,3 @@ export class WorkspaceSettings {
   }
 }
 
-/** The principal of an account under the workspace's settings (shared/settings.ts `principalOf`). */
-export function principalFrom(agent: AgentRecord, settings: Settings | null): Principal {
-  return principalOf(agent, settings)
-}

@@ -4,7 +4,8 @@ import { conversationDocName, metaOf, readMeta } from '../../shared/documents.ts
 import { EventType } from '../../shared/protocol.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
-import { principalFrom, type WorkspaceSettings } from '../WorkspaceSettings.ts'
+import { principalOf } from '../../shared/settings.ts'
+import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
 import type { AgentRecord, Store } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from './patch.ts'
 
@@ -72,7 +73,7 @@ export class CommandService {
       const decision = decide(
         input,
         meta,
-        { ...principalFrom(agent, current), name: agent.name },
+        { ...principalOf(agent, current), name: agent.name },
         now,
         (id) => names.get(id),
         (id) => names.has(id),

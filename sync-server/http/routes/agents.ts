@@ -2,7 +2,7 @@ import type { LoginResponse } from '../../../shared/protocol.ts'
 import { agentStatusSchema, createAgentSchema, describeIssues, loginSchema } from '../../../shared/schemas.ts'
 import { DEFAULT_WORKSPACE, publicAgent, type Accounts } from '../../Accounts.ts'
 import { setAgentStatus, type StatusDeps } from '../../AgentStatuses.ts'
-import { principalFrom } from '../../WorkspaceSettings.ts'
+import { principalOf } from '../../../shared/settings.ts'
 import { TokenBucket } from '../../widget/TokenBucket.ts'
 import { HttpError, bearer, readJson, sendJson } from '../respond.ts'
 import { route, type Route } from '../router.ts'
@@ -88,7 +88,7 @@ export function agentRoutes(deps: AgentRoutesDeps): Route[] {
       async handler({ res, agent }) {
         const current = await settings.get(agent.workspace)
         const agents = (await store.listAgents(agent.workspace)).map((a) => {
-          const who = principalFrom(a, current)
+          const who = principalOf(a, current)
           return { id: a.id, name: a.name, email: a.email, role: a.role, groups: who.groups, status: a.status }
         })
         sendJson(res, 200, { agents })
