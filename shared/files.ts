@@ -62,7 +62,8 @@ export const isAllowedFileType = (type: string): boolean => ALLOWED_TYPES.includ
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`
-  return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`
+  if (n < 1024 ** 3) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`
+  return `${(n / 1024 ** 3).toFixed(1).replace(/\.0$/, '')} GB`
 }
 
 /** Why a file cannot be sent, in words for the person sending it; null when it can. */

@@ -6,6 +6,7 @@
  * The uploaded files (`DATA_DIR/files`) are not in the database and are copied separately.
  * With `DATABASE_URL`, PostgreSQL's own pg_dump / pg_restore do this job.
  */
+import { formatBytes } from '../shared/files.ts'
 import Database from 'better-sqlite3'
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,13 +23,6 @@ const CORE_TABLES = ['workspaces', 'doc_updates', 'events', 'agents', 'sessions'
 
 function filesNote(dataDir: string): string {
   return `Files are not in the database: copy ${join(dataDir, 'files')} separately, after this (e.g. rsync -a or cp -a; files are never rewritten, so a copy taken while serving is good).`
-}
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`
 }
 
 /** The last event's sequence number of each workspace, e.g. "last event seq 1234" or "last event seq default 12, acme 7". */
@@ -122,7 +116,7 @@ export async function backup(dataDir: string, target: string, force: boolean): P
     rmSync(tmp, { force: true })
     throw err
   }
-  return `Backed up ${source} to ${target}: ${size(statSync(target).size)}, ${line}.`
+  return `Backed up ${source} to ${target}: ${formatBytes(statSync(target).size)}, ${line}.`
 }
 
 /** Throws a UserError saying why `path` (named `file` to the user) is not a Parley database this version can serve. */
@@ -216,7 +210,7 @@ export async function restore(dataDir: string, source: string): Promise<string> 
   } finally {
     db.close()
   }
-  return `Restored ${source} to ${target} (${size(statSync(target).size)}, ${line})${kept ? `; the previous database is kept as ${kept}` : ''}.`
+  return `Restored ${source} to ${target} (${formatBytes(statSync(target).size)}, ${line})${kept ? `; the previous database is kept as ${kept}` : ''}.`
 }
 
 async function main(argv: string[]): Promise<void> {

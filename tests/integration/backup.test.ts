@@ -103,7 +103,7 @@ describe('npm run backup / restore (SQLite)', () => {
       await writes
       expect(taken.code, taken.stderr).toBe(0)
       const [line, note] = taken.stdout.trim().split('\n')
-      expect(line).toMatch(/^Backed up .*parley\.db to .*parley-backup\.db: [\d.]+ (B|KiB|MiB|GiB), last event seq \d+\.$/)
+      expect(line).toMatch(/^Backed up .*parley\.db to .*parley-backup\.db: [\d.]+ (B|KB|MB|GB), last event seq \d+\.$/)
       expect(note).toMatch(/files.* separately/)
       const backupSeq = Number(/last event seq (\d+)/.exec(line!)![1])
       expect(existsSync(file)).toBe(true)

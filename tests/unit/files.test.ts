@@ -28,6 +28,7 @@ describe('file rules', () => {
     expect(formatBytes(512)).toBe('512 B')
     expect(formatBytes(1536)).toBe('1.5 KB')
     expect(formatBytes(3 * 1024 * 1024 + 200_000)).toBe('3.2 MB')
+    expect(formatBytes(2 * 1024 ** 3)).toBe('2 GB')
   })
 
   it('cleans names of folders, control characters and excess length, keeping the extension', () => {
