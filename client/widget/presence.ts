@@ -5,12 +5,20 @@
  * server gives a first-time visitor, so the chat loaded later is the same visitor. A message frame
  * on it (an agent started a chat with this visitor) asks for the chat to be opened. Kept tiny: it is
  * part of the loader's budget.
+ *
+ * It stays open once the chat has its own socket: the server lists a visitor while any of their
+ * sockets is open (SiteVisitors), so without this one every redial of the chat's socket alone (a
+ * handshake timeout, a 4429, a server that closed just that socket) would take the visitor off the
+ * supervisors' list and put them back.
  */
+import { CloseCode } from '../../shared/protocol.ts'
+import { backoffDelay } from './connection.ts'
 
-/** First redial delay after the socket drops: a restarting server is not redialled at once by every open page. */
-const PRESENCE_RETRY_MS = 2_000
-/** Longest redial delay: presence is a nicety, a minute late is fine and spares a server that is down. */
-const PRESENCE_RETRY_MAX_MS = 60_000
+/**
+ * Presence redials start at the chat's third step (2 s before jitter): it is a nicety, a few seconds
+ * late is fine, and a restarting server is not redialled at once by every open page.
+ */
+const PRESENCE_FIRST_ATTEMPT = 2
 
 /** Opens the presence socket and keeps it open (redialling with jittered backoff) for the page's life. */
 export function announcePresence(socketUrl: string, hello: () => object, token: (t: string | null) => void, wake: () => void): void {
@@ -18,9 +26,12 @@ export function announcePresence(socketUrl: string, hello: () => object, token: 
   let attempt = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   const dial = () => {
-    if (ws) return
+    clearTimeout(timer)
+    if (ws || navigator.onLine === false) return
     const s = (ws = new WebSocket(socketUrl))
-    s.onopen = () => s.send(JSON.stringify(hello()))
+    s.onopen = () => {
+      if (ws === s) s.send(JSON.stringify(hello()))
+    }
     s.onmessage = (e) => {
       try {
         const f = JSON.parse(e.data)
@@ -38,15 +49,26 @@ export function announcePresence(socketUrl: string, hello: () => object, token: 
       if (ws !== s) return
       ws = null
       // A token the server no longer accepts: the next hello is a new visitor's.
-      if (e.code === 4401) token(null)
-      const ceiling = Math.min(PRESENCE_RETRY_MAX_MS, PRESENCE_RETRY_MS * 2 ** attempt++)
-      timer = setTimeout(dial, ceiling * (0.5 + Math.random() / 2))
+      if (e.code === CloseCode.unauthenticated) token(null)
+      // Offline: the `online` event redials.
+      if (navigator.onLine !== false) timer = setTimeout(dial, backoffDelay(PRESENCE_FIRST_ATTEMPT + attempt++))
     }
   }
-  addEventListener('online', () => {
+  /** Dials now, the backoff starting over: the network or the tab is back. */
+  const redial = () => {
     attempt = 0
-    clearTimeout(timer)
     dial()
+  }
+  addEventListener('online', redial)
+  addEventListener('offline', () => {
+    // Browsers may keep a socket open after going offline: drop it, so coming back dials afresh.
+    clearTimeout(timer)
+    const s = ws
+    ws = null
+    s?.close()
+  })
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && !ws) redial()
   })
   dial()
 }
