@@ -26,6 +26,20 @@ export const StateChange = {
 } as const
 export type StateChange = (typeof StateChange)[keyof typeof StateChange]
 
+/** The events `foldConversationState` folds; any other leaves the state as it was. */
+export const CONVERSATION_STATE_EVENTS: ReadonlySet<string> = new Set<string>([
+  EventType.conversationCreated,
+  EventType.routed,
+  EventType.statusChanged,
+  EventType.assigned,
+  EventType.transferred,
+  EventType.botEscalated,
+  EventType.snoozed,
+  EventType.woke,
+  EventType.closed,
+  EventType.reopened,
+])
+
 const STATUSES = new Set<string>(Object.values(ConversationStatus))
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)

@@ -4,23 +4,10 @@
  * from the event log, never from documents.
  */
 import { attachmentSummary, sanitizeAttachments } from '../../shared/files.ts'
-import { foldConversationState, StateChange, type ConversationState } from '../../shared/conversationState.ts'
+import { CONVERSATION_STATE_EVENTS, foldConversationState, StateChange, type ConversationState } from '../../shared/conversationState.ts'
 import { ConversationStatus, EventType, MessageKind, type LogEvent } from '../../shared/protocol.ts'
 import type { ConversationRow } from './db.ts'
 
-/** The events that change a conversation's state (shared/conversationState.ts). */
-const STATE_EVENTS: ReadonlySet<string> = new Set<string>([
-  EventType.conversationCreated,
-  EventType.routed,
-  EventType.statusChanged,
-  EventType.assigned,
-  EventType.transferred,
-  EventType.botEscalated,
-  EventType.snoozed,
-  EventType.woke,
-  EventType.closed,
-  EventType.reopened,
-])
 const KINDS = new Set<string>(Object.values(MessageKind))
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
@@ -67,7 +54,7 @@ export function indexConversation(row: ConversationRow | undefined, event: LogEv
     return next as ConversationRow & ConversationState
   }
   // Status, holder, group and snooze follow the rule the reports' facts follow too.
-  if (STATE_EVENTS.has(event.type)) {
+  if (CONVERSATION_STATE_EVENTS.has(event.type)) {
     const next = start()
     if (foldConversationState(next, event) === StateChange.none) return undefined
     switch (event.type) {

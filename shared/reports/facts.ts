@@ -6,7 +6,7 @@
  *
  * Times are the server's (`event.at`), never a client's clock.
  */
-import { foldConversationState, isConversationStatus, StateChange } from '../conversationState.ts'
+import { CONVERSATION_STATE_EVENTS, foldConversationState, isConversationStatus, StateChange } from '../conversationState.ts'
 import { ConversationStatus, EventType, MessageKind, type LogEvent } from '../protocol.ts'
 
 /** A stretch of time a conversation was open and assigned to one agent; `to` is null while it lasts. */
@@ -131,19 +131,10 @@ export function emptyFact(id: string, at: number): ConversationFact {
 
 /** The event types that change a fact: everything else leaves facts alone. */
 export const FACT_EVENTS: ReadonlySet<string> = new Set<string>([
-  EventType.conversationCreated,
-  EventType.routed,
+  ...CONVERSATION_STATE_EVENTS,
   EventType.queueJoined,
   EventType.queueLeft,
   EventType.message,
-  EventType.statusChanged,
-  EventType.assigned,
-  EventType.transferred,
-  EventType.botEscalated,
-  EventType.snoozed,
-  EventType.woke,
-  EventType.closed,
-  EventType.reopened,
   EventType.rated,
   EventType.surveySent,
   EventType.visitorUpdated,
