@@ -5,11 +5,11 @@
  * same run: the same operation with 10 conversations, on a 10-message conversation, over 1,000
  * messages. The data is generated here and pulled by the app through its live feed, as in production.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
 import { login } from '../support/clients.ts'
+import { copyBuild, DIST } from './buildCopy.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 import { prng, searchQueries } from './appData.ts'
 import {
@@ -46,7 +46,6 @@ export interface AppOptions {
   log: (msg: string) => void
 }
 
-const DIST = process.env.STATIC_DIR ? resolve(process.env.STATIC_DIR) : join(import.meta.dirname, '../../dist')
 const DIST_APP = join(DIST, 'app')
 const DAY = 86_400_000
 /** The small state the baselines are measured on. */
@@ -65,11 +64,7 @@ export async function measureApp(o: AppOptions) {
   const { log } = o
   const closers: (() => Promise<unknown>)[] = []
   try {
-    // A copy of the build: a rebuild of dist/ while this runs must not change the app under test.
-    const staticDir = mkdtempSync(join(tmpdir(), 'parley-bench-dist-'))
-    closers.push(async () => rmSync(staticDir, { recursive: true, force: true }))
-    cpSync(DIST, staticDir, { recursive: true })
-    const build = readdirSync(join(staticDir, 'app/assets')).filter((f) => f.endsWith('.js')).sort()
+    const { staticDir, build } = copyBuild(closers)
     log(`app: testing the build ${build.join(', ')}`)
     const parley = await startServer({ staticDir })
     closers.push(() => parley.destroy())

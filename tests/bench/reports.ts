@@ -7,12 +7,12 @@
  * IndexedDB holds the server's last event. The baseline is the same events only downloaded
  * (GET /api/events pages fetched by the page), in the same run.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { createAgent, login } from '../support/clients.ts'
+import { copyBuild, DIST } from './buildCopy.ts'
 import { startServer } from '../support/server.ts'
 import { launchChromium, VIEWPORT } from './appBrowser.ts'
 import { prng } from './appData.ts'
@@ -28,7 +28,6 @@ export interface ReportsOptions {
   log: (msg: string) => void
 }
 
-const DIST = process.env.STATIC_DIR ? resolve(process.env.STATIC_DIR) : join(import.meta.dirname, '../../dist')
 const SUPERVISOR = { email: 'sam.supervisor@example.com', password: 'supervisor password 1234', name: 'Sam Supervisor' }
 /** Longest wait for the catch-up and the search index: at the old 1,500 events a second a million events took eleven minutes, and indexing takes longer. */
 const CATCHUP_TIMEOUT_MS = 40 * 60_000
@@ -187,11 +186,7 @@ export async function measureReports(o: ReportsOptions) {
   const { log } = o
   const closers: (() => Promise<unknown>)[] = []
   try {
-    // A copy of the build: a rebuild while this runs must not change the app under test.
-    const staticDir = mkdtempSync(join(tmpdir(), 'parley-bench-dist-'))
-    closers.push(async () => rmSync(staticDir, { recursive: true, force: true }))
-    cpSync(DIST, staticDir, { recursive: true })
-    const build = readdirSync(join(staticDir, 'app/assets')).filter((f) => f.endsWith('.js')).sort()
+    const { staticDir, build } = copyBuild(closers)
     const parley = await startServer({ staticDir })
     closers.push(() => parley.destroy())
 
