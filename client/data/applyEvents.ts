@@ -9,6 +9,7 @@ import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { foldAgentState, isAgentStateEvent, type AgentState } from '../../shared/reports/agentStates.ts'
 import { factsFromLog, foldIntoFacts, isFact, type ConversationFact } from '../../shared/reports/facts.ts'
 import { indexConversation } from './conversationIndex.ts'
+import { conversationEvents, putEvents } from './eventLog.ts'
 import { Kv, readLastSeq, type ConversationRow, type ParleyDb } from './db.ts'
 
 export { indexConversation } from './conversationIndex.ts'
@@ -22,7 +23,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
  * not asked for again. Returns the new `lastSeq`.
  */
 export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me: string, frameLast = 0): Promise<number> {
-  return db.transaction('rw', [db.events, db.conversations, db.sentIds, db.pending, db.kv, db.facts, db.agentStates], async () => {
+  return db.transaction('rw', [db.log, db.conversations, db.sentIds, db.pending, db.kv, db.facts, db.agentStates], async () => {
     const lastSeq = await readLastSeq(db)
     const fresh = events.filter((e) => Number.isSafeInteger(e.seq) && e.seq > lastSeq).sort((a, b) => a.seq - b.seq)
     const newSeq = Math.max(lastSeq, fresh.length ? fresh[fresh.length - 1]!.seq : 0, Number.isSafeInteger(frameLast) ? frameLast : 0)
@@ -69,7 +70,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
       if (event.type === EventType.message && id && messageId && (event.data.authorId === me || waiting.has(messageId))) sent.push({ messageId, conversationId: id })
     }
 
-    await db.events.bulkPut(fresh.map((e) => ({ ...e })))
+    await putEvents(db, fresh)
     if (touched.size) await db.conversations.bulkPut([...touched].map((id) => rows.get(id)!))
     if (factsTouched.size) await db.facts.bulkPut([...factsTouched].map((id) => facts.get(id)!))
     if (agentsTouched.size) await db.agentStates.bulkPut([...agentsTouched].map((id) => agents.get(id)!))
@@ -111,8 +112,7 @@ export async function readFacts(db: ParleyDb, ids: readonly string[]): Promise<M
 
 /** One conversation's fact folded afresh from the events this device holds (undefined: none concern facts). */
 export async function rebuildFact(db: ParleyDb, conversationId: string): Promise<ConversationFact | undefined> {
-  const events = await db.events.where('conversationId').equals(conversationId).toArray()
-  return factsFromLog(events).get(conversationId)
+  return factsFromLog(await conversationEvents(db, conversationId)).get(conversationId)
 }
 
 /** The number of times this device's log was forgotten (`resetEventLog`): readers holding facts in memory start again when it moves. */
@@ -123,8 +123,8 @@ export async function readLogEpoch(db: ParleyDb): Promise<number> {
 
 /** Forgets the event log and everything derived from it (the server's log was reset). */
 export async function resetEventLog(db: ParleyDb): Promise<void> {
-  await db.transaction('rw', [db.events, db.conversations, db.sentIds, db.kv, db.searchPostings, db.facts, db.agentStates], async () => {
-    await db.events.clear()
+  await db.transaction('rw', [db.log, db.conversations, db.sentIds, db.kv, db.searchPostings, db.facts, db.agentStates], async () => {
+    await db.log.clear()
     await db.facts.clear()
     await db.agentStates.clear()
     await db.searchPostings.clear()

@@ -10,6 +10,7 @@ import type { CommandInput } from '../../shared/commands.ts'
 import { foldAgentState, type AgentState } from '../../shared/reports/agentStates.ts'
 import { foldIntoFacts, type ConversationFact } from '../../shared/reports/facts.ts'
 import type { Attachment, ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
+import { chunksOf, type LogChunk } from './eventLog.ts'
 import { postingKeysOf } from './searchText.ts'
 
 /** One synced Yjs document; y-dexie keeps the document's updates in a table of its own. */
@@ -123,7 +124,8 @@ export interface KvRow {
 
 export type ParleyDb = Dexie & {
   docs: EntityTable<DocRow, 'name'>
-  events: EntityTable<StoredEvent, 'seq'>
+  /** The event log, a chunk of events per row (eventLog.ts: every reader goes through it). */
+  log: EntityTable<LogChunk, 'first'>
   conversations: EntityTable<ConversationRow, 'id'>
   sentIds: EntityTable<SentId, 'messageId'>
   pending: EntityTable<PendingMessage, 'messageId'>
@@ -229,6 +231,25 @@ export function createDb(workspace: string, agentId: string, options: { durabili
       // Before this version the search index was written with each frame: it holds every stored event.
       const last = await tx.table<KvRow, string>('kv').get(Kv.lastSeq)
       await tx.table<KvRow, string>('kv').put({ key: Kv.searchSeq, value: typeof last?.value === 'number' ? last.value : 0 })
+    })
+  // The log in chunks (eventLog.ts) rather than a row per event: a first sync writes a row per few
+  // hundred events. The events this device holds are copied once, a page at a time, and the old
+  // table is emptied; it stays declared, empty (y-dexie cannot open a database whose schema
+  // deletes a table).
+  db.version(6)
+    .stores({ log: 'first, last, *conversationIds' })
+    .upgrade(async (tx) => {
+      const events = tx.table<StoredEvent, number>('events')
+      const log = tx.table<LogChunk, number>('log')
+      let after = -Infinity
+      for (;;) {
+        const page = await events.where('seq').above(after).limit(BACKFILL_PAGE).toArray()
+        if (!page.length) break
+        after = page[page.length - 1]!.seq
+        await log.bulkPut(chunksOf(page))
+        if (page.length < BACKFILL_PAGE) break
+      }
+      await events.clear()
     })
   return db
 }

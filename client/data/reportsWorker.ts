@@ -12,6 +12,7 @@ import { computeLive } from '../../shared/reports/live.ts'
 import { computeReport } from '../../shared/reports/periodReport.ts'
 import { checkedFact, readLogEpoch } from './applyEvents.ts'
 import { createDb, type ParleyDb } from './db.ts'
+import { lastEvent } from './eventLog.ts'
 import type { DatedReport } from './reports.ts'
 import type { ReportsAnswer, ReportsRequest } from './reportsProtocol.ts'
 
@@ -57,7 +58,7 @@ async function answer(req: ReportsRequest): Promise<unknown> {
   }
   if (!db) throw new Error('the reports worker has no database open')
   // Read before the facts: what the report says it holds is never newer than what it folded.
-  const newest = req.type === 'period' ? await db.events.orderBy('seq').last() : undefined
+  const newest = req.type === 'period' ? await lastEvent(db) : undefined
   await refresh(db)
   switch (req.type) {
     case 'live':

@@ -7,6 +7,7 @@
  */
 import { Dexie } from 'dexie'
 import { Kv, type ParleyDb, type StoredEvent } from './db.ts'
+import { eventsBySeq, newestEventsAfter, type ChunkCache } from './eventLog.ts'
 import { isEmptyQuery, matchesText, parseQuery, rankHits, searchableText, type RankedResult, type SearchHit, type SearchQuery } from './searchText.ts'
 
 /**
@@ -78,7 +79,7 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
   const started = now()
   const terms: Term[] = [...query.exact.map((word) => ({ word, prefix: false })), ...(query.prefix ? [{ word: query.prefix, prefix: true }] : [])]
 
-  return db.transaction('r', [db.searchPostings, db.events, db.conversations, db.kv], async () => {
+  return db.transaction('r', [db.searchPostings, db.log, db.conversations, db.kv], async () => {
     const [cursor, last] = await db.kv.bulkGet([Kv.searchSeq, Kv.lastSeq])
     // No cursor yet: nothing indexed (a database older than the indexer got its cursor when upgraded).
     const lastSeq = typeof last?.value === 'number' ? last.value : 0
@@ -87,7 +88,7 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
     const conversations = new Set<string>()
     let partial = false
     if (searchSeq < lastSeq) {
-      const unindexed = await db.events.where('seq').above(searchSeq).reverse().limit(UNINDEXED_SCAN_MAX + 1).toArray()
+      const unindexed = await newestEventsAfter(db, searchSeq, UNINDEXED_SCAN_MAX + 1)
       if (unindexed.length > UNINDEXED_SCAN_MAX) partial = true
       for (const e of unindexed.slice(0, UNINDEXED_SCAN_MAX)) {
         const hit = hitOf(e, query, true)
@@ -138,6 +139,7 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
 
     let pos = 0
     let walked = 0
+    const chunks: ChunkCache = new Map()
     for (;;) {
       if (pos >= candidates.length && rest) {
         // Below what the slices cover, the rarest word's whole list is known: confirm the rest of it.
@@ -167,7 +169,7 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
       const batch = candidates.slice(pos, pos + size)
       pos += batch.length
       walked += batch.length
-      for (const e of await db.events.bulkGet(batch)) {
+      for (const e of await eventsBySeq(db, batch, chunks)) {
         const hit = hitOf(e, query, verify)
         if (!hit) continue
         hits.push(hit)

@@ -6,6 +6,7 @@
  * their text, so a search is exact while the index is a little behind.
  */
 import { Kv, putPostings, type ParleyDb } from './db.ts'
+import { eventsAfter } from './eventLog.ts'
 import { postingKeysOf } from './searchText.ts'
 
 /**
@@ -25,12 +26,12 @@ export async function readSearchSeq(db: ParleyDb): Promise<number> {
  * cursor and the log stand, and whether the index has caught up with the log.
  */
 export async function indexSearchBatch(db: ParleyDb, limit = SEARCH_INDEX_BATCH): Promise<{ searchSeq: number; lastSeq: number; done: boolean }> {
-  return db.transaction('rw', [db.events, db.kv, db.searchPostings], async () => {
+  return db.transaction('rw', [db.log, db.kv, db.searchPostings], async () => {
     const [cursor, last] = await db.kv.bulkGet([Kv.searchSeq, Kv.lastSeq])
     const lastSeq = typeof last?.value === 'number' ? last.value : 0
     const from = typeof cursor?.value === 'number' ? cursor.value : 0
     if (from >= lastSeq) return { searchSeq: from, lastSeq, done: true }
-    const page = await db.events.where('seq').above(from).limit(limit).toArray()
+    const page = await eventsAfter(db, from, limit)
     const postings: [string, number][] = []
     for (const e of page) for (const k of postingKeysOf(e)) postings.push(k)
     await putPostings(db.searchPostings, postings)

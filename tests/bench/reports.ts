@@ -7,7 +7,7 @@
  * IndexedDB holds the server's last event. The baseline is the same events only downloaded
  * (GET /api/events pages fetched by the page), in the same run.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from '@playwright/test'
@@ -71,9 +71,16 @@ const WATCH = `({ dbName, target, pollMs, timeoutMs }) => new Promise((resolve, 
     tx.oncomplete = () => res({ last: (a.result && a.result.value) || 0, search: (s.result && s.result.value) || 0 })
     tx.onerror = () => rej(tx.error)
   })
+  // The events held: the log stores them in chunks (client/data/eventLog.ts), each read once.
   const count = () => new Promise((res, rej) => {
-    const req = conn.transaction('events', 'readonly').objectStore('events').count()
-    req.onsuccess = () => res(req.result)
+    let n = 0
+    const req = conn.transaction('log', 'readonly').objectStore('log').openCursor()
+    req.onsuccess = () => {
+      const c = req.result
+      if (!c) return res(n)
+      n += c.value.events.length
+      c.continue()
+    }
     req.onerror = () => rej(req.error)
   })
   const tick = async () => {
@@ -133,9 +140,10 @@ const DOWNLOAD = `async ({ target, page }) => {
 }`
 
 /**
- * In the page: the storage's own ceiling. The first `count` events of the log, fetched, then
- * written to a scratch database with the app's event table shape (key `seq`, indexes
- * `conversationId` and `type`) in transactions of 5,000 plain `put`s and nothing else; rows a second.
+ * In the page: what storing a row per event would cost at best, the reason the log is chunked
+ * (client/data/eventLog.ts). The first `count` events of the log, fetched, then written to a
+ * scratch database as one row each (key `seq`, indexes `conversationId` and `type`) in
+ * transactions of 5,000 plain `put`s and nothing else; rows a second.
  */
 const RAW_IDB = `async ({ count }) => {
   const token = JSON.parse(localStorage.getItem('parley.session')).token
@@ -236,11 +244,22 @@ export async function measureReports(o: ReportsOptions) {
     await page.getByTestId('login-password').fill(SUPERVISOR.password)
     const watching = page.evaluate(`(${WATCH})(${JSON.stringify({ dbName, target: workspace.lastSeq, pollMs: POLL_MS, timeoutMs: CATCHUP_TIMEOUT_MS })})`) as Promise<Watched>
     log(`reports: signing in as a supervisor at ${url}; catching up with ${workspace.lastSeq} events…`)
+    // BENCH_REPORTS_PROFILE=<file>: the page's main thread profiled through the catch-up (a .cpuprofile for DevTools), to find its long tasks.
+    const profileTo = process.env.BENCH_REPORTS_PROFILE
+    if (profileTo) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
     await page.getByTestId('login-submit').click()
     await page.getByTestId('inbox').waitFor({ timeout: 60_000 })
     const heapPeak = sampleWorkerHeap(browser, watching, log)
     const clicks = await clickTabsUntil(page, watching, log)
     const w = await watching
+    if (profileTo) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown }
+      writeFileSync(profileTo, JSON.stringify(profile))
+      log(`reports: the main thread's profile is in ${profileTo}`)
+    }
     const heapMb = await workerHeapMb(browser, log)
     if (w.signInAt === null || w.caughtUpAt === null) throw new Error('reports bench: the sign-in or the catch-up was not seen')
     const catchupMs = w.caughtUpAt - w.signInAt

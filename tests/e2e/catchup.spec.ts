@@ -26,12 +26,14 @@ function stored(page: Page, dbName: string): Promise<{ lastSeq: number; seqs: nu
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
           const db = open.result
-          const tx = db.transaction(['kv', 'events'], 'readonly')
+          const tx = db.transaction(['kv', 'log'], 'readonly')
           const last = tx.objectStore('kv').get('lastSeq')
-          const seqs = tx.objectStore('events').getAllKeys()
+          // The log holds its events in chunks (client/data/eventLog.ts).
+          const chunks = tx.objectStore('log').getAll()
           tx.oncomplete = () => {
             db.close()
-            resolve({ lastSeq: (last.result?.value as number) ?? 0, seqs: seqs.result as number[] })
+            const seqs = (chunks.result as { events: { seq: number }[] }[]).flatMap((c) => c.events.map((e) => e.seq))
+            resolve({ lastSeq: (last.result?.value as number) ?? 0, seqs })
           }
           tx.onerror = () => reject(tx.error)
         }

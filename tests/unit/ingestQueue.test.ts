@@ -5,6 +5,7 @@ import { Dexie } from 'dexie'
 import yDexie from 'y-dexie'
 import { applyEvents, resetEventLog } from '../../client/data/applyEvents.ts'
 import { createDb, dbName, Kv, readLastSeq, type ParleyDb } from '../../client/data/db.ts'
+import { countEvents, eventsAfter } from '../../client/data/eventLog.ts'
 import { IngestQueue } from '../../client/data/ingestQueue.ts'
 import { parseEventsFrame } from '../../client/data/liveFrame.ts'
 import { searchMessages } from '../../client/data/search.ts'
@@ -55,7 +56,7 @@ describe('ingest queue', () => {
     const answers = await Promise.all([q.apply(frame(a), 1), q.apply(frame(b), 1), q.apply(frame([], 9), 1)])
     // The first is stored at once; the two queued behind it go in one transaction together.
     expect(answers).toEqual([3, 9, 9])
-    expect(await db.events.count()).toBe(5)
+    expect(await countEvents(db)).toBe(5)
     expect((await db.conversations.get('a'))?.messageCount).toBe(2)
   })
 
@@ -122,6 +123,9 @@ describe('ingest queue', () => {
     dbs.push(db)
     expect(await readSearchSeq(db)).toBe(2)
     expect(await db.facts.get('a')).toEqual(factsFromLog(history).get('a'))
+    // The events it held moved into the chunked log; the old table is left empty.
+    expect(await eventsAfter(db, 0)).toEqual(history)
+    expect(await db.table('events').count()).toBe(0)
     await applyEvents(db, conversation('b', 3, ['again']), ME, 0)
     expect(await readSearchSeq(db)).toBe(2)
     await resetEventLog(db)

@@ -13,6 +13,7 @@ import { sanitizeAttachments } from '../../../shared/files.ts'
 import { MessageKind, type ChatMessage, type LogEvent } from '../../../shared/protocol.ts'
 import { markRead, type ConversationRow, type HeldReply } from '../../data/db.ts'
 import type { DocumentError, DocumentHandle } from '../../data/docs.ts'
+import { conversationEvents } from '../../data/eventLog.ts'
 import { sendReply } from '../../data/outbox.ts'
 import { createLiveQuery } from './liveQuery.ts'
 import { createHeldMessages, withHeld } from './thread/heldReplies.ts'
@@ -166,7 +167,7 @@ export function createConversation(id: string): Conversation {
   createEffect(() => {
     if (!logMayAdd()) return setFromLog([])
     const subscription = liveQuery(async () =>
-      (await ws.db.events.where('conversationId').equals(id).filter((e) => e.type === 'message').toArray())
+      (await conversationEvents(ws.db, id, 'message'))
         .map(messageFromEvent)
         .filter((m): m is ChatMessage => m !== null),
     ).subscribe({

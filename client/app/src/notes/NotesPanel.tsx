@@ -8,6 +8,7 @@ import { createStore, reconcile } from 'solid-js/store'
 import { appendOnce, isChatMessage, notesDocName, notesOf } from '../../../../shared/documents.ts'
 import { newId } from '../../../../shared/id.ts'
 import { EventType, type ChatMessage } from '../../../../shared/protocol.ts'
+import { conversationEvents } from '../../../data/eventLog.ts'
 import { clockTime } from '../format.ts'
 import { createLiveQuery } from '../liveQuery.ts'
 import { useWorkspace } from '../workspace.tsx'
@@ -44,7 +45,7 @@ export function NotesPanel(props: { conversationId: string }) {
 
   // A note is sent once the server's log holds its `note` event.
   const logged = createLiveQuery(async () => {
-    const evs = await ws.db.events.where('conversationId').equals(props.conversationId).filter((e) => e.type === EventType.note).toArray()
+    const evs = await conversationEvents(ws.db, props.conversationId, EventType.note)
     return new Set(evs.map((e) => e.data.noteId as string))
   })
 

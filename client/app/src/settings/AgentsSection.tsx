@@ -4,7 +4,7 @@
  * works (groups, skills, slots) is edited in its own section.
  */
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
-import { EventType, Role, type AgentStatus } from '../../../../shared/protocol.ts'
+import { Role, type AgentStatus } from '../../../../shared/protocol.ts'
 import { capitalize } from '../format.ts'
 import { createLiveQuery } from '../liveQuery.ts'
 import { useWorkspace } from '../workspace.tsx'
@@ -30,15 +30,10 @@ export function AgentsSection(_props: SectionProps) {
       if (c === 'online') void reload()
     }),
   )
-  // Status changes arrive as events while the page is open; the newest one per agent wins.
+  // Status changes arrive as events while the page is open: each agent's newest, as folded from the log.
   const statusEvents = createLiveQuery(async () => {
     const latest = new Map<string, AgentStatus>()
-    await ws.db.events
-      .where('type')
-      .equals(EventType.agentStatus)
-      .each((e) => {
-        if (typeof e.data.agentId === 'string' && isStatus(e.data.status)) latest.set(e.data.agentId, e.data.status)
-      })
+    for (const a of await ws.db.agentStates.toArray()) if (isStatus(a.status)) latest.set(a.agentId, a.status)
     return latest
   })
   const agents = createMemo(() => {

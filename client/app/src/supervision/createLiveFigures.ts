@@ -7,6 +7,7 @@
 import { createEffect, createSignal, on, type Accessor } from 'solid-js'
 import { useWorkspace } from '../workspace.tsx'
 import { coalesced } from '../../../data/coalesced.ts'
+import { lastEvent } from '../../../data/eventLog.ts'
 
 export interface LiveFigures<T> {
   value: Accessor<T | undefined>
@@ -37,9 +38,7 @@ export function createLiveFigures<T>(ask: () => Promise<T>, deps: () => unknown 
   })
 
   // Opened offline: the figures are as true as the newest event this device holds.
-  void ws.db.events
-    .orderBy('seq')
-    .last()
+  void lastEvent(ws.db)
     .then((e) => {
       if (e && asOf() === null) setAsOf(e.at)
     })

@@ -9,6 +9,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from
 import { EventType } from '../../../../shared/protocol.ts'
 import { alertFor, type Alert } from '../../../data/alerts.ts'
 import { readLastSeq } from '../../../data/db.ts'
+import { eventsAfter } from '../../../data/eventLog.ts'
 import { countWaitingFor } from '../../../data/lists.ts'
 import { useConversationRows } from '../conversationRows.ts'
 import { createLiveQuery } from '../liveQuery.ts'
@@ -67,7 +68,7 @@ export function Alerts() {
   const fresh = createLiveQuery(async () => {
     seen ??= await readLastSeq(ws.db)
     const since = Math.max(seen, ws.feed.serverLastAtOpen() ?? seen)
-    const events = await ws.db.events.where('seq').above(since).toArray()
+    const events = await eventsAfter(ws.db, since)
     // Whose conversation a visitor wrote in: read those rows only, not the whole index.
     const ids = [...new Set(events.flatMap((e) => (e.type === EventType.message && e.conversationId ? [e.conversationId] : [])))]
     const theirs = ids.length ? await ws.db.conversations.bulkGet(ids) : []
