@@ -11,6 +11,7 @@ import { foldAgentState, type AgentState } from '../../shared/reports/agentState
 import { foldIntoFacts, type ConversationFact } from '../../shared/reports/facts.ts'
 import type { Attachment, ConversationStatus, LogEvent, MessageKind } from '../../shared/protocol.ts'
 import { chunksOf, type LogChunk } from './eventLog.ts'
+import { ownPageKey, type FactPage } from './factPages.ts'
 import { postingKeysOf } from './searchText.ts'
 
 /** One synced Yjs document; y-dexie keeps the document's updates in a table of its own. */
@@ -52,6 +53,10 @@ export interface ConversationRow {
   closedAt?: number | null
   /** Server time of the oldest visitor message no agent has answered yet; null when answered. */
   waitingSince?: number | null
+  /** The page of its reports fact (factPages.ts); none: a page of its own. */
+  factPage?: string
+  /** The last sequence number of the frame of events that last wrote it: readers of the whole index re-read what moved (followAllConversations). */
+  rowSeq?: number
 }
 
 /**
@@ -138,8 +143,8 @@ export type ParleyDb = Dexie & {
    * value is a bare 0), so that one token's entries read newest first with a plain `getAllKeys`.
    */
   searchPostings: Table<0, [string, number]>
-  /** One fact per conversation for the reports (shared/reports/facts.ts), kept with the log. */
-  facts: EntityTable<ConversationFact, 'id'>
+  /** The reports' facts (shared/reports/facts.ts), kept with the log, in pages (factPages.ts). */
+  factPages: EntityTable<FactPage, 'key'>
   /** Each agent's status and live connection, from the log (shared/reports/agentStates.ts). */
   agentStates: EntityTable<AgentState, 'agentId'>
 }
@@ -232,13 +237,19 @@ export function createDb(workspace: string, agentId: string, options: { durabili
       const last = await tx.table<KvRow, string>('kv').get(Kv.lastSeq)
       await tx.table<KvRow, string>('kv').put({ key: Kv.searchSeq, value: typeof last?.value === 'number' ? last.value : 0 })
     })
-  // The log in chunks (eventLog.ts) rather than a row per event: a first sync writes a row per few
-  // hundred events. The events this device holds are copied once, a page at a time, and the old
-  // table is emptied; it stays declared, empty (y-dexie cannot open a database whose schema
-  // deletes a table).
+  // The log in chunks (eventLog.ts) rather than a row per event, and the facts in pages
+  // (factPages.ts) rather than a row per conversation: a first sync writes a row per few hundred
+  // events and one per conversation (its inbox row). The events this device holds are copied once,
+  // a page at a time; each fact held becomes a page of its own, as for a conversation whose row
+  // names no page. The old tables are emptied and stay declared (y-dexie cannot open a database
+  // whose schema deletes a table). The inbox rows get `rowSeq`, so that the inbox re-reads the rows a
+  // frame wrote rather than all of them.
   db.version(6)
-    .stores({ log: 'first, last, *conversationIds' })
+    .stores({ log: 'first, last, *conversationIds', factPages: 'key, seq', conversations: 'id, lastActivityAt, status, [status+assigneeId], [channel+status], rowSeq' })
     .upgrade(async (tx) => {
+      const facts = tx.table<ConversationFact, string>('facts')
+      await tx.table<FactPage, string>('factPages').bulkPut((await facts.toArray()).map((f) => ({ key: ownPageKey(f.id), seq: typeof f.seq === 'number' ? f.seq : 0, facts: [f] })))
+      await facts.clear()
       const events = tx.table<StoredEvent, number>('events')
       const log = tx.table<LogChunk, number>('log')
       let after = -Infinity

@@ -33,7 +33,7 @@ export const LOG_CHUNK_EVENTS = 256
 export function chunksOf(events: readonly LogEvent[], size = LOG_CHUNK_EVENTS): LogChunk[] {
   const chunks: LogChunk[] = []
   for (let i = 0; i < events.length; i += size) {
-    const run = events.slice(i, i + size).map((e) => ({ ...e }))
+    const run = events.slice(i, i + size)
     const ids = new Set<string>()
     for (const e of run) if (typeof e.conversationId === 'string') ids.add(e.conversationId)
     chunks.push({ first: run[0]!.seq, last: run[run.length - 1]!.seq, conversationIds: [...ids], events: run })

@@ -97,8 +97,11 @@ const MAX_PATCHED_ROWS = 500
  * Calls `onRows` with every conversation now and after each change to them (in this tab or
  * another), until the returned function is called. After the first read, a change to a few rows
  * (a message, a row marked read) re-reads only those rows: Dexie says which primary keys each
- * committed transaction touched. A change it cannot name key by key (a table cleared, a catch-up
- * writing fifty rows or more, a page restored from the back-forward cache) reads everything again.
+ * committed transaction touched. A change it names as a range (a frame of events writing fifty
+ * rows or more, as a catch-up does) re-reads the rows written since the newest frame held (the
+ * `rowSeq` index); when the table then holds another number of rows than that makes (rows
+ * deleted, or written by something else), and after a change it cannot name at all (a table
+ * cleared, a page restored from the back-forward cache), everything is read again.
  *
  * Unlike a plain live query, a read is never dropped and restarted when a change lands while it
  * runs (while the feed catches up on a long log, changes land faster than ten thousand rows are
@@ -109,25 +112,47 @@ const MAX_PATCHED_ROWS = 500
 export function followAllConversations(db: ParleyDb, onRows: (rows: ConversationRow[]) => void): () => void {
   const table = `idb://${db.name}/conversations/`
   let rows: Map<string, ConversationRow> | null = null
+  /** The newest frame whose rows are held. */
+  let heldSeq = 0
   let readAll = true
+  let readWritten = false
   const changed = new Set<string>()
   let reading = false
   let stopped = false
 
+  const hold = (row: ConversationRow) => {
+    rows!.set(row.id, row)
+    if (typeof row.rowSeq === 'number' && row.rowSeq > heldSeq) heldSeq = row.rowSeq
+  }
+
   async function readWhileStale(): Promise<void> {
     reading = true
-    while ((readAll || changed.size) && !stopped) {
+    while ((readAll || readWritten || changed.size) && !stopped) {
       const start = performance.now()
       try {
         if (readAll || !rows) {
           readAll = false
+          readWritten = false
           changed.clear()
-          rows = new Map((await readAllConversations(db)).map((r) => [r.id, r]))
+          rows = new Map()
+          heldSeq = 0
+          for (const row of await readAllConversations(db)) hold(row)
         } else {
           const ids = [...changed]
           changed.clear()
-          const got = await db.conversations.bulkGet(ids)
-          ids.forEach((id, i) => (got[i] ? rows!.set(id, got[i]!) : rows!.delete(id)))
+          if (ids.length) {
+            const got = await db.conversations.bulkGet(ids)
+            ids.forEach((id, i) => (got[i] ? hold(got[i]!) : rows!.delete(id)))
+          }
+          if (readWritten) {
+            readWritten = false
+            const [written, count] = await db.transaction('r', db.conversations, async () => [await db.conversations.where('rowSeq').above(heldSeq).toArray(), await db.conversations.count()] as const)
+            for (const row of written) hold(row)
+            if (count !== rows.size) {
+              readAll = true
+              continue
+            }
+          }
         }
         if (!stopped) onRows([...rows.values()])
       } catch (err) {
@@ -145,15 +170,16 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
     else return
     if (!reading) void readWhileStale()
   }
-  /** The primary keys a transaction touched: single keys are re-read; any range means everything. */
+  /** The primary keys a transaction touched: single keys are re-read; a range means the rows written since. */
   function noteKeys(tree: IntervalTree): void {
     if (readAll) return
     for (const node of RangeSet(tree)) {
-      if (cmp(node.from, node.to) !== 0 || typeof node.from !== 'string' || changed.size >= MAX_PATCHED_ROWS) {
+      if (cmp(node.from, node.to) !== 0 || typeof node.from !== 'string') readWritten = true
+      else if (changed.size < MAX_PATCHED_ROWS) changed.add(node.from)
+      else {
         readAll = true
         return
       }
-      changed.add(node.from)
     }
   }
   Dexie.on('storagemutated', onMutated)

@@ -10,9 +10,10 @@ import type { AgentState } from '../../shared/reports/agentStates.ts'
 import type { ConversationFact } from '../../shared/reports/facts.ts'
 import { computeLive } from '../../shared/reports/live.ts'
 import { computeReport } from '../../shared/reports/periodReport.ts'
-import { checkedFact, readLogEpoch } from './applyEvents.ts'
+import { readLogEpoch } from './applyEvents.ts'
 import { createDb, type ParleyDb } from './db.ts'
 import { lastEvent } from './eventLog.ts'
+import { checkedFacts } from './factPages.ts'
 import type { DatedReport } from './reports.ts'
 import type { ReportsAnswer, ReportsRequest } from './reportsProtocol.ts'
 
@@ -34,10 +35,9 @@ async function refresh(d: ParleyDb): Promise<void> {
     factsSeq = 0
     epoch = now
   }
-  const rows: unknown[] = factsSeq === 0 ? await d.facts.toArray() : await d.facts.where('seq').above(factsSeq).toArray()
-  for (const row of rows) {
-    const fact = await checkedFact(d, row)
-    if (!fact) continue
+  // Pages whose facts moved since: a page's `seq` is its newest fact's.
+  const pages: unknown[] = factsSeq === 0 ? await d.factPages.toArray() : await d.factPages.where('seq').above(factsSeq).toArray()
+  for (const fact of await checkedFacts(d, pages)) {
     facts.set(fact.id, fact)
     if (fact.seq > factsSeq) factsSeq = fact.seq
   }

@@ -358,11 +358,17 @@ async function ingestTimings(page: Page): Promise<Record<string, number> | null>
   return (await worker.evaluate(`(() => {
     const frames = performance.getEntriesByName('parley:ingest-frame')
     const index = performance.getEntriesByName('parley:search-index')
+    const applied = performance.getEntriesByName('parley:apply-events')
     const sum = (xs, f) => Math.round(xs.reduce((n, e) => n + f(e), 0))
     return {
       frames: frames.length,
       frame_ms_total: sum(frames, (e) => e.duration),
       frame_parse_ms_total: sum(frames, (e) => e.detail.parseMs),
+      frame_read_ms_total: sum(applied, (e) => e.detail.readMs),
+      frame_fold_ms_total: sum(applied, (e) => e.detail.foldMs),
+      frame_write_ms_total: sum(applied, (e) => e.detail.writeMs),
+      frame_log_write_ms_total: sum(applied, (e) => e.detail.logMs),
+      frame_rows_total: sum(applied, (e) => e.detail.rows + e.detail.facts),
       frame_ms_max: Math.round(Math.max(0, ...frames.map((e) => e.duration))),
       index_batches: index.length,
       index_ms_total: sum(index, (e) => e.duration),

@@ -159,8 +159,16 @@ test('a damaged fact on the device is rebuilt from the log, never counted as it 
         const open = indexedDB.open(name)
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
-          const tx = open.result.transaction('facts', 'readwrite')
-          tx.objectStore('facts').put({ id, status: 'closed', closedAt: Date.now(), seq: 1e9, stretches: null })
+          // Facts are kept in pages (client/data/factPages.ts): the one holding this conversation's.
+          const tx = open.result.transaction('factPages', 'readwrite')
+          const pages = tx.objectStore('factPages')
+          const all = pages.getAll()
+          all.onsuccess = () => {
+            const page = (all.result as { facts: { id: string }[] }[]).find((p) => p.facts.some((f) => f.id === id))
+            if (!page) return reject(new Error('no page holds the fact'))
+            page.facts = page.facts.map((f) => (f.id === id ? { id, status: 'closed', closedAt: Date.now(), seq: 1e9, stretches: null } : f))
+            pages.put({ ...page, seq: 1e9 })
+          }
           tx.oncomplete = () => (open.result.close(), resolve())
           tx.onerror = () => reject(tx.error)
         }

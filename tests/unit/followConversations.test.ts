@@ -119,6 +119,32 @@ describe('followAllConversations', () => {
     f.stop()
   })
 
+  it('after a frame of events writing many rows, reads only the rows it wrote', async () => {
+    db = createDb('follow', `agent-${++n}`)
+    const reads = countReads(db)
+    await db.conversations.bulkPut([row('a', 1, { rowSeq: 5 }), row('b', 2, { rowSeq: 5 })])
+    const f = follow(db)
+    expect(ids(await f.next())).toEqual(['a', 'b'])
+    const before = { ...reads }
+
+    // A frame (sequence numbers up to 9) changes b and adds sixty rows: Dexie names a range.
+    const frame = [row('b', 20, { rowSeq: 9, lastText: 'moved' }), ...Array.from({ length: 60 }, (_, i) => row(`m${String(i).padStart(2, '0')}`, 100 + i, { rowSeq: 9 }))]
+    await db.conversations.bulkPut(frame)
+    const rows = await f.next()
+    expect(rows.length).toBe(62)
+    expect(rows.find((r) => r.id === 'b')?.lastText).toBe('moved')
+    await db.conversations.bulkPut(Array.from({ length: 60 }, (_, i) => row(`n${String(i).padStart(2, '0')}`, 300 + i, { rowSeq: 12 })))
+    expect((await f.next()).length).toBe(122)
+    // Through the rowSeq index both times, never the whole table again.
+    expect(reads.query).toBe(before.query)
+
+    // Rows written without a frame's number (by something else): the count tells, and all is read.
+    await db.conversations.bulkPut(Array.from({ length: 60 }, (_, i) => row(`o${String(i).padStart(2, '0')}`, 500 + i)))
+    expect((await f.next()).length).toBe(182)
+    expect(reads.query).toBe(before.query + 1)
+    f.stop()
+  })
+
   it('stops following when asked', async () => {
     db = createDb('follow', `agent-${++n}`)
     await db.conversations.put(row('a', 1))

@@ -6,6 +6,7 @@ import yDexie from 'y-dexie'
 import { applyEvents, resetEventLog } from '../../client/data/applyEvents.ts'
 import { createDb, dbName, Kv, readLastSeq, type ParleyDb } from '../../client/data/db.ts'
 import { countEvents, eventsAfter } from '../../client/data/eventLog.ts'
+import { ownPageKey, readFacts } from '../../client/data/factPages.ts'
 import { IngestQueue } from '../../client/data/ingestQueue.ts'
 import { parseEventsFrame } from '../../client/data/liveFrame.ts'
 import { searchMessages } from '../../client/data/search.ts'
@@ -122,10 +123,13 @@ describe('ingest queue', () => {
     const db = createDb('unit', agentId)
     dbs.push(db)
     expect(await readSearchSeq(db)).toBe(2)
-    expect(await db.facts.get('a')).toEqual(factsFromLog(history).get('a'))
-    // The events it held moved into the chunked log; the old table is left empty.
+    // Its facts (folded in version 5) moved into pages of their own, its events into the chunked
+    // log; the old tables are left empty.
+    expect(await db.factPages.get(ownPageKey('a'))).toEqual({ key: ownPageKey('a'), seq: 2, facts: [factsFromLog(history).get('a')] })
+    expect((await readFacts(db, ['a'])).get('a')).toEqual(factsFromLog(history).get('a'))
     expect(await eventsAfter(db, 0)).toEqual(history)
     expect(await db.table('events').count()).toBe(0)
+    expect(await db.table('facts').count()).toBe(0)
     await applyEvents(db, conversation('b', 3, ['again']), ME, 0)
     expect(await readSearchSeq(db)).toBe(2)
     await resetEventLog(db)
