@@ -11,7 +11,8 @@ import type { BrowserContext, Page } from '@playwright/test'
 import { login } from '../support/clients.ts'
 import { copyBuild, DIST } from './buildCopy.ts'
 import { startServer, type TestServer } from '../support/server.ts'
-import { prng, searchQueries } from './appData.ts'
+import { searchQueries } from './appData.ts'
+import { prng } from '../support/random.ts'
 import {
   backToInbox,
   COLD_START_PROBE,

@@ -4,18 +4,6 @@
  * comes from one seeded PRNG, so every run sees the same workspace; nothing is committed as a fixture.
  */
 
-/** mulberry32: a tiny seeded PRNG, good enough to make data (not secrets). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
 
 /** Most frequent first: a word's weight is 1 / rank, as in real text. */

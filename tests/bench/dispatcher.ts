@@ -15,7 +15,7 @@ import { arrive, createDispatcher, dispatch, recordHandling, type Dispatcher, ty
 import { QueueBoard } from '../../shared/routing/queuePlaces.ts'
 import type { AgentState, RoutingSettings } from '../../shared/routing/model.ts'
 import type { RouteRequest } from '../../shared/routing/route.ts'
-import { prng } from './appData.ts'
+import { prng } from '../support/random.ts'
 import { quantile, round } from './stats.ts'
 
 export const DISPATCHER_BUDGET = { burst_1000_ms: 200 }

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { prng } from '../bench/appData.ts'
+import { prng } from '../support/random.ts'
 import { seedHistory } from '../bench/appSeed.ts'
 import { command, login, Visitor } from '../support/clients.ts'
 import { expect, signIn, test } from './fixtures.ts'

@@ -1,4 +1,4 @@
-import { prng } from '../bench/appData.ts'
+import { prng } from '../support/random.ts'
 import { seedHistory } from '../bench/appSeed.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 import { expect, signIn, test } from './fixtures.ts'

@@ -4,16 +4,7 @@ import * as encoding from 'lib0/encoding'
 import { messagesOf } from '../../shared/documents.ts'
 import { login, openDoc, Visitor } from '../support/clients.ts'
 import { startServer, type TestServer } from '../support/server.ts'
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../support/random.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121)
 const FRAMES = 10_000
@@ -109,7 +100,7 @@ afterAll(async () => {
 
 describe(`garbage (seed ${SEED})`, () => {
   it(`survives ${FRAMES} garbage frames on the widget socket and on the sync socket, and keeps chatting`, async () => {
-    const r = rng(SEED)
+    const r = prng(SEED)
     const { token } = await login(t.url)
     const visitor = new Visitor(t.wsUrl, { name: 'Real' })
     await visitor.connect()

@@ -1,25 +1,14 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { applyEvents } from '../../client/data/applyEvents.ts'
-import { createDb, type ParleyDb } from '../../client/data/db.ts'
+import type { ParleyDb } from '../../client/data/db.ts'
 import { chunksOf, conversationEvents, countEvents, eventsAfter, eventsBySeq, lastEvent, LOG_CHUNK_EVENTS, newestEventsAfter, type ChunkCache } from '../../client/data/eventLog.ts'
 import { searchMessages } from '../../client/data/search.ts'
 import { indexSearchBatch } from '../../client/data/searchIndexer.ts'
 import type { LogEvent } from '../../shared/protocol.ts'
+import { localDbs } from '../support/localDb.ts'
 
-let n = 0
-const dbs: ParleyDb[] = []
-function freshDb(): ParleyDb {
-  const db = createDb('unit', `log-${n++}-${Math.random().toString(36).slice(2)}`)
-  dbs.push(db)
-  return db
-}
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close()
-    await db.delete()
-  }
-})
+const { fresh: freshDb } = localDbs('log')
 
 /** Events `from`..`to`, in three conversations taking turns, with an agent status every tenth. */
 function events(from: number, to: number): LogEvent[] {

@@ -1,6 +1,6 @@
 // A real IndexedDB implementation in Node, installed before Dexie looks for one.
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Dexie } from 'dexie'
 import yDexie from 'y-dexie'
 import { applyEvents, resetEventLog } from '../../client/data/applyEvents.ts'
@@ -13,21 +13,11 @@ import { searchMessages } from '../../client/data/search.ts'
 import { indexSearchBatch, readSearchSeq } from '../../client/data/searchIndexer.ts'
 import type { LogEvent } from '../../shared/protocol.ts'
 import { factsFromLog } from '../../shared/reports/facts.ts'
+import { localDbs } from '../support/localDb.ts'
 
 const ME = 'agent-me'
+const { fresh: freshDb, keep } = localDbs('ingest')
 let n = 0
-const dbs: ParleyDb[] = []
-function freshDb(): ParleyDb {
-  const db = createDb('unit', `ingest-${n++}-${Math.random().toString(36).slice(2)}`)
-  dbs.push(db)
-  return db
-}
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close()
-    await db.delete()
-  }
-})
 
 /** A conversation opening, then `messages` visitor messages, from sequence number `from`. */
 function conversation(id: string, from: number, messages: string[]): LogEvent[] {
@@ -120,8 +110,7 @@ describe('ingest queue', () => {
     await old.table('kv').put({ key: Kv.lastSeq, value: 2 })
     old.close()
 
-    const db = createDb('unit', agentId)
-    dbs.push(db)
+    const db = keep(createDb('unit', agentId))
     expect(await readSearchSeq(db)).toBe(2)
     // Its facts (folded in version 5) moved into pages of their own, its events into the chunked
     // log; the old tables are left empty.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { factsFromLog, foldFact, isFact, type ConversationFact } from '../../shared/reports/facts.ts'
+import { prng } from '../support/random.ts'
 
 let seq = 0
 const ev = (type: string, at: number, data: Record<string, unknown> = {}, conversationId = 'c1'): LogEvent => ({ seq: ++seq, type: type as LogEvent['type'], at, conversationId, data })
@@ -129,17 +130,6 @@ describe('foldFact', () => {
   })
 })
 
-/** A seeded random number generator (mulberry32): a failing seed can be pinned. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function randomLog(random: () => number, count: number): LogEvent[] {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const convs = ['c1', 'c2', 'c3', 'c4']
@@ -177,7 +167,7 @@ describe('the incremental projection equals a fold of the log from scratch', () 
   // Frames as the live feed delivers them: in order, of any size, some replayed after a reconnect.
   for (const seed of [1, 2, 3, 7, 42, 1234, 99991]) {
     it(`seed ${seed}`, () => {
-      const random = rng(seed)
+      const random = prng(seed)
       const log = randomLog(random, 400)
       const stored = new Map<string, ConversationFact>()
       let i = 0

@@ -4,6 +4,7 @@ import { shownWait } from '../../shared/routing/queuePositions.ts'
 import { placeOf, QueueBoard, type PlaceChange } from '../../shared/routing/queuePlaces.ts'
 import type { RoutingSettings } from '../../shared/routing/model.ts'
 import { agent, group, member, NOW, positions, settings } from './routingFixtures.ts'
+import { prng } from '../support/random.ts'
 
 const MIN = 60_000
 const waiting = (id: string, groupId: string | null, since: number, over: Partial<TrackedConversation> = {}): TrackedConversation => ({ id, status: 'waiting', groupId, assigneeId: null, since, ...over })
@@ -101,16 +102,6 @@ describe('QueueBoard: frames only to the visitors whose place or estimate change
     expect(placeOf(d, 'c7')).toBeNull()
   })
 })
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed by its seed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('QueueBoard and placeOf against the naive computation, over random sequences', () => {
   it.each([1, 7, 99, 1234, 31337, 2026])('seed %i', (seed) => {

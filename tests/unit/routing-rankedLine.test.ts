@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RankedLine } from '../../shared/routing/rankedLine.ts'
+import { prng } from '../support/random.ts'
 
 interface E {
   id: string
@@ -8,16 +9,6 @@ interface E {
 const order = (a: E, b: E) => a.since - b.since || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 const e = (id: string, since: number): E => ({ id, since })
 const ids = (xs: Iterable<E>) => [...xs].map((x) => x.id)
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed by its seed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('RankedLine', () => {
   it.each<[string, E[], E, number, string[]]>([
