@@ -43,14 +43,22 @@ export async function rebuildFact(db: ParleyDb, conversationId: string): Promise
 const isPage = (v: unknown): v is FactPage =>
   typeof v === 'object' && v !== null && typeof (v as FactPage).key === 'string' && Array.isArray((v as FactPage).facts)
 
-/** A stored page, checked: damaged entries (or a damaged page) folded afresh from the log. `repaired` when it differs from what was stored. */
-async function checkedPage(db: ParleyDb, key: string, stored: unknown): Promise<{ page: FactPage; repaired: boolean }> {
-  if (stored === undefined) return { page: { key, seq: 0, facts: [] }, repaired: false }
+/** A stored page as it can be used without repair: none stored yet, or whole; null when damaged. */
+function soundPage(key: string, stored: unknown): FactPage | null {
+  if (stored === undefined) return { key, seq: 0, facts: [] }
+  return isPage(stored) && (stored.facts as unknown[]).every(isFact) ? stored : null
+}
+
+/**
+ * A damaged page repaired: damaged entries (or the whole page) folded afresh from the log. Only
+ * called for damage: inside a transaction, a run of awaits that reach no database loses Dexie's
+ * hold on it, so the sound pages are checked without one (`soundPage`).
+ */
+async function repairedPage(db: ParleyDb, key: string, stored: unknown): Promise<FactPage> {
   let ids: string[]
   const kept: ConversationFact[] = []
   if (isPage(stored)) {
     const entries: unknown[] = stored.facts
-    if (entries.every(isFact)) return { page: stored, repaired: false }
     ids = []
     for (const f of entries) {
       if (isFact(f)) kept.push(f)
@@ -65,7 +73,9 @@ async function checkedPage(db: ParleyDb, key: string, stored: unknown): Promise<
     if (rebuilt) kept.push(rebuilt)
   }
   console.warn('[facts] rebuilt damaged facts from the log', key, ids)
-  return { page: { key, seq: Math.max(0, ...kept.map((f) => f.seq)), facts: kept }, repaired: true }
+  const page = { key, seq: Math.max(0, ...kept.map((f) => f.seq)), facts: kept }
+  await db.factPages.put(page)
+  return page
 }
 
 /** The pages of these keys, checked; a repaired page is stored again. */
@@ -73,9 +83,8 @@ export async function readFactPages(db: ParleyDb, keys: readonly string[]): Prom
   const pages = new Map<string, FactPage>()
   const stored = await db.factPages.bulkGet(keys as string[])
   for (let i = 0; i < keys.length; i++) {
-    const { page, repaired } = await checkedPage(db, keys[i]!, stored[i])
-    if (repaired) await db.factPages.put(page)
-    pages.set(page.key, page)
+    const key = keys[i]!
+    pages.set(key, soundPage(key, stored[i]) ?? (await repairedPage(db, key, stored[i])))
   }
   return pages
 }
@@ -86,9 +95,8 @@ export async function checkedFacts(db: ParleyDb, rows: readonly unknown[]): Prom
   for (const row of rows) {
     const key = typeof (row as { key?: unknown })?.key === 'string' ? (row as { key: string }).key : null
     if (!key) continue
-    const { page, repaired } = await checkedPage(db, key, row)
-    if (repaired) await db.factPages.put(page)
-    out.push(...page.facts)
+    const page = soundPage(key, row) ?? (await repairedPage(db, key, row))
+    for (const f of page.facts) out.push(f)
   }
   return out
 }

@@ -6,6 +6,7 @@ import { createDb, type ParleyDb } from '../../client/data/db.ts'
 import { bornPageKey, ownPageKey, readFacts } from '../../client/data/factPages.ts'
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { factsFromLog } from '../../shared/reports/facts.ts'
+import { prng } from '../support/random.ts'
 
 let db: ParleyDb | null = null
 afterEach(async () => {
@@ -69,6 +70,14 @@ describe('facts on the device', () => {
     expect(await readFacts(db, ['c1', 'c2', 'c9'])).toEqual(new Map(['c1', 'c2', 'c9'].map((id) => [id, factsFromLog(all).get(id)])))
   })
 
+  it('stores a frame touching hundreds of conversations it did not see created (each its own page)', async () => {
+    db = createDb('default', `facts-${Math.random()}`)
+    const frame: LogEvent[] = Array.from({ length: 300 }, (_, i) => ({ seq: i + 1, type: EventType.assigned, at: 100 + i, conversationId: `x${i}`, data: { assigneeId: 'ana' } }))
+    await applyEvents(db, frame, 'me')
+    expect(await db.factPages.count()).toBe(300)
+    expect((await readFacts(db, ['x0', 'x299'])).get('x299')).toEqual(factsFromLog(frame).get('x299'))
+  })
+
   it('moves the log epoch when the log is forgotten, so readers holding facts start again', async () => {
     db = createDb('default', `facts-${Math.random()}`)
     await applyEvents(db, log, 'me')
@@ -79,18 +88,6 @@ describe('facts on the device', () => {
     expect(await db.agentStates.count()).toBe(0)
   })
 })
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A log as the server writes it: each conversation's creation is its first event; sequence numbers jump, so creations fall in several pages. */
 function serverLog(random: () => number, count: number): LogEvent[] {
@@ -125,7 +122,7 @@ function serverLog(random: () => number, count: number): LogEvent[] {
 describe('stored facts equal a fold of the log from scratch, whatever the frames', () => {
   for (const seed of [1, 5, 77, 2026]) {
     it(`seed ${seed}`, async () => {
-      const random = rng(seed)
+      const random = prng(seed)
       const all = serverLog(random, 300)
       db = createDb('default', `facts-prop-${seed}-${Math.random()}`)
       let i = 0
