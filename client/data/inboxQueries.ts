@@ -8,7 +8,7 @@
 import { cmp, Dexie, RangeSet, type IndexableType, type IntervalTree, type ObservabilitySet } from 'dexie'
 import { ConversationStatus } from '../../shared/protocol.ts'
 import type { ConversationRow, ParleyDb } from './db.ts'
-import { inTab, sortRows, type Census, type TabId } from './lists.ts'
+import { inTab, resortByActivity, sortRows, type Census, type TabId } from './lists.ts'
 
 const STATUSES = Object.values(ConversationStatus)
 /** The statuses of conversations being worked on (the Unassigned and Mine lists). */
@@ -94,8 +94,10 @@ export function readAllConversations(db: ParleyDb): Promise<ConversationRow[]> {
 const MAX_PATCHED_ROWS = 500
 
 /**
- * Calls `onRows` with every conversation now and after each change to them (in this tab or
- * another), until the returned function is called. After the first read, a change to a few rows
+ * Calls `onRows` with every conversation, newest activity first (every list's default order, so
+ * that switching lists filters without sorting), now and after each change to them (in this tab or
+ * another), until the returned function is called; the order is kept as rows change rather than
+ * sorted again (`resortByActivity`). After the first read, a change to a few rows
  * (a message, a row marked read) re-reads only those rows: Dexie says which primary keys each
  * committed transaction touched. A change it names as a range (a frame of events writing fifty
  * rows or more, as a catch-up does) re-reads the rows written since the newest frame held (the
@@ -120,9 +122,18 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
   let reading = false
   let stopped = false
 
+  /** The rows held, newest activity first (every list's default order): kept in order as rows change, not sorted again. */
+  let sorted: ConversationRow[] = []
+  /** Rows read since the last call, and ids gone. */
+  let moved: ConversationRow[] = []
+  const gone = new Set<string>()
   const hold = (row: ConversationRow) => {
     rows!.set(row.id, row)
+    moved.push(row)
     if (typeof row.rowSeq === 'number' && row.rowSeq > heldSeq) heldSeq = row.rowSeq
+  }
+  const drop = (id: string) => {
+    if (rows!.delete(id)) gone.add(id)
   }
 
   async function readWhileStale(): Promise<void> {
@@ -134,15 +145,19 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
           readAll = false
           readWritten = false
           changed.clear()
+          const all = await readAllConversations(db)
           rows = new Map()
           heldSeq = 0
-          for (const row of await readAllConversations(db)) hold(row)
+          for (const row of all) hold(row)
+          sorted = sortRows(all, 'activity')
+          moved = []
+          gone.clear()
         } else {
           const ids = [...changed]
           changed.clear()
           if (ids.length) {
             const got = await db.conversations.bulkGet(ids)
-            ids.forEach((id, i) => (got[i] ? hold(got[i]!) : rows!.delete(id)))
+            ids.forEach((id, i) => (got[i] ? hold(got[i]!) : drop(id)))
           }
           if (readWritten) {
             readWritten = false
@@ -154,7 +169,13 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
             }
           }
         }
-        if (!stopped) onRows([...rows.values()])
+        if (moved.length || gone.size) {
+          // The newest copy of a row read twice (by key, then as written) wins.
+          sorted = resortByActivity(sorted, [...new Map(moved.map((r) => [r.id, r])).values()], gone)
+          moved = []
+          gone.clear()
+        }
+        if (!stopped) onRows(sorted)
       } catch (err) {
         if (!stopped) console.error('[inbox] reading the conversations failed', err)
       }

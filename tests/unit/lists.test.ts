@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConversationRow } from '../../client/data/db.ts'
-import { countTabs, countWaitingFor, inTab, isTabId, listRows, sortRows, tabCountsOf, tabLabel, tabsOf, type Census, type TabId } from '../../client/data/lists.ts'
+import { countTabs, countWaitingFor, inTab, isTabId, listRows, resortByActivity, sortRows, tabCountsOf, tabLabel, tabsOf, type Census, type TabId } from '../../client/data/lists.ts'
+import { prng } from '../support/random.ts'
 
 const ME = 'ana'
 const row = (id: string, over: Partial<ConversationRow> = {}): ConversationRow => ({
@@ -131,3 +132,39 @@ describe('lists', () => {
   })
 })
 
+
+describe('resortByActivity', () => {
+  const at = (id: string, lastActivityAt: number) => row(id, { lastActivityAt })
+  const order = (xs: ConversationRow[]) => xs.map((r) => `${r.id}@${r.lastActivityAt}`)
+  const before = sortRows([at('a', 50), at('b', 40), at('c', 30), at('d', 30), at('e', 10)], 'activity')
+
+  it.each<[string, ConversationRow[], string[]]>([
+    ['nothing changed', [], []],
+    ['a row moves to the top', [at('d', 60)], []],
+    ['a row moves down', [at('a', 5)], []],
+    ['new rows, one tied with an old one (ties by id)', [at('bb', 40), at('z', 45), at('f', 1)], []],
+    ['a row removed and another moved', [at('e', 35)], ['b']],
+    ['every row changed', [at('a', 1), at('b', 2), at('c', 3), at('d', 4), at('e', 5)], []],
+  ])('%s: the same order as sorting everything again', (_, changed, removed) => {
+    const byId = new Map(before.map((r) => [r.id, r]))
+    for (const r of changed) byId.set(r.id, r)
+    for (const id of removed) byId.delete(id)
+    expect(order(resortByActivity(before, changed, new Set(removed)))).toEqual(order(sortRows([...byId.values()], 'activity')))
+  })
+
+  it('keeps the order over random changes', () => {
+    const random = prng(2026)
+    let sorted: ConversationRow[] = []
+    const all = new Map<string, ConversationRow>()
+    for (let round = 0; round < 200; round++) {
+      const changed: ConversationRow[] = []
+      for (let k = Math.floor(random() * 20); k > 0; k--) changed.push(at(`c${Math.floor(random() * 60)}`, Math.floor(random() * 100)))
+      const last = new Map(changed.map((r) => [r.id, r]))
+      const removed = new Set([...all.keys()].filter(() => random() < 0.02))
+      for (const id of removed) if (!last.has(id)) all.delete(id)
+      for (const r of last.values()) all.set(r.id, r)
+      sorted = resortByActivity(sorted, [...last.values()], new Set([...removed].filter((id) => !last.has(id))))
+      expect(order(sorted)).toEqual(order(sortRows([...all.values()], 'activity')))
+    }
+  })
+})
