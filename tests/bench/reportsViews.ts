@@ -7,6 +7,7 @@
  *   the server sends after the commit) to the live view's total "waiting" tile showing it.
  * Times are taken in the page (`Date.now()` on both sides: one machine, one clock).
  */
+import { writeFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { Visitor } from '../support/clients.ts'
 import { quantile } from './stats.ts'
@@ -75,8 +76,21 @@ export async function measureViews(s: CaughtUpSession) {
   log('reports: the 90-day period report in the worker…')
   await page.goto(`${s.url}/reports?from=${from90}&to=${to}`)
   await page.locator('[data-testid="reports-body"][data-current="true"]').waitFor({ timeout: 120_000 })
+  // BENCH_REPORTS_VIEWS_PROFILE=<file>: the page's main thread profiled while the periods are asked (a .cpuprofile).
+  const profileTo = process.env.BENCH_REPORTS_VIEWS_PROFILE
+  const cdp = profileTo ? await s.context.newCDPSession(page) : null
+  if (cdp) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+  }
   const period90 = await timePeriod(page, from90, to)
   const period1 = await timePeriod(page, to, to)
+  if (cdp && profileTo) {
+    const { profile } = await cdp.send('Profiler.stop')
+    writeFileSync(profileTo, JSON.stringify(profile))
+    await cdp.detach()
+    log(`reports: the main thread's profile while asking for periods is in ${profileTo}`)
+  }
 
   log('reports: live updates, from a new chat committed to the live tile…')
   await page.goto(`${s.url}/supervision/live`)

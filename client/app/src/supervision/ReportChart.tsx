@@ -3,7 +3,7 @@
  * below, in plain SVG (no chart library to load). Screen readers get a title and a summary, and
  * the same numbers as a table.
  */
-import { For, Show } from 'solid-js'
+import { Index, Show } from 'solid-js'
 import type { ReportDay } from '../../../../shared/reports/periodReport.ts'
 import { formatDuration } from '../format.ts'
 import { MetricCell } from './MetricCell.tsx'
@@ -59,15 +59,15 @@ export function ReportChart(props: { days: ReportDay[] }) {
       .map((d, i) => (d.waitMedianMs === null ? null : `${x(i) + slot() / 2},${waitY(d.waitMedianMs)}`))
       .filter((p): p is string => p !== null)
   const labels = (height: number) => (
-    <For each={props.days}>
+    <Index each={props.days}>
       {(d, i) => (
-        <Show when={i() % labelEvery() === 0}>
-          <text class="chart-label" x={x(i()) + slot() / 2} y={height - 6} text-anchor="middle">
-            {d.day.slice(5)}
+        <Show when={i % labelEvery() === 0}>
+          <text class="chart-label" x={x(i) + slot() / 2} y={height - 6} text-anchor="middle">
+            {d().day.slice(5)}
           </text>
         </Show>
       )}
-    </For>
+    </Index>
   )
 
   return (
@@ -84,25 +84,25 @@ export function ReportChart(props: { days: ReportDay[] }) {
         <text class="chart-label" x={PAD.left - 6} y={BAR_HEIGHT - PAD.bottom} text-anchor="end">
           0
         </text>
-        <For each={props.days}>
+        <Index each={props.days}>
           {(d, i) => {
             const w = () => Math.max(1, slot() / 2 - 2)
             return (
-              <g data-day={d.day}>
-                <rect class="chart-created" x={x(i()) + 1} y={BAR_HEIGHT - PAD.bottom - barH(d.created)} width={w()} height={barH(d.created)}>
+              <g data-day={d().day}>
+                <rect class="chart-created" x={x(i) + 1} y={BAR_HEIGHT - PAD.bottom - barH(d().created)} width={w()} height={barH(d().created)}>
                   <title>
-                    {dayText(d.day)}: {d.created} created
+                    {dayText(d().day)}: {d().created} created
                   </title>
                 </rect>
-                <rect class="chart-closed" x={x(i()) + 1 + w()} y={BAR_HEIGHT - PAD.bottom - barH(d.closed)} width={w()} height={barH(d.closed)}>
+                <rect class="chart-closed" x={x(i) + 1 + w()} y={BAR_HEIGHT - PAD.bottom - barH(d().closed)} width={w()} height={barH(d().closed)}>
                   <title>
-                    {dayText(d.day)}: {d.closed} closed
+                    {dayText(d().day)}: {d().closed} closed
                   </title>
                 </rect>
               </g>
             )
           }}
-        </For>
+        </Index>
         {labels(BAR_HEIGHT)}
       </svg>
       <p class="chart-legend" aria-hidden="true">
@@ -116,17 +116,17 @@ export function ReportChart(props: { days: ReportDay[] }) {
           {axisDuration(waitMax())}
         </text>
         <polyline class="chart-wait" points={linePoints().join(' ')} />
-        <For each={props.days}>
+        <Index each={props.days}>
           {(d, i) => (
-            <Show when={d.waitMedianMs !== null}>
-              <circle class="chart-wait-point" cx={x(i()) + slot() / 2} cy={waitY(d.waitMedianMs!)} r="3">
+            <Show when={d().waitMedianMs !== null}>
+              <circle class="chart-wait-point" cx={x(i) + slot() / 2} cy={waitY(d().waitMedianMs!)} r="3">
                 <title>
-                  {dayText(d.day)}: median wait {formatDuration(d.waitMedianMs)}
+                  {dayText(d().day)}: median wait {formatDuration(d().waitMedianMs)}
                 </title>
               </circle>
             </Show>
           )}
-        </For>
+        </Index>
         {labels(LINE_HEIGHT)}
       </svg>
 
@@ -143,16 +143,16 @@ export function ReportChart(props: { days: ReportDay[] }) {
               </tr>
             </thead>
             <tbody>
-              <For each={props.days}>
+              <Index each={props.days}>
                 {(d) => (
-                  <tr data-day={d.day}>
-                    <th scope="row">{dayText(d.day, true)}</th>
-                    <MetricCell name="created" value={d.created} text={String(d.created)} />
-                    <MetricCell name="closed" value={d.closed} text={String(d.closed)} />
-                    <MetricCell name="wait_median_ms" value={d.waitMedianMs} text={formatDuration(d.waitMedianMs)} />
+                  <tr data-day={d().day}>
+                    <th scope="row">{dayText(d().day, true)}</th>
+                    <MetricCell name="created" value={d().created} text={String(d().created)} />
+                    <MetricCell name="closed" value={d().closed} text={String(d().closed)} />
+                    <MetricCell name="wait_median_ms" value={d().waitMedianMs} text={formatDuration(d().waitMedianMs)} />
                   </tr>
                 )}
-              </For>
+              </Index>
             </tbody>
           </table>
         </div>

@@ -1,8 +1,10 @@
 /**
  * The Reports view's tables: the per-agent table (each number opens the conversations behind it)
- * and the list of conversations behind a number, each a link to the conversation.
+ * and the list of conversations behind a number, each a link to the conversation. Their rows are
+ * kept by position (`Index`): each answer of the worker is new objects, and a keyed list would
+ * build every row's DOM again for each one.
  */
-import { createMemo, For, Show } from 'solid-js'
+import { createMemo, For, Index, Show } from 'solid-js'
 import { channelLabel } from '../../../../shared/channels.ts'
 import { AGENT_METRICS, type AgentMetric, type AgentReportRow, type ReportConversation } from '../../../../shared/reports/periodReport.ts'
 import { formatDuration, statusLabel } from '../format.ts'
@@ -28,29 +30,29 @@ export function AgentTable(props: {
             </tr>
           </thead>
           <tbody>
-            <For each={sorted()}>
+            <Index each={sorted()}>
               {(row) => (
-                <tr data-agent={row.agentId}>
-                  <th scope="row">{props.nameOf(row.agentId)}</th>
+                <tr data-agent={row().agentId}>
+                  <th scope="row">{props.nameOf(row().agentId)}</th>
                   <For each={AGENT_METRICS}>
                     {(m) => (
-                      <MetricCell name={m} value={row.metrics[m]}>
+                      <MetricCell name={m} value={row().metrics[m]}>
                         <button
                           type="button"
                           class="report-cell-button"
-                          aria-pressed={props.selected?.agentId === row.agentId && props.selected.metric === m}
-                          aria-label={`${AGENT_METRIC_TEXT[m].label} of ${props.nameOf(row.agentId)}: ${metricText(m, row.metrics[m])}. Show the ${row.counts[m]} conversations`}
-                          disabled={row.counts[m] === 0}
-                          onClick={() => props.onDrill(row.agentId, m)}
+                          aria-pressed={props.selected?.agentId === row().agentId && props.selected.metric === m}
+                          aria-label={`${AGENT_METRIC_TEXT[m].label} of ${props.nameOf(row().agentId)}: ${metricText(m, row().metrics[m])}. Show the ${row().counts[m]} conversations`}
+                          disabled={row().counts[m] === 0}
+                          onClick={() => props.onDrill(row().agentId, m)}
                         >
-                          {metricText(m, row.metrics[m])}
+                          {metricText(m, row().metrics[m])}
                         </button>
                       </MetricCell>
                     )}
                   </For>
                 </tr>
               )}
-            </For>
+            </Index>
           </tbody>
         </table>
       </div>
@@ -86,30 +88,30 @@ export function ConversationList(props: {
             </tr>
           </thead>
           <tbody>
-            <For each={props.rows}>
+            <Index each={props.rows}>
               {(c) => (
-                <tr data-conversation={c.id} data-testid="report-list-row">
+                <tr data-conversation={c().id} data-testid="report-list-row">
                   <th scope="row">
-                    <Link href={conversationPath(c.id)} data-testid="report-conversation-link">
-                      <Show when={c.number !== null}>#{c.number} </Show>
-                      {c.visitorName || 'Visitor'}
+                    <Link href={conversationPath(c().id)} data-testid="report-conversation-link">
+                      <Show when={c().number !== null}>#{c().number} </Show>
+                      {c().visitorName || 'Visitor'}
                     </Link>
                   </th>
-                  <td>{dateTimeText(c.createdAt, props.timezone)}</td>
-                  <td>{channelLabel(c.channel)}</td>
-                  <td>{c.groupId ? props.groupName(c.groupId) : '—'}</td>
-                  <td>{c.assigneeId ? props.nameOf(c.assigneeId) : 'Unassigned'}</td>
+                  <td>{dateTimeText(c().createdAt, props.timezone)}</td>
+                  <td>{channelLabel(c().channel)}</td>
+                  <td>{c().groupId ? props.groupName(c().groupId!) : '—'}</td>
+                  <td>{c().assigneeId ? props.nameOf(c().assigneeId!) : 'Unassigned'}</td>
                   <td>
-                    {statusLabel(c.status)}
-                    <Show when={c.reopened > 0}> (reopened {c.reopened}×)</Show>
+                    {statusLabel(c().status)}
+                    <Show when={c().reopened > 0}> (reopened {c().reopened}×)</Show>
                   </td>
-                  <MetricCell name="wait_ms" value={c.waitMs} text={formatDuration(c.waitMs)} />
-                  <MetricCell name="first_response_ms" value={c.firstResponseMs} text={formatDuration(c.firstResponseMs)} />
-                  <MetricCell name="resolution_ms" value={c.resolutionMs} text={formatDuration(c.resolutionMs)} />
-                  <MetricCell name="handling_ms" value={c.handlingMs} text={formatDuration(c.handlingMs)} />
+                  <MetricCell name="wait_ms" value={c().waitMs} text={formatDuration(c().waitMs)} />
+                  <MetricCell name="first_response_ms" value={c().firstResponseMs} text={formatDuration(c().firstResponseMs)} />
+                  <MetricCell name="resolution_ms" value={c().resolutionMs} text={formatDuration(c().resolutionMs)} />
+                  <MetricCell name="handling_ms" value={c().handlingMs} text={formatDuration(c().handlingMs)} />
                 </tr>
               )}
-            </For>
+            </Index>
           </tbody>
         </table>
       </div>
