@@ -146,11 +146,11 @@ export async function readLogEpoch(db: ParleyDb): Promise<number> {
 
 /** Forgets the event log and everything derived from it (the server's log was reset). */
 export async function resetEventLog(db: ParleyDb): Promise<void> {
-  await db.transaction('rw', [db.log, db.conversations, db.sentIds, db.kv, db.searchPostings, db.factPages, db.agentStates], async () => {
+  await db.transaction('rw', [db.log, db.conversations, db.sentIds, db.kv, db.searchRuns, db.factPages, db.agentStates], async () => {
     await db.log.clear()
     await db.factPages.clear()
     await db.agentStates.clear()
-    await db.searchPostings.clear()
+    await db.searchRuns.clear()
     await db.conversations.clear()
     await db.sentIds.clear()
     await db.kv.put({ key: Kv.lastSeq, value: 0 })

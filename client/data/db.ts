@@ -139,10 +139,11 @@ export type ParleyDb = Dexie & {
   heldReplies: EntityTable<HeldReply, 'clientId'>
   uploads: EntityTable<UploadRow, 'localId'>
   /**
-   * The full-text index: one entry per (token, event), keyed `[token, -seq]` (outbound keys, the
-   * value is a bare 0), so that one token's entries read newest first with a plain `getAllKeys`.
+   * The full-text index: one row per token and run of indexed events, keyed `[token, -oldest seq]`
+   * (outbound keys), whose value is the sequence numbers of the run's events holding the token,
+   * newest first; so a token's entries read newest first, a few hundred a row (searchIndexer.ts).
    */
-  searchPostings: Table<0, [string, number]>
+  searchRuns: Table<number[], [string, number]>
   /** The reports' facts (shared/reports/facts.ts), kept with the log, in pages (factPages.ts). */
   factPages: EntityTable<FactPage, 'key'>
   /** Each agent's status and live connection, from the log (shared/reports/agentStates.ts). */
@@ -262,14 +263,23 @@ export function createDb(workspace: string, agentId: string, options: { durabili
       }
       await events.clear()
     })
+  // The search index in runs (one row per token and indexed batch) rather than an entry per token
+  // and event: a million events made ten million rows, written at ten thousand a second. The old
+  // entries are dropped and the index is built again from the log, behind it as on a new device.
+  db.version(7)
+    .stores({ searchRuns: '' })
+    .upgrade(async (tx) => {
+      await tx.table('searchPostings').clear()
+      await tx.table<KvRow, string>('kv').put({ key: Kv.searchSeq, value: 0 })
+    })
   return db
 }
 
 /** Events read per step while backfilling the search index: bounded memory on a long log. */
 const BACKFILL_PAGE = 2000
 
-/** Adds search index entries (`[token, -seq]` keys, no values). */
-export async function putPostings(table: Table, keys: readonly [string, number][]): Promise<void> {
+/** Adds entries to the search index of versions 2 to 6 (`[token, -seq]` keys, no values): its backfill only. */
+async function putPostings(table: Table, keys: readonly [string, number][]): Promise<void> {
   // Dexie's types do not know compound outbound keys; IndexedDB takes arrays as keys.
   if (keys.length) await table.bulkPut(new Array<0>(keys.length).fill(0), keys as unknown as IndexableTypeArrayReadonly)
 }

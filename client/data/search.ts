@@ -1,8 +1,8 @@
 /**
  * Local full-text search over the events this device holds (works offline). The index is a
- * table of `[token, -seq]` keys filled by searchIndexer.ts a little behind the events (its
- * cursor is `kv.searchSeq`); a query reads a bounded slice of each of its words' entries with
- * `getAllKeys`, intersects them in memory, and only re-reads event texts when a word is too
+ * table of runs of each token's entries (searchIndexer.ts) filled a little behind the events (its
+ * cursor is `kv.searchSeq`); a query reads a bounded slice of each of its words' entries, newest
+ * first, intersects them in memory, and only re-reads event texts when a word is too
  * common to read whole. Events stored but not indexed yet are matched by their text.
  */
 import { Dexie } from 'dexie'
@@ -48,14 +48,29 @@ interface Term {
   prefix: boolean
 }
 
-/** The newest entries of one word (or of every word with a prefix), as event sequence numbers. */
+/**
+ * The newest entries of one word (or of every word with a prefix), as event sequence numbers, at
+ * most `limit`; `afterNegSeq` continues a word's entries below sequence number `-afterNegSeq`. The
+ * index holds runs (searchIndexer.ts): a run keyed `[word, -oldest]` above `[word, afterNegSeq]`
+ * is one whose oldest entry is below that, and its newer entries are left out here.
+ */
 async function postingsOf(db: ParleyDb, term: Term, limit: number, afterNegSeq = -Infinity): Promise<number[]> {
-  const table = db.searchPostings
+  const table = db.searchRuns
   const range = term.prefix
     ? table.where(':id').between([term.word, Dexie.minKey], [term.word + '\uffff', Dexie.minKey], true, false)
     : table.where(':id').between([term.word, afterNegSeq], [term.word, Dexie.maxKey], false, true)
-  const keys = (await range.limit(limit).primaryKeys()) as unknown as [string, number][]
-  return keys.map((k) => -k[1])
+  const below = -afterNegSeq
+  const out: number[] = []
+  await range
+    .until(() => out.length >= limit)
+    .each((seqs: number[]) => {
+      if (!Array.isArray(seqs)) return
+      for (const seq of seqs) {
+        if (out.length >= limit) break
+        if (typeof seq === 'number' && seq < below) out.push(seq)
+      }
+    })
+  return out
 }
 
 function hitOf(event: StoredEvent | undefined, q: SearchQuery, verify: boolean): SearchHit | null {
@@ -79,7 +94,7 @@ export async function searchMessages(db: ParleyDb, input: string, limit = MAX_RE
   const started = now()
   const terms: Term[] = [...query.exact.map((word) => ({ word, prefix: false })), ...(query.prefix ? [{ word: query.prefix, prefix: true }] : [])]
 
-  return db.transaction('r', [db.searchPostings, db.log, db.conversations, db.kv], async () => {
+  return db.transaction('r', [db.searchRuns, db.log, db.conversations, db.kv], async () => {
     const [cursor, last] = await db.kv.bulkGet([Kv.searchSeq, Kv.lastSeq])
     // No cursor yet: nothing indexed (a database older than the indexer got its cursor when upgraded).
     const lastSeq = typeof last?.value === 'number' ? last.value : 0

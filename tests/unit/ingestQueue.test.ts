@@ -70,13 +70,15 @@ describe('ingest queue', () => {
     const events = conversation('a', 1, Array.from({ length: 30 }, (_, i) => `order number${i} shipped`))
     await applyEvents(db, events, ME, 0)
     expect(await readSearchSeq(db)).toBe(0)
-    expect(await db.searchPostings.count()).toBe(0)
+    expect(await db.searchRuns.count()).toBe(0)
     const r = await indexSearchBatch(db, 10)
     expect(r).toEqual({ searchSeq: 10, lastSeq: 31, done: false })
-    // Every posting below the cursor is there, none above it.
-    const seqs = new Set(((await db.searchPostings.toCollection().primaryKeys()) as unknown as [string, number][]).map((k) => -k[1]))
+    // Every entry below the cursor is there, none above it: a row per token of the batch.
+    const runs = await db.searchRuns.toArray()
+    const seqs = new Set(runs.flat())
     expect(Math.max(...seqs)).toBe(10)
     expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1))
+    expect((await db.searchRuns.get(['order', -2]))).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2])
     while (!(await indexSearchBatch(db, 10)).done);
     expect(await readSearchSeq(db)).toBe(31)
   })
@@ -97,7 +99,7 @@ describe('ingest queue', () => {
     expect(caught.partial).toBe(false)
   })
 
-  it('gives a database written by an older app (version 4) its search cursor and its facts on upgrade, and a reset puts the cursor back to 0', async () => {
+  it('gives a database written by an older app (version 4) its facts, its chunked log and a search index built again on upgrade, and a reset puts the cursor back to 0', async () => {
     const agentId = `old-${n++}-${Math.random().toString(36).slice(2)}`
     // The database as version 4 of the app left it: events stored and indexed with them, no cursor.
     const old = new Dexie(dbName('unit', agentId), { addons: [yDexie] })
@@ -111,7 +113,10 @@ describe('ingest queue', () => {
     old.close()
 
     const db = keep(createDb('unit', agentId))
-    expect(await readSearchSeq(db)).toBe(2)
+    // Version 5 gave it a cursor at its log; version 7 drops the old index's entries and builds the
+    // index again from the log (in runs), from nothing.
+    expect(await readSearchSeq(db)).toBe(0)
+    expect(await db.table('searchPostings').count()).toBe(0)
     // Its facts (folded in version 5) moved into pages of their own, its events into the chunked
     // log; the old tables are left empty.
     expect(await db.factPages.get(ownPageKey('a'))).toEqual({ key: ownPageKey('a'), seq: 2, facts: [factsFromLog(history).get('a')] })
@@ -119,6 +124,9 @@ describe('ingest queue', () => {
     expect(await eventsAfter(db, 0)).toEqual(history)
     expect(await db.table('events').count()).toBe(0)
     expect(await db.table('facts').count()).toBe(0)
+    while (!(await indexSearchBatch(db)).done);
+    expect(await readSearchSeq(db)).toBe(2)
+    expect((await searchMessages(db, 'hello ')).results.map((r) => r.conversationId)).toEqual(['a'])
     await applyEvents(db, conversation('b', 3, ['again']), ME, 0)
     expect(await readSearchSeq(db)).toBe(2)
     await resetEventLog(db)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { applyEvents } from '../../client/data/applyEvents.ts'
 import type { ParleyDb } from '../../client/data/db.ts'
 import { POSTINGS_PER_TERM, searchMessages } from '../../client/data/search.ts'
-import { indexSearchBatch } from '../../client/data/searchIndexer.ts'
+import { indexSearchBatch, searchRunsOf } from '../../client/data/searchIndexer.ts'
 import type { LogEvent } from '../../shared/protocol.ts'
 import { localDbs } from '../support/localDb.ts'
 
@@ -64,5 +64,16 @@ describe('search over the index', () => {
     const db = await indexed(Array.from({ length: 120 }, (_, i) => message(i + 1, 'hello there')))
     const r = await found(db, 'hello ', 50)
     expect(r.seqs).toEqual(Array.from({ length: 50 }, (_, i) => 71 + i))
+  })
+})
+
+describe('searchRunsOf', () => {
+  it('makes a row per token of a run of events, its events newest first, keyed by the oldest', () => {
+    const { keys, values } = searchRunsOf([message(3, 'late parcel'), message(5, 'parcel parcel lost'), message(9, 'lost')])
+    const rows = new Map(keys.map((k, i) => [k[0], { key: k, seqs: values[i] }]))
+    expect(rows.get('parcel')).toEqual({ key: ['parcel', -3], seqs: [5, 3] })
+    expect(rows.get('lost')).toEqual({ key: ['lost', -5], seqs: [9, 5] })
+    expect(rows.get('late')).toEqual({ key: ['late', -3], seqs: [3] })
+    expect(searchRunsOf([])).toEqual({ keys: [], values: [] })
   })
 })
