@@ -38,16 +38,14 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     // A conversation whose first event here is its creation has no row yet (the server logs
     // `conversation.created` before anything else of it): most of a first sync's conversations,
     // whose rows are not asked for. Its fact goes in the page of its creation.
-    const ids: string[] = []
+    /** The fact page of each conversation of the frame. */
     const pageOf = new Map<string, string>()
+    const ids: string[] = []
     for (const e of fresh) {
       const id = e.conversationId
       if (typeof id !== 'string' || pageOf.has(id)) continue
-      if (e.type === EventType.conversationCreated) pageOf.set(id, bornPageKey(e.seq))
-      else {
-        pageOf.set(id, '')
-        ids.push(id)
-      }
+      pageOf.set(id, bornPageKey(e.seq))
+      if (e.type !== EventType.conversationCreated) ids.push(id)
     }
     const rows = new Map<string, ConversationRow>()
     const existing = await db.conversations.bulkGet(ids)
@@ -58,6 +56,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     })
     const touched = new Set<string>()
     const pages = await readFactPages(db, [...new Set(pageOf.values())])
+    // Every fact of the pages read, each page's rewritten whole when one of its facts moves.
     const facts = new Map<string, ConversationFact>()
     for (const page of pages.values()) for (const f of page.facts) facts.set(f.id, f)
     const pagesTouched = new Set<string>()
@@ -80,7 +79,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
       }
       // The facts were just read (or are new): folded in place, not copied per event.
       const fact = foldIntoFacts(facts, event)
-      if (fact) pagesTouched.add(pageOf.get(fact.id) ?? ownPageKey(fact.id))
+      if (fact) pagesTouched.add(pageOf.get(fact.id)!)
       if (!id) {
         const agent = foldAgentState(agents.get(String(event.data.agentId)), event)
         if (agent) {
@@ -104,23 +103,17 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     const logged = performance.now()
     if (touched.size) await db.conversations.bulkPut([...touched].map((id) => rows.get(id)!))
     if (pagesTouched.size) {
-      const members = new Map<string, ConversationFact[]>()
+      // A page holds the facts it had (folded in place), then those new to it in this frame.
+      const written = new Map<string, FactPage>()
+      for (const key of pagesTouched) written.set(key, { key, seq: 0, facts: [...(pages.get(key)?.facts ?? [])] })
+      const had = new Set<string>()
+      for (const page of written.values()) for (const f of page.facts) had.add(f.id)
       for (const [id, key] of pageOf) {
         const f = facts.get(id)
-        if (!f || !pagesTouched.has(key)) continue
-        const list = members.get(key)
-        if (list) list.push(f)
-        else members.set(key, [f])
+        if (f && !had.has(id)) written.get(key)?.facts.push(f)
       }
-      const written: FactPage[] = []
-      for (const key of pagesTouched) {
-        // The page's other facts (conversations not in this frame) stay as they were.
-        const here = members.get(key) ?? []
-        const inFrame = new Set(here.map((f) => f.id))
-        const all = [...(pages.get(key)?.facts ?? []).filter((f) => !inFrame.has(f.id)), ...here]
-        written.push({ key, seq: Math.max(0, ...all.map((f) => f.seq)), facts: all })
-      }
-      await db.factPages.bulkPut(written)
+      for (const page of written.values()) page.seq = Math.max(0, ...page.facts.map((f) => f.seq))
+      await db.factPages.bulkPut([...written.values()])
     }
     if (agentsTouched.size) await db.agentStates.bulkPut([...agentsTouched].map((id) => agents.get(id)!))
     if (sent.length) {

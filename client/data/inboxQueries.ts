@@ -127,10 +127,13 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
   /** Rows read since the last call, and ids gone. */
   let moved: ConversationRow[] = []
   const gone = new Set<string>()
-  const hold = (row: ConversationRow) => {
+  const keep = (row: ConversationRow) => {
     rows!.set(row.id, row)
-    moved.push(row)
     if (typeof row.rowSeq === 'number' && row.rowSeq > heldSeq) heldSeq = row.rowSeq
+  }
+  const hold = (row: ConversationRow) => {
+    keep(row)
+    moved.push(row)
   }
   const drop = (id: string) => {
     if (rows!.delete(id)) gone.add(id)
@@ -148,7 +151,7 @@ export function followAllConversations(db: ParleyDb, onRows: (rows: Conversation
           const all = await readAllConversations(db)
           rows = new Map()
           heldSeq = 0
-          for (const row of all) hold(row)
+          for (const row of all) keep(row)
           sorted = sortRows(all, 'activity')
           moved = []
           gone.clear()
