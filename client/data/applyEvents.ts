@@ -102,6 +102,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     await putEvents(db, fresh)
     const logged = performance.now()
     if (touched.size) await db.conversations.bulkPut([...touched].map((id) => rows.get(id)!))
+    const rowsWritten = performance.now()
     if (pagesTouched.size) {
       // A page holds the facts it had (folded in place), then those new to it in this frame.
       const written = new Map<string, FactPage>()
@@ -115,6 +116,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
       for (const page of written.values()) page.seq = Math.max(0, ...page.facts.map((f) => f.seq))
       await db.factPages.bulkPut([...written.values()])
     }
+    const pagesWritten = performance.now()
     if (agentsTouched.size) await db.agentStates.bulkPut([...agentsTouched].map((id) => agents.get(id)!))
     if (sent.length) {
       await db.sentIds.bulkPut(sent)
@@ -125,7 +127,7 @@ export async function applyEvents(db: ParleyDb, events: readonly LogEvent[], me:
     // Where a frame's time goes (the profiler and the benchmarks read it); the commit comes after.
     performance.measure('parley:apply-events', {
       start: started,
-      detail: { events: fresh.length, rows: touched.size, facts: pagesTouched.size, readMs: read - started, foldMs: folded - read, logMs: logged - folded, writeMs: performance.now() - folded },
+      detail: { events: fresh.length, rows: touched.size, facts: pagesTouched.size, readMs: read - started, foldMs: folded - read, logMs: logged - folded, rowsMs: rowsWritten - logged, pagesMs: pagesWritten - rowsWritten, writeMs: performance.now() - folded },
     })
     return newSeq
   })

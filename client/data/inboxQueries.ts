@@ -22,9 +22,8 @@ export function readCensus(db: ParleyDb, me: string): Promise<Census> {
     // Any assignee: keys above [status, ''] (an empty id counts as none, as `inTab` has it).
     const held = (status: string) => t.where('[status+assigneeId]').between([status, ''], [status, Dexie.maxKey], false, true).count()
     const pairs = t.orderBy('[channel+status]').uniqueKeys() as Promise<unknown[]>
-    const [total, byStatus, heldActive, mineActive, channelPairs] = await Promise.all([
+    const [total, heldActive, mineActive, channelPairs] = await Promise.all([
       t.count(),
-      Promise.all(STATUSES.map((s) => count('status', s))),
       Promise.all(ACTIVE.map(held)),
       Promise.all(ACTIVE.map((s) => count('[status+assigneeId]', [s, me]))),
       pairs,
@@ -32,10 +31,15 @@ export function readCensus(db: ParleyDb, me: string): Promise<Census> {
     const keys = channelPairs.filter((k): k is [string, ConversationStatus] => Array.isArray(k) && typeof k[0] === 'string' && typeof k[1] === 'string')
     const perPair = await Promise.all(keys.map((k) => count('[channel+status]', k)))
     const byChannel = new Map<string, Partial<Record<ConversationStatus, number>>>()
-    keys.forEach(([channel, status], i) => byChannel.set(channel, { ...byChannel.get(channel), [status]: perPair[i]! }))
+    // Every row has a channel: the counts by status are the sums of those by channel and status.
+    const byStatus: Partial<Record<ConversationStatus, number>> = Object.fromEntries(STATUSES.map((s) => [s, 0]))
+    keys.forEach(([channel, status], i) => {
+      byChannel.set(channel, { ...byChannel.get(channel), [status]: perPair[i]! })
+      byStatus[status] = (byStatus[status] ?? 0) + perPair[i]!
+    })
     return {
       total,
-      byStatus: Object.fromEntries(STATUSES.map((s, i) => [s, byStatus[i]!])),
+      byStatus,
       heldActive: heldActive[0]! + heldActive[1]!,
       mineActive: mineActive[0]! + mineActive[1]!,
       byChannel,

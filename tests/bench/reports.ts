@@ -368,6 +368,8 @@ async function ingestTimings(page: Page): Promise<Record<string, number> | null>
       frame_fold_ms_total: sum(applied, (e) => e.detail.foldMs),
       frame_write_ms_total: sum(applied, (e) => e.detail.writeMs),
       frame_log_write_ms_total: sum(applied, (e) => e.detail.logMs),
+      frame_rows_write_ms_total: sum(applied, (e) => e.detail.rowsMs),
+      frame_pages_write_ms_total: sum(applied, (e) => e.detail.pagesMs),
       frame_rows_total: sum(applied, (e) => e.detail.rows + e.detail.facts),
       frame_ms_max: Math.round(Math.max(0, ...frames.map((e) => e.duration))),
       index_batches: index.length,
