@@ -1,4 +1,4 @@
-import { EventType, type AgentStatus, type LogEvent } from '../shared/protocol.ts'
+import { EventType, type AgentStatus } from '../shared/protocol.ts'
 import type { AgentRecord, Store } from './store/Store.ts'
 import type { WorkspaceSettings } from './WorkspaceSettings.ts'
 
@@ -7,7 +7,6 @@ export interface StatusDeps {
   /** For `workspace.restrictOffline`: no going offline while holding open chats. */
   settings: WorkspaceSettings
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
 }
 
 /** Sets an agent's own status; refused (409) when they would go offline holding open chats and the workspace forbids it. */
@@ -22,12 +21,11 @@ export async function setAgentStatus(deps: StatusDeps, agent: AgentRecord, statu
     }
   }
   if (agent.status !== status) {
-    const events = await deps.store.commit({
+    await deps.store.commit({
       workspace: ws,
       agentStatuses: [{ agentId: agent.id, status }],
       events: [{ type: EventType.agentStatus, at: deps.now(), data: { agentId: agent.id, status } }],
     })
-    deps.published(ws, events)
   }
   return { status: 200, body: { status } }
 }

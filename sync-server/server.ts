@@ -10,6 +10,7 @@ import { DispatchService } from './dispatch/DispatchService.ts'
 import { CommandService } from './commands/CommandService.ts'
 import { SnoozeClock } from './commands/SnoozeClock.ts'
 import { Conversations } from './Conversations.ts'
+import { CommitFeed, CommitOrder } from './events/CommitFeed.ts'
 import { EventHub } from './events/EventHub.ts'
 import { LiveGateway } from './events/LiveGateway.ts'
 import { AgentConnections } from './events/AgentConnections.ts'
@@ -99,32 +100,23 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const instance = opts.instanceId ?? instanceId()
   const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', base: { instance } })
   const metrics = new Metrics(instance)
-  // Commits are timed here, at the composition root, whichever adapter stores them.
-  const store: Store = metrics.timed(
-    opts.store ??
-      (opts.databaseUrl
-        ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: true })
-        : new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous })),
+  // Every durable commit, this instance's and (over the cluster bus) the others', reaches the
+  // listeners registered below, in CommitOrder.
+  const feed = new CommitFeed(log.child({ sub: 'feed' }))
+  // Commits are timed and fed here, at the composition root, whichever adapter stores them.
+  const store: Store = feed.feeding(
+    metrics.timed(
+      opts.store ??
+        (opts.databaseUrl
+          ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: true })
+          : new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous })),
+    ),
   )
-  /** Per workspace, the last sequence number fanned out to this instance's live feeds (the event-log lag). */
-  const pushedSeq = new Map<string, number>()
   const accounts = new Accounts(store, log.child({ sub: 'accounts' }), (opts.sessionHours ?? 24 * 30) * 3600_000, now)
   const conversations = new Conversations(store)
-  const hub = new EventHub()
+  const hub = new EventHub({ read: (ws, after, limit) => store.readEvents(ws, after, limit), log: log.child({ sub: 'hub' }) })
   // Who is on the site now, from the widget sockets (the supervisor's visitors view).
   const site = new SiteVisitors(now)
-  const published = (workspace: string, events: Parameters<EventHub['publish']>[1]) => {
-    hub.publish(workspace, events)
-    if (!events.length) return
-    let pushed = pushedSeq.get(workspace) ?? 0
-    for (const e of events) if (e.seq > pushed) pushed = e.seq
-    pushedSeq.set(workspace, pushed)
-    site.committed(workspace, events)
-    void widgets?.committed(workspace, events).catch((err) => log.error({ err }, 'widget event hook failed'))
-    for (const e of events)
-      if (e.type === EventType.message && e.conversationId && e.data.kind === 'agent' && !e.data.internal)
-        void notifier?.agentAnswered(workspace, e.conversationId).catch((err) => log.warn({ err }, 'could not schedule an email notice'))
-  }
 
   let widgets: WidgetGateway | null = null
   let notifier: EmailNotifier | null = null
@@ -136,16 +128,9 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       store,
       log: log.child({ sub: 'rooms' }),
       now,
-      published,
       conversationMessages: (ws, id, messages) => {
         void widgets?.conversationMessages(ws, id, messages).catch((err) => log.error({ err }, 'push to widget failed'))
         delivery?.conversationMessages(ws, id, messages)
-      },
-      conversationChanged: (record) => {
-        dispatcher.conversationChanged(record)
-        syncGateway?.revalidate(record)
-        site.conversationChanged(record)
-        snoozes.track(record)
       },
       visitorPresence: (ws, id) => presence?.get(ws, id) ?? null,
       agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
@@ -175,7 +160,6 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     conversations,
     log: log.child({ sub: 'widget' }),
     now,
-    published,
     presence,
     site,
     files,
@@ -223,10 +207,30 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     retryBaseMs: opts.channels?.retryBaseMs,
   })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage, opts.liveCreditEvents)
-  const agentConnections = new AgentConnections({ store, now, published, log: log.child({ sub: 'connections' }) })
+  const agentConnections = new AgentConnections({ store, now, log: log.child({ sub: 'connections' }) })
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
   const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
+
+  // What a commit changes, in order (CommitOrder): the records (access, queues, snoozes), then the
+  // live feeds, then the effects that look at both.
+  feed.listen('records', CommitOrder.records, (c) => {
+    for (const r of c.conversations) {
+      dispatcher.conversationChanged(r)
+      syncGateway?.revalidate(r)
+      site.conversationChanged(r)
+      snoozes.track(r)
+    }
+  })
+  feed.listen('events', CommitOrder.events, (c) => hub.publish(c.workspace, c.events))
+  feed.listen('effects', CommitOrder.effects, (c) => {
+    if (!c.events.length) return
+    site.committed(c.workspace, c.events)
+    void widgets?.committed(c.workspace, c.events).catch((err) => log.error({ err }, 'widget event hook failed'))
+    for (const e of c.events)
+      if (e.type === EventType.message && e.conversationId && e.data.kind === 'agent' && !e.data.internal)
+        void notifier?.agentAnswered(c.workspace, e.conversationId).catch((err) => log.warn({ err }, 'could not schedule an email notice'))
+  })
 
   const upgrades = new Upgrades({
     accounts,
@@ -242,7 +246,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     sockets: () => upgrades.counts(),
     documents: () => rooms.loadedCount,
     eventLogLag: async () =>
-      Promise.all([...pushedSeq].map(async ([workspace, pushed]) => ({ workspace, lag: Math.max(0, (await store.lastSeq(workspace)) - pushed) }))),
+      Promise.all(hub.delivered().map(async ({ workspace, seq }) => ({ workspace, lag: Math.max(0, (await store.lastSeq(workspace)) - seq) }))),
     queues: () => dispatcher.queueSizes(),
   })
 
@@ -253,7 +257,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     ...operationRoutes({ store, metrics, metricsToken: opts.metricsToken, state: () => ({ started, stopping: closed }) }),
     ...fileRoutes({ files }),
     ...channelRoutes({ channels }),
-    ...agentRoutes({ accounts, store, settings, now, published }),
+    ...agentRoutes({ accounts, store, settings, now }),
     ...workspaceRoutes({ accounts }),
     ...visitorRoutes({ startChat: (agent, visitorId, clientId, text) => widgets!.startChat(agent, visitorId, clientId, text) }),
     ...conversationRoutes({ store, conversations, settings, commands }),
@@ -284,7 +288,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     async listen() {
       // Connects and migrates (PostgreSQL); a store that cannot open fails the start, never falls back.
       await store.open?.()
-      pushedSeq.set(DEFAULT_WORKSPACE, Math.max(pushedSeq.get(DEFAULT_WORKSPACE) ?? 0, await store.lastSeq(DEFAULT_WORKSPACE)))
+      hub.start(DEFAULT_WORKSPACE, await store.lastSeq(DEFAULT_WORKSPACE))
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
       // Agents a crash left signed in are signed out in the log before anyone connects again.
       await agentConnections.recover(DEFAULT_WORKSPACE)
@@ -324,6 +328,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       settings.close()
       upgrades.goingAway()
       await rooms.closeAll()
+      hub.close()
       await upgrades.end()
       http.closeAllConnections()
       // Whatever is still open (an upgrade that was being authorized when the stop began) is cut.

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { EventType, type LogEvent } from '../../shared/protocol.ts'
+import { EventType } from '../../shared/protocol.ts'
 import type { NewEvent, Store } from '../store/Store.ts'
 
 /** Connection events read per page when the server checks at start who the log left signed in. */
@@ -8,7 +8,6 @@ const RECOVERY_PAGE = 5000
 export interface AgentConnectionsDeps {
   store: Store
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
   log: Logger
 }
 
@@ -66,7 +65,7 @@ export class AgentConnections {
     const stale: NewEvent[] = [...last]
       .filter(([, type]) => type === EventType.agentConnected)
       .map(([agentId]) => ({ type: EventType.agentDisconnected, at, data: { agentId, reason: 'restart' } }))
-    if (stale.length) this.deps.published(workspace, await this.deps.store.commit({ workspace, events: stale }))
+    if (stale.length) await this.deps.store.commit({ workspace, events: stale })
   }
 
   /**
@@ -90,7 +89,6 @@ export class AgentConnections {
       [...byWorkspace].map(([workspace, events]) =>
         this.deps.store
           .commit({ workspace, events })
-          .then((logged) => this.deps.published(workspace, logged))
           .catch((err) => this.deps.log.warn({ err, workspace }, 'could not record agents disconnected at shutdown')),
       ),
     )
@@ -99,7 +97,6 @@ export class AgentConnections {
   private log(workspace: string, events: NewEvent[]): void {
     this.deps.store
       .commit({ workspace, events })
-      .then((logged) => this.deps.published(workspace, logged))
       .catch((err) => this.deps.log.warn({ err, workspace }, 'could not record an agent connection'))
   }
 }

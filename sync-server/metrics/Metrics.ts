@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { wrapCommit } from '../store/wrapCommit.ts'
 import type { Store } from '../store/Store.ts'
 
 /** The socket kinds the server accepts: the agents' Yjs sync, the widget, the agents' live feed, the supervisors' visitors view. */
@@ -104,37 +105,20 @@ export class Metrics {
     return this.registry.contentType
   }
 
-  /**
-   * The store with its `commit` timed; everything else is the store's own method, bound once here.
-   * A plain object built once, not a Proxy: every store call on the hot paths would otherwise pay a
-   * trap and a fresh bound function.
-   */
+  /** The store with its `commit` timed. */
   timed(store: Store): Store {
     const histogram = this.commitSeconds
-    const wrapper: Record<string, unknown> = {}
-    // The store's methods live on its class's prototypes (or on itself, for a plain object).
-    for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-      for (const key of Object.getOwnPropertyNames(o)) {
-        if (key === 'constructor' || key in wrapper) continue
-        const value = (store as unknown as Record<string, unknown>)[key]
-        // A field (`kind`) is read through to the store, so it never goes stale; only methods are hot.
-        if (typeof value === 'function') wrapper[key] = value.bind(store)
-        else Object.defineProperty(wrapper, key, { get: () => (store as unknown as Record<string, unknown>)[key], enumerable: true })
-      }
-    }
-    const commit: Store['commit'] = async (c) => {
+    return wrapCommit(store, async (c, inner) => {
       const end = histogram.startTimer()
       try {
-        const events = await store.commit(c)
+        const events = await inner(c)
         end({ result: 'ok' })
         return events
       } catch (err) {
         end({ result: 'error' })
         throw err
       }
-    }
-    wrapper.commit = commit
-    return wrapper as unknown as Store
+    })
   }
 }
 

@@ -23,12 +23,8 @@ export interface RoomDeps {
   store: Store
   log: Logger
   now: () => number
-  /** Committed events, for the live feed. */
-  published: (workspace: string, events: LogEvent[]) => void
   /** Messages newly committed to a conversation, for the widget. */
   conversationMessages: (workspace: string, conversationId: string, messages: ChatMessage[]) => void
-  /** A conversation's record changed (assignee, group, status): access may have changed. */
-  conversationChanged: (record: ConversationRecord) => void
   /** The visitor's presence in a conversation, published in its awareness when it loads. */
   visitorPresence?: (workspace: string, conversationId: string) => { online: boolean; typing: boolean } | null
   /**
@@ -214,9 +210,7 @@ export class Room {
       const toAuthorToo = collected.reverts.has(update)
       for (const p of this.peers.values()) if (p !== origin || toAuthorToo) sendToPeer(p, frame)
     }
-    // The record first: pushing messages to the visitor looks the conversation up.
-    if (commit.conversations?.length) for (const r of commit.conversations) this.deps.conversationChanged(r)
-    this.deps.published(this.workspace, events)
+    // The commit feed has heard the records and events (CommitFeed): pushing messages to the visitor looks the conversation up.
     if (collected.messages.length && this.ref.kind === 'conversation')
       this.deps.conversationMessages(this.workspace, this.ref.conversationId, collected.messages)
     if (this.storedUpdates > COMPACT_AFTER_UPDATES) void this.compact()

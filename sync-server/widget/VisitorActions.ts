@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
 import { conversationDocName, metaOf } from '../../shared/documents.ts'
-import { EventType, WidgetErrorCode, type LogEvent, type ToWidget } from '../../shared/protocol.ts'
+import { EventType, WidgetErrorCode, type ToWidget } from '../../shared/protocol.ts'
 import type { FormField, WidgetConfig } from '../../shared/widgetConfig.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
@@ -34,7 +34,6 @@ export interface VisitorActionsDeps {
   conversations: Conversations
   log: Logger
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
   widgetConfig: (workspace: string) => Promise<WidgetConfig>
   /**
    * Posts text as the visitor's message, as if typed in the widget (a request is a ticket):
@@ -72,8 +71,7 @@ export class VisitorActions {
       if (!next) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
       if (kind === 'prechat') next.formDone = true
       const changed = visitorUpdatedEvent(visitor, next, this.deps.now())
-      const events = await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next], events: changed ? [changed] : [] })
-      if (events.length) this.deps.published(ctx.workspace, events)
+      await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next], events: changed ? [changed] : [] })
       this.deps.site?.identified(ctx.workspace, visitor.id, next.name, next.email)
       stored = true
     })
@@ -172,7 +170,7 @@ export class VisitorActions {
   }
 
   private async log(workspace: string, events: NewEvent[]): Promise<void> {
-    this.deps.published(workspace, await this.deps.store.commit({ workspace, events }))
+    await this.deps.store.commit({ workspace, events })
   }
 }
 

@@ -46,7 +46,6 @@ export interface VisitorHelloDeps {
   files: FileService
   log: Logger
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
   site?: SiteVisitors
   routing: Pick<WidgetGatewayDeps['routing'], 'placeOf' | 'availability'>
   widgetConfig: (workspace: string) => Promise<WidgetConfig>
@@ -129,7 +128,7 @@ export class VisitorHello {
     if (updated) commit.events = [...(commit.events ?? []), updated]
     if (changed || firstSocket) {
       try {
-        this.deps.published(ws.id, await this.deps.store.commit(commit))
+        await this.deps.store.commit(commit)
       } catch (err) {
         // Two devices of one verified person said hello at once and both claimed the email: the
         // store keeps one visitor per verified email, so the second looks again and finds the first.

@@ -46,7 +46,6 @@ export interface WidgetGatewayDeps {
   conversations: Conversations
   log: Logger
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
   presence: VisitorPresence
   /** Who is on the site now (the supervisor's visitors view): told of every hello, page and last socket closing. */
   site?: SiteVisitors

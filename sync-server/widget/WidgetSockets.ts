@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
-import { CloseCode, EventType, type LogEvent, type ToWidget } from '../../shared/protocol.ts'
+import { CloseCode, EventType, type ToWidget } from '../../shared/protocol.ts'
 import type { Store } from '../store/Store.ts'
 import type { SiteVisitors } from './SiteVisitors.ts'
 import type { TokenBucket } from './TokenBucket.ts'
@@ -28,7 +28,6 @@ export interface WidgetSocketsDeps {
   store: Store
   log: Logger
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
   presence: VisitorPresence
   site?: SiteVisitors
 }
@@ -168,7 +167,6 @@ export class WidgetSockets {
     const workspace = conn.workspace
     this.deps.store
       .commit({ workspace, events: [{ type: EventType.visitorOffline, at: this.deps.now(), data: { visitorId: conn.visitorId } }] })
-      .then((events) => this.deps.published(workspace, events))
       .catch((err) => this.deps.log.warn({ err }, 'could not record visitor offline'))
   }
 

@@ -1,5 +1,5 @@
 import { conversationDocName, metaOf } from '../../shared/documents.ts'
-import { EventType, type LogEvent, type ToWidget, type WidgetSurvey } from '../../shared/protocol.ts'
+import { EventType, type ToWidget, type WidgetSurvey } from '../../shared/protocol.ts'
 import type { WidgetConfig } from '../../shared/widgetConfig.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
@@ -10,7 +10,6 @@ export interface WidgetSurveysDeps {
   rooms: RoomManager
   conversations: Conversations
   now: () => number
-  published: (workspace: string, events: LogEvent[]) => void
   widgetConfig: (workspace: string) => Promise<WidgetConfig>
   /** Sends a frame to every open socket of a visitor; false when they have none. */
   sendTo: (workspace: string, visitorId: string, frame: ToWidget) => boolean
@@ -40,8 +39,7 @@ export class WidgetSurveys {
 
   /** Logs that a survey reached the visitor's widget: the reports' denominator of the response rate. */
   async sent(workspace: string, conversationId: string, visitorId: string): Promise<void> {
-    const events = await this.deps.store.commit({ workspace, events: [{ type: EventType.surveySent, at: this.deps.now(), conversationId, data: { visitorId } }] })
-    this.deps.published(workspace, events)
+    await this.deps.store.commit({ workspace, events: [{ type: EventType.surveySent, at: this.deps.now(), conversationId, data: { visitorId } }] })
   }
 
   /**

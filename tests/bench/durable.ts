@@ -21,9 +21,7 @@ export async function measureDurable(opts: { conversations: number; messages: nu
       store,
       log: pino({ level: 'silent' }),
       now: Date.now,
-      published: () => {},
       conversationMessages: () => {},
-      conversationChanged: () => {},
     })
     const held = await Promise.all(
       Array.from({ length: opts.conversations }, (_, i) => rooms.hold('w', `conv/c${i}`, { kind: 'conversation', conversationId: `c${i}` })),
