@@ -6,8 +6,12 @@ export interface Config {
   port: number
   host: string
   dataDir: string
-  /** PostgreSQL instead of SQLite (`postgres://user:password@host:5432/db`): one instance per database in this version. */
+  /** PostgreSQL instead of SQLite (`postgres://user:password@host:5432/db`): one instance, or several with `redisUrl`. */
   databaseUrl: string | undefined
+  /** Several instances on one `databaseUrl`: Redis fans commits out between them (`redis://host:6379`). */
+  redisUrl: string | undefined
+  /** Prefix of the cluster's Redis channels and keys. */
+  redisPrefix: string
   adminEmail: string | undefined
   adminPassword: string | undefined
   logLevel: string
@@ -96,12 +100,28 @@ function databaseUrl(raw: string | undefined): string | undefined {
   return raw
 }
 
+function redisUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error('REDIS_URL must be a URL like redis://host:6379 (or rediss:// for TLS)')
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`REDIS_URL must start with redis:// (or rediss://), got "${url.protocol}//"`)
+  return raw
+}
+
+function redisPrefix(raw: string | undefined): string {
+  const p = raw?.trim() || 'parley:'
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(p)) throw new Error(`REDIS_PREFIX may hold letters, digits and : _ . - (at most 64), got "${p}"`)
+  return p
+}
+
 /** Reads the configuration; throws with a message naming the variable when one is invalid. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  if (env.REDIS_URL)
-    throw new Error(
-      'REDIS_URL: several instances (Redis fan-out, one leader per workspace) are not in this version yet; unset it (DATABASE_URL alone runs one instance on PostgreSQL)',
-    )
+  const redis = redisUrl(env.REDIS_URL)
+  if (redis && !env.DATABASE_URL) throw new Error('REDIS_URL needs DATABASE_URL: the instances share one PostgreSQL database, Redis only fans their commits out')
   const sync = env.SQLITE_SYNCHRONOUS ?? 'full'
   if (sync !== 'full' && sync !== 'normal') throw new Error(`SQLITE_SYNCHRONOUS must be "full" or "normal", got "${sync}"`)
   return {
@@ -109,6 +129,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
     databaseUrl: databaseUrl(env.DATABASE_URL),
+    redisUrl: redis,
+    redisPrefix: redisPrefix(env.REDIS_PREFIX),
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || 'info',

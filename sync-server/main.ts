@@ -1,6 +1,7 @@
 import { pino } from 'pino'
 import { instanceId, readConfig } from './config.ts'
 import { createParleyServer } from './server.ts'
+import { BusOpenError } from './cluster/RedisBus.ts'
 import { StoreOpenError, where as databaseAt } from './store/PostgresStore.ts'
 
 const log = pino({ level: process.env.LOG_LEVEL || 'info', base: { instance: instanceId() } })
@@ -19,6 +20,8 @@ try {
 const server = createParleyServer({
   dataDir: config.dataDir,
   databaseUrl: config.databaseUrl,
+  redisUrl: config.redisUrl,
+  redisPrefix: config.redisPrefix,
   port: config.port,
   host: config.host,
   staticDir: config.staticDir,
@@ -39,7 +42,7 @@ try {
   ;({ url } = await server.listen())
 } catch (err) {
   // One line, then out: a store that cannot be used is never replaced by another one.
-  log.fatal(err instanceof StoreOpenError ? `DATABASE_URL: ${err.message}` : `could not start: ${(err as Error).message}`)
+  log.fatal(err instanceof StoreOpenError ? `DATABASE_URL: ${err.message}` : err instanceof BusOpenError ? err.message : `could not start: ${(err as Error).message}`)
   process.exit(2)
 }
 if (server.firstAdmin?.generatedPassword) {

@@ -44,6 +44,9 @@ import { ChannelService, type ChannelsConfig } from './channels/ChannelService.t
 import { ChannelDelivery } from './channels/ChannelDelivery.ts'
 import { Metrics } from './metrics/Metrics.ts'
 import { instanceId } from './config.ts'
+import { RedisBus } from './cluster/RedisBus.ts'
+import { Leadership } from './cluster/Leadership.ts'
+import { conversationDocName } from '../shared/documents.ts'
 
 export interface ServerOptions {
   dataDir: string
@@ -59,10 +62,17 @@ export interface ServerOptions {
   store?: Store
   /**
    * PostgreSQL instead of SQLite for everything but the files' bytes (still in `dataDir/files`).
-   * The server holds an advisory lock saying it is the single instance on that database: a second
-   * one fails to start (several instances need Redis fan-out and leader election, not in this version).
+   * Without `redisUrl` the server holds an advisory lock saying it is the single instance on that
+   * database: a second one fails to start.
    */
   databaseUrl?: string
+  /**
+   * Several instances on one `databaseUrl`: commits fan out over this Redis (RedisBus), one
+   * instance leads each workspace (Leadership). Needs `databaseUrl`.
+   */
+  redisUrl?: string
+  /** Prefix of this cluster's Redis channels and keys (`parley:` by default; tests give each run its own). */
+  redisPrefix?: string
   sqliteSynchronous?: 'full' | 'normal'
   now?: () => number
   roomIdleMs?: number
@@ -103,12 +113,14 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   // Every durable commit, this instance's and (over the cluster bus) the others', reaches the
   // listeners registered below, in CommitOrder.
   const feed = new CommitFeed(log.child({ sub: 'feed' }))
+  if (opts.redisUrl && !opts.databaseUrl) throw new Error('REDIS_URL needs DATABASE_URL: the instances share a PostgreSQL database, Redis only fans out')
+  const clustered = Boolean(opts.redisUrl && opts.databaseUrl)
   // Commits are timed and fed here, at the composition root, whichever adapter stores them.
   const store: Store = feed.feeding(
     metrics.timed(
       opts.store ??
         (opts.databaseUrl
-          ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: true })
+          ? new PostgresStore({ url: opts.databaseUrl, log: log.child({ sub: 'store' }), singleInstance: !clustered })
           : new SqliteStore({ file: join(resolve(opts.dataDir), 'parley.db'), synchronous: opts.sqliteSynchronous })),
     ),
   )
@@ -117,6 +129,26 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const hub = new EventHub({ read: (ws, after, limit) => store.readEvents(ws, after, limit), log: log.child({ sub: 'hub' }) })
   // Who is on the site now, from the widget sockets (the supervisor's visitors view).
   const site = new SiteVisitors(now)
+  // Several instances: the others' commits are heard over Redis; one instance leads each workspace.
+  const bus = clustered
+    ? new RedisBus({
+        url: opts.redisUrl!,
+        prefix: opts.redisPrefix ?? 'parley:',
+        instance,
+        log: log.child({ sub: 'bus' }),
+        heard: (c) => feed.emit(c),
+        healed: () => {
+          hub.heal()
+          void rooms.reloadAll()
+        },
+        reconnected: () => metrics.redisReconnects.inc(),
+      })
+    : null
+  const leadership = clustered
+    ? new Leadership({ url: opts.databaseUrl!, log: log.child({ sub: 'leader' }), lead: (ws) => void onLead(ws).catch((err) => log.error({ err, workspace: ws }, 'could not start what the leader runs')), lose: (ws) => log.warn({ workspace: ws }, 'leadership lost') })
+    : null
+  /** Whether this instance runs what must run once for the workspace (always, alone). */
+  const leads = (workspace: string) => (leadership ? leadership.leads(workspace) : true)
 
   let widgets: WidgetGateway | null = null
   let notifier: EmailNotifier | null = null
@@ -148,6 +180,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     hub,
     now,
     log: log.child({ sub: 'dispatch' }),
+    leads,
     queueChanged: (ws, id, place) => void widgets?.queueChanged(ws, id, place).catch((err) => log.error({ err }, 'queue frame failed')),
   })
   presence = new VisitorPresence(rooms)
@@ -210,7 +243,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   const agentConnections = new AgentConnections({ store, now, log: log.child({ sub: 'connections' }) })
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
-  const snoozes = new SnoozeClock((ws, id) => commands.wake(ws, id), now, log.child({ sub: 'snooze' }))
+  // Every instance follows the snoozes; the leader wakes them (and re-arms from the store when it becomes one).
+  const snoozes = new SnoozeClock((ws, id) => (leads(ws) ? commands.wake(ws, id) : Promise.resolve()), now, log.child({ sub: 'snooze' }))
 
   // What a commit changes, in order (CommitOrder): the records (access, queues, snoozes), then the
   // live feeds, then the effects that look at both.
@@ -222,11 +256,19 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       snoozes.track(r)
     }
   })
+  // Another instance's document updates reach the documents loaded here.
+  feed.listen('documents', CommitOrder.documents, (c) => {
+    if (c.origin !== 'remote' || !c.updates.length) return
+    const byDoc = new Map<string, Uint8Array[]>()
+    for (const u of c.updates) byDoc.set(u.doc, [...(byDoc.get(u.doc) ?? []), u.update])
+    for (const [doc, updates] of byDoc) rooms.remote(c.workspace, doc, updates, c.conversations.find((r) => conversationDocName(r.id) === doc))
+  })
   feed.listen('events', CommitOrder.events, (c) => hub.publish(c.workspace, c.events))
   feed.listen('effects', CommitOrder.effects, (c) => {
     if (!c.events.length) return
     site.committed(c.workspace, c.events)
-    void widgets?.committed(c.workspace, c.events).catch((err) => log.error({ err }, 'widget event hook failed'))
+    void widgets?.committed(c.workspace, c.events, c.origin).catch((err) => log.error({ err }, 'widget event hook failed'))
+    if (!leads(c.workspace)) return
     for (const e of c.events)
       if (e.type === EventType.message && e.conversationId && e.data.kind === 'agent' && !e.data.internal)
         void notifier?.agentAnswered(c.workspace, e.conversationId).catch((err) => log.warn({ err }, 'could not schedule an email notice'))
@@ -250,11 +292,26 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     queues: () => dispatcher.queueSizes(),
   })
 
+  feed.listen('bus', CommitOrder.bus, (c) => bus?.publish(c))
+
+  /** What runs once per workspace in the cluster starts where it leads (at the start, alone). */
+  async function onLead(workspace: string): Promise<void> {
+    // Alone, agents a crash left signed in are signed out in the log before anyone connects again.
+    if (!leadership) await agentConnections.recover(workspace)
+    // Armed again from the store: a former leader may have left snoozes behind.
+    await snoozes.start(store)
+    // Email notices owed when the server (or the former leader) stopped.
+    await notifier?.start()
+    dispatcher.lead(workspace)
+    // Replies to messengers that were not sent before the last stop go now.
+    void delivery!.resume(workspace).catch((err) => log.error({ err }, 'could not resume channel replies'))
+  }
+
   const staticRoot = resolve(opts.staticDir ?? 'dist')
   // Tried in order. Operations, files and messengers come first and take every method on their
   // paths; the app's shell comes last and takes any GET outside /api/.
   const routes = [
-    ...operationRoutes({ store, metrics, metricsToken: opts.metricsToken, state: () => ({ started, stopping: closed }) }),
+    ...operationRoutes({ store, metrics, metricsToken: opts.metricsToken, state: () => ({ started, stopping: closed, bus }) }),
     ...fileRoutes({ files }),
     ...channelRoutes({ channels }),
     ...agentRoutes({ accounts, store, settings, now }),
@@ -287,17 +344,15 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     },
     async listen() {
       // Connects and migrates (PostgreSQL); a store that cannot open fails the start, never falls back.
+      // Several instances: Redis connected (or one line saying why not) before the store is touched.
+      await bus?.open()
       await store.open?.()
       hub.start(DEFAULT_WORKSPACE, await store.lastSeq(DEFAULT_WORKSPACE))
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
-      // Agents a crash left signed in are signed out in the log before anyone connects again.
-      await agentConnections.recover(DEFAULT_WORKSPACE)
-      await snoozes.start(store)
-      // Email notices owed when the server last stopped.
-      await notifier?.start()
+      // Every instance follows the queues (places in line); the leader assigns.
       dispatcher.start(DEFAULT_WORKSPACE)
-      // Replies to messengers that were not sent before the last stop go now.
-      void delivery!.resume(DEFAULT_WORKSPACE).catch((err) => log.error({ err }, 'could not resume channel replies'))
+      if (leadership) await leadership.join(DEFAULT_WORKSPACE)
+      else await onLead(DEFAULT_WORKSPACE)
       await new Promise<void>((resolveListen, reject) => {
         http.once('error', reject)
         http.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
@@ -315,6 +370,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     async close() {
       if (closed) return
       closed = true
+      // Another instance takes the lead at once rather than after this one is gone.
+      await leadership?.close()
       upgrades.stop()
       snoozes.close()
       delivery!.close()
@@ -329,6 +386,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       upgrades.goingAway()
       await rooms.closeAll()
       hub.close()
+      await bus?.close()
       await upgrades.end()
       http.closeAllConnections()
       // Whatever is still open (an upgrade that was being authorized when the stop began) is cut.

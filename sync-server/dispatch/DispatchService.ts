@@ -35,6 +35,11 @@ export interface DispatchDeps {
   log: Logger
   /** Tells a waiting visitor their place in line (null when they no longer wait). */
   queueChanged: (workspace: string, conversationId: string, place: { position: number; waitSeconds: number | null } | null) => void
+  /**
+   * Whether this instance gives the workspace's chats to agents (its leader, Leadership.ts; always,
+   * on a single instance). The others follow the same queues, for places in line, and assign nothing.
+   */
+  leads?: (workspace: string) => boolean
 }
 
 interface Workspace {
@@ -95,6 +100,17 @@ export class DispatchService {
     if (this.ticker) clearInterval(this.ticker)
     for (const p of this.workspaces.values()) void p.then((w) => w.stop()).catch(() => {})
     this.workspaces.clear()
+  }
+
+  /** This instance has just become the workspace's leader: the queues are looked at now. */
+  lead(workspace: string): void {
+    void this.load(workspace)
+      .then((w) => this.schedule(w))
+      .catch((err) => this.deps.log.error({ err, workspace }, 'dispatcher could not load'))
+  }
+
+  private leads(workspace: string): boolean {
+    return this.deps.leads?.(workspace) ?? true
   }
 
   /** Conversations waiting in each queue of each loaded workspace (the metrics). */
@@ -259,7 +275,7 @@ export class DispatchService {
 
   private async requeueHeld(w: Workspace, agentId: string): Promise<void> {
     const agent = await this.deps.store.getAgent(w.id, agentId)
-    if (!agent || agent.status === 'online' || this.closed) return
+    if (!agent || agent.status === 'online' || this.closed || !this.leads(w.id)) return
     const given = w.givenWhileAway.get(agentId)
     w.givenWhileAway.delete(agentId)
     for (const c of await this.deps.store.listHeldConversations(w.id, agentId)) {
@@ -280,6 +296,7 @@ export class DispatchService {
   private async run(w: Workspace): Promise<void> {
     if (this.closed) return
     if (!this.commands) return
+    if (!this.leads(w.id)) return this.tell(w)
     const made = dispatch(w.d, this.deps.now())
     for (const a of made) {
       const ok = await this.commands.assign(w.id, a.conversationId, { id: a.agentId, name: w.names.get(a.agentId) ?? 'an agent' }, a.queue)

@@ -30,6 +30,7 @@ export class Metrics {
   readonly registry = new Registry()
   readonly widgetRefused: Counter<'reason'>
   readonly commitSeconds: Histogram<'result'>
+  readonly redisReconnects: Counter
   private sources: MetricsSources | null = null
 
   constructor(instance: string) {
@@ -80,6 +81,11 @@ export class Metrics {
       name: 'parley_widget_frames_refused_total',
       help: 'Widget frames answered with an error, by its code (too_many, too_large, bad_request, unknown_type…)',
       labelNames: ['reason'],
+      registers,
+    })
+    this.redisReconnects = new Counter({
+      name: 'parley_redis_reconnects_total',
+      help: 'Times a connection of the cluster bus to Redis was lost and dialled again (several instances only)',
       registers,
     })
     this.commitSeconds = new Histogram({

@@ -9,9 +9,12 @@ export type Readiness =
 
 /**
  * Whether this instance should get traffic: started (store open and migrated), not stopping, and
- * the store answering a trivial read within `timeoutMs`. (Redis is checked here once the scale-out mode has it.)
+ * the store answering a trivial read within `timeoutMs`, and, with several instances, Redis connected.
  */
-export async function readiness(state: { started: boolean; stopping: boolean; store: Store; workspace: string }, timeoutMs = READY_TIMEOUT_MS): Promise<Readiness> {
+export async function readiness(
+  state: { started: boolean; stopping: boolean; store: Store; workspace: string; bus?: { ready: boolean } | null },
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<Readiness> {
   const store = state.store.kind
   if (state.stopping) return { status: 503, body: { ok: false, reason: 'stopping', store } }
   if (!state.started) return { status: 503, body: { ok: false, reason: 'starting', store } }
@@ -28,5 +31,6 @@ export async function readiness(state: { started: boolean; stopping: boolean; st
   } finally {
     clearTimeout(timer)
   }
+  if (state.bus && !state.bus.ready) return { status: 503, body: { ok: false, reason: 'Redis unreachable (REDIS_URL): reconnecting', store } }
   return { status: 200, body: { ok: true, store, migrations: 'done' } }
 }

@@ -17,6 +17,9 @@ export type { Peer } from './Peer.ts'
 /** Past this many stored updates a document is compacted into one snapshot, so loading it stays fast. */
 export const COMPACT_AFTER_UPDATES = 500
 
+/** The origin of updates another instance committed. */
+const REMOTE = Symbol('remote')
+
 export type RoomState = 'loading' | 'ready' | 'unloading' | 'closed'
 
 export interface RoomDeps {
@@ -56,6 +59,8 @@ export class Room {
   private log: Logger
   private failed = false
   private compacting = false
+  /** Updates another instance committed while this room was loading: applied once it has loaded. */
+  private early: Uint8Array[] = []
 
   constructor(
     readonly workspace: string,
@@ -91,6 +96,15 @@ export class Room {
       this.lastRecord = await this.deps.store.getConversation(this.workspace, this.ref.conversationId)
       const presence = this.deps.visitorPresence?.(this.workspace, this.ref.conversationId)
       if (presence) this.setVisitorPresence(presence)
+    }
+    // Heard while the load was on its way (after the last await, so none is left behind): Yjs
+    // applies an update it already holds as nothing. Messages in them are known, not new.
+    const early = this.early.splice(0)
+    if (early.length) {
+      Y.transact(this.doc, () => {
+        for (const u of early) Y.applyUpdate(this.doc, u)
+      })
+      this.collector.loaded()
     }
     this.state = 'ready'
   }
@@ -215,6 +229,37 @@ export class Room {
       this.deps.conversationMessages(this.workspace, this.ref.conversationId, collected.messages)
     if (this.storedUpdates > COMPACT_AFTER_UPDATES) void this.compact()
     return events
+  }
+
+  /**
+   * Updates another instance committed to this document (heard over the cluster bus, already
+   * stored): applied and relayed to every peer here, never committed again. New messages go to the
+   * visitor's sockets on this instance; a record heard with them is kept as the last one.
+   */
+  applyRemote(updates: readonly Uint8Array[], record?: ConversationRecord): void {
+    if (this.state === 'loading') {
+      this.early.push(...updates)
+      return
+    }
+    if (this.state !== 'ready' && this.state !== 'unloading') return
+    if (record) this.lastRecord = record
+    const { collected } = this.collector.collect(() =>
+      Y.transact(
+        this.doc,
+        () => {
+          for (const u of updates) Y.applyUpdate(this.doc, u)
+        },
+        REMOTE,
+      ),
+    )
+    this.storedUpdates += updates.length
+    for (const u of updates) this.approxBytes += u.byteLength
+    for (const update of collected.updates) {
+      const frame = updateFrame(update)
+      for (const p of this.peers.values()) sendToPeer(p, frame)
+    }
+    if (collected.messages.length && this.ref.kind === 'conversation')
+      this.deps.conversationMessages(this.workspace, this.ref.conversationId, collected.messages)
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { DocRef } from '../../shared/documents.ts'
+import type { ConversationRecord } from '../store/Store.ts'
 import { Room, type RoomDeps } from './Room.ts'
 
 /** How long an unused document stays in memory: long enough to absorb a reconnect without a reload. */
@@ -118,6 +119,29 @@ export class RoomManager {
   *loaded(workspace: string, match: (name: string) => boolean): Iterable<Room> {
     for (const e of this.entries.values())
       if (e.room.workspace === workspace && e.room.state === 'ready' && match(e.room.name)) yield e.room
+  }
+
+  /**
+   * Updates another instance committed to a document: applied to it if it is loaded or loading
+   * here (a room loading now applies them once loaded, whatever its load read), else nothing to do.
+   */
+  remote(workspace: string, name: string, updates: readonly Uint8Array[], record?: ConversationRecord): void {
+    const e = this.entries.get(key(workspace, name))
+    if (e && !e.unloading) e.room.applyRemote(updates, record)
+  }
+
+  /** Every loaded room, read again from the store and merged (after the cluster bus was down: what it missed). */
+  async reloadAll(): Promise<void> {
+    for (const e of [...this.entries.values()]) {
+      if (e.unloading || e.room.state !== 'ready') continue
+      try {
+        const updates = await this.deps.store.loadDocument(e.room.workspace, e.room.name)
+        const record = e.room.ref.kind === 'conversation' ? await this.deps.store.getConversation(e.room.workspace, e.room.ref.conversationId) : null
+        e.room.applyRemote(updates, record ?? undefined)
+      } catch (err) {
+        this.log.warn({ err, doc: e.room.name }, 'could not read a document again after the cluster bus came back')
+      }
+    }
   }
 
   /** Unloads everything (compacting what is worth it); for shutdown. */

@@ -294,12 +294,16 @@ export class WidgetGateway {
     this.signals.awareness(workspace, conversationId, agents)
   }
 
-  /** Events just committed: a closed conversation stops the agents' signals and asks its visitor for a rating (`WidgetSurveys`). */
-  async committed(workspace: string, events: LogEvent[]): Promise<void> {
+  /**
+   * Events just committed: a closed conversation stops the agents' signals and asks its visitor for
+   * a rating (`WidgetSurveys`). Another instance's close (`remote`) asks only a visitor connected
+   * here; the instance that closed it notes the survey owed when the visitor is not on its sockets.
+   */
+  async committed(workspace: string, events: LogEvent[], origin: 'local' | 'remote' = 'local'): Promise<void> {
     for (const e of events) {
       if (e.type !== EventType.closed || !e.conversationId) continue
       this.signals.forget(workspace, e.conversationId)
-      await this.surveys.closed(workspace, e.conversationId)
+      await this.surveys.closed(workspace, e.conversationId, origin === 'local')
     }
   }
 

@@ -23,8 +23,8 @@ export interface WidgetSurveysDeps {
 export class WidgetSurveys {
   constructor(private deps: WidgetSurveysDeps) {}
 
-  /** A conversation just closed: its visitor is asked now, or owed the survey until they are back. */
-  async closed(workspace: string, conversationId: string): Promise<void> {
+  /** A conversation just closed: its visitor is asked now, or (`mayOwe`) owed the survey until they are back. */
+  async closed(workspace: string, conversationId: string, mayOwe = true): Promise<void> {
     const conv = await this.deps.conversations.get(workspace, conversationId)
     if (!conv) return
     const { survey } = await this.deps.widgetConfig(workspace)
@@ -34,7 +34,7 @@ export class WidgetSurveys {
     if (!visitor || visitor.channel) return
     const frame: ToWidget = { type: 'survey', conversationId: conv.id, csat: survey.csat, nps: survey.nps, comment: survey.comment }
     if (this.deps.sendTo(workspace, conv.visitorId, frame)) await this.sent(workspace, conv.id, conv.visitorId)
-    else await this.setOwed(workspace, conv.id, true)
+    else if (mayOwe) await this.setOwed(workspace, conv.id, true)
   }
 
   /** Logs that a survey reached the visitor's widget: the reports' denominator of the response rate. */

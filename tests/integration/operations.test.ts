@@ -70,6 +70,7 @@ describe('health, readiness and metrics', () => {
       parley_event_log_lag: 'gauge',
       parley_dispatcher_queue_waiting: 'gauge',
       parley_widget_frames_refused_total: 'counter',
+      parley_redis_reconnects_total: 'counter',
       parley_store_commit_seconds: 'histogram',
     })
     // The process's own metrics, on this server's registry.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import pg from 'pg'
+import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PostgresStore, StoreOpenError } from '../../sync-server/store/PostgresStore.ts'
 import { POSTGRES_MIGRATIONS } from '../../sync-server/store/postgres/migrations.ts'
@@ -28,6 +29,31 @@ describe('PostgreSQL store: several processes on one database', () => {
     await Promise.all(stores.splice(0).map((s) => s.close()))
     await db?.drop()
     db = null
+  })
+
+  it('compacts a document without dropping an update another instance stored that the snapshot has not seen', async () => {
+    db = await createTestDatabase()
+    const a = track(new PostgresStore({ url: db.url, poolSize: 2 }))
+    const b = track(new PostgresStore({ url: db.url, poolSize: 2 }))
+    await a.open()
+    await b.open()
+    await a.createWorkspace({ id: 'w1', secret: 's', createdAt: 1 })
+    // Instance A's copy of the document, and an update only instance B has seen.
+    const docA = new Y.Doc()
+    docA.getArray<string>('m').push(['from a'])
+    await a.commit({ workspace: 'w1', updates: [{ doc: 'conv/x', update: Y.encodeStateAsUpdate(docA) }] })
+    const docB = new Y.Doc()
+    Y.applyUpdate(docB, Y.encodeStateAsUpdate(docA))
+    const before = Y.encodeStateVector(docB)
+    docB.getArray<string>('m').push(['from b'])
+    await b.commit({ workspace: 'w1', updates: [{ doc: 'conv/x', update: Y.encodeStateAsUpdate(docB, before) }] })
+    // A compacts what it holds, which lacks B's update.
+    await a.commit({ workspace: 'w1', compact: [{ doc: 'conv/x', snapshot: Y.encodeStateAsUpdate(docA) }] })
+    const stored = await b.loadDocument('w1', 'conv/x')
+    expect(stored).toHaveLength(1)
+    const loaded = new Y.Doc()
+    for (const u of stored) Y.applyUpdate(loaded, u)
+    expect(loaded.getArray<string>('m').toArray()).toEqual(['from a', 'from b'])
   })
 
   it('numbers concurrent commits from two processes without a duplicate or a hole, each process in its own commit order', async () => {

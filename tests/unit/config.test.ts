@@ -38,7 +38,7 @@ describe('configuration', () => {
     expect(() => readConfig({ TELEGRAM_API_URL: 'https://x.test/?a=1' })).toThrow(/TELEGRAM_API_URL/)
   })
 
-  it('takes a PostgreSQL DATABASE_URL, refuses anything else without echoing a password, and refuses REDIS_URL saying why', () => {
+  it('takes a PostgreSQL DATABASE_URL, refuses anything else without echoing a password, and takes REDIS_URL only beside it', () => {
     expect(readConfig({}).databaseUrl).toBeUndefined()
     expect(readConfig({ DATABASE_URL: 'postgres://parley:pw@db.internal:5432/parley' }).databaseUrl).toBe('postgres://parley:pw@db.internal:5432/parley')
     expect(readConfig({ DATABASE_URL: 'postgresql://localhost/parley' }).databaseUrl).toBe('postgresql://localhost/parley')
@@ -46,7 +46,12 @@ describe('configuration', () => {
     expect(() => readConfig({ DATABASE_URL: 'hunter2 not a url' })).toThrow(/^DATABASE_URL must be a URL like postgres:/)
     expect(() => readConfig({ DATABASE_URL: 'hunter2 not a url' })).not.toThrow(/hunter2/)
     expect(() => readConfig({ DATABASE_URL: 'postgres://localhost' })).toThrow(/DATABASE_URL must name a database/)
-    expect(() => readConfig({ REDIS_URL: 'redis://localhost:6379' })).toThrow(/^REDIS_URL: several instances .* not in this version yet/)
-    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'redis://localhost:6379' })).toThrow(/REDIS_URL/)
+    expect(() => readConfig({ REDIS_URL: 'redis://localhost:6379' })).toThrow(/^REDIS_URL needs DATABASE_URL/)
+    const both = readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'redis://localhost:6379' })
+    expect([both.redisUrl, both.redisPrefix]).toEqual(['redis://localhost:6379', 'parley:'])
+    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'http://localhost:6379' })).toThrow(/^REDIS_URL must start with redis:\/\//)
+    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'not a url' })).toThrow(/^REDIS_URL must be a URL/)
+    expect(() => readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'redis://localhost:6379', REDIS_PREFIX: 'a b' })).toThrow(/^REDIS_PREFIX/)
+    expect(readConfig({ DATABASE_URL: 'postgres://localhost/parley', REDIS_URL: 'redis://localhost:6379', REDIS_PREFIX: 'shop1:' }).redisPrefix).toBe('shop1:')
   })
 })

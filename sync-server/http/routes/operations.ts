@@ -11,7 +11,7 @@ export interface OperationRoutesDeps {
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string
   /** Whether the start finished (store open, recovery done) and whether a shutdown began. */
-  state(): { started: boolean; stopping: boolean }
+  state(): { started: boolean; stopping: boolean; bus?: { ready: boolean } | null }
 }
 
 /** For the operator and their load balancer: `/healthz` (the process), `/readyz` (ready to serve), `/metrics` (Prometheus). */

@@ -1,3 +1,4 @@
+import * as Y from 'yjs'
 import type pg from 'pg'
 import type { LogEvent } from '../../../shared/protocol.ts'
 import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
@@ -41,9 +42,13 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
       // The snapshot holds every update committed before it: those (this batch's too) are replaced.
       await writeUpdates()
       for (const k of c.compact) {
-        // Under READ COMMITTED this deletes what was committed when it runs; the snapshot holds all of that.
-        await run('DELETE FROM doc_updates WHERE workspace = $1 AND name = $2', [ws, k.doc])
-        await run('INSERT INTO doc_updates (workspace, name, data) VALUES ($1, $2, $3)', [ws, k.doc, bytes(k.snapshot)])
+        // Another instance may have stored an update this snapshot has not seen: the rows read here
+        // are merged into it and only they are replaced, so an update committed meanwhile stays.
+        const { rows } = await run('SELECT id, data FROM doc_updates WHERE workspace = $1 AND name = $2 ORDER BY id FOR UPDATE', [ws, k.doc])
+        const stored = rows.map((r) => new Uint8Array((r.data as Buffer).buffer, (r.data as Buffer).byteOffset, (r.data as Buffer).byteLength))
+        const merged = stored.length ? Y.mergeUpdates([k.snapshot, ...stored]) : k.snapshot
+        if (rows.length) await run('DELETE FROM doc_updates WHERE id = ANY($1::bigint[])', [rows.map((r) => String(r.id))])
+        await run('INSERT INTO doc_updates (workspace, name, data) VALUES ($1, $2, $3)', [ws, k.doc, bytes(merged)])
       }
     }
     for (const v of c.visitors ?? []) {

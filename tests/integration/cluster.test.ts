@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { messagesOf, metaOf } from '../../shared/documents.ts'
+import type { ChatMessage, LogEvent, ToLive, ToWidget } from '../../shared/protocol.ts'
+import { createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { startCluster } from '../support/cluster.ts'
+import { kill9 } from '../support/process.ts'
+import { setStatus } from '../support/widget.ts'
+import { routingGroup, writeSettings } from '../support/settings.ts'
+import { putEntry } from '../../shared/settings.ts'
+
+let cluster: Awaited<ReturnType<typeof startCluster>> | null = null
+afterEach(async () => {
+  await cluster?.destroy()
+  cluster = null
+})
+
+/** An agent's live feed (`/api/live`) on one instance: every event it is sent, in the order sent. */
+function liveFeed(wsUrl: string, token: string) {
+  const events: LogEvent[] = []
+  const ws = new WebSocket(`${wsUrl}/api/live?token=${encodeURIComponent(token)}&after=0`)
+  ws.on('message', (data) => {
+    const f = JSON.parse(String(data)) as ToLive
+    if (f.type === 'events') events.push(...f.events)
+  })
+  const until = async (check: (events: LogEvent[]) => boolean, timeoutMs = 10_000) => {
+    const end = Date.now() + timeoutMs
+    while (!check(events)) {
+      if (Date.now() > end) throw new Error(`the live feed did not get there; it has ${events.map((e) => `${e.seq}:${e.type}`).join(' ')}`)
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  }
+  return { events, until, close: () => ws.close() }
+}
+
+const reply = (id: string, text: string, authorId: string): ChatMessage => ({ id, clientId: `client-${id}`, kind: 'agent', authorId, authorName: 'Ana', text, at: Date.now() })
+
+describe('several instances on PostgreSQL + Redis', () => {
+  it('carries a visitor on A to agents on B and C and the replies back, in order, the log gapless on every instance', async () => {
+    cluster = await startCluster(['a', 'b', 'c'])
+    const [a, b, c] = cluster.instances
+    const admin = await login(b!.url)
+    await createAgent(c!.url, admin.token, { email: 'ana@shop.test', name: 'Ana', password: 'ana password 1' })
+    const ana = await login(c!.url, { email: 'ana@shop.test', password: 'ana password 1' })
+    const feedB = liveFeed(b!.wsUrl, admin.token)
+    const feedC = liveFeed(c!.wsUrl, ana.token)
+
+    const visitor = new Visitor(a!.wsUrl, { name: 'Vera' })
+    await visitor.connect()
+    const acks = []
+    for (let i = 1; i <= 5; i++) acks.push(await visitor.say(`question ${i}`))
+    const conversationId = acks[0]!.conversationId
+
+    // The supervisor's feed on B: every visitor message, in order.
+    const visitorTexts = (events: LogEvent[]) => events.filter((e) => e.type === 'message' && e.data.kind === 'visitor').map((e) => e.data.text)
+    await feedB.until((ev) => visitorTexts(ev).length === 5)
+    expect(visitorTexts(feedB.events)).toEqual(['question 1', 'question 2', 'question 3', 'question 4', 'question 5'])
+
+    // Ana on C opens the conversation (her document there) and answers twice.
+    const { doc, close } = await openDoc(c!.wsUrl, `conv/${conversationId}`, admin.token)
+    expect(messagesOf(doc).toArray().map((m) => m.text)).toEqual(['question 1', 'question 2', 'question 3', 'question 4', 'question 5'])
+    const answers: string[] = []
+    const gotBoth = new Promise<void>((resolve) => {
+      const each = (f: ToWidget) => {
+        if (f.type === 'message' && f.message.kind === 'agent') answers.push(f.message.text)
+        if (answers.length === 2) resolve()
+      }
+      visitor.ws.on('message', (d) => each(JSON.parse(String(d)) as ToWidget))
+    })
+    messagesOf(doc).push([reply('r-1', 'answer 1', admin.agent.id)])
+    messagesOf(doc).push([reply('r-2', 'answer 2', admin.agent.id)])
+    await gotBoth
+    expect(answers).toEqual(['answer 1', 'answer 2'])
+
+    // A document opened on B, where nothing was written, holds it all too; and a write on A reaches C's.
+    const onB = await openDoc(b!.wsUrl, `conv/${conversationId}`, admin.token)
+    expect(messagesOf(onB.doc).toArray().map((m) => m.text)).toEqual([...visitorTexts(feedB.events), 'answer 1', 'answer 2'])
+    await visitor.say('thanks')
+    await whenDoc([doc, onB.doc], () => messagesOf(doc).length === 8 && messagesOf(onB.doc).length === 8).catch((err) => {
+      throw new Error(`${(err as Error).message}: on C ${JSON.stringify(messagesOf(doc).toArray().map((m) => m.text))}, on B ${JSON.stringify(messagesOf(onB.doc).toArray().map((m) => m.text))}`)
+    })
+
+    // Every instance's feed: each event once, the sequence without a gap, the same on B and C.
+    await feedB.until((ev) => visitorTexts(ev).length === 6)
+    await feedC.until((ev) => ev.length >= feedB.events.length)
+    const seqsB = feedB.events.map((e) => e.seq)
+    expect(seqsB).toEqual(Array.from({ length: seqsB.length }, (_, i) => i + 1))
+    expect(feedC.events.map((e) => e.seq).slice(0, seqsB.length)).toEqual(seqsB)
+    close()
+    onB.close()
+    feedB.close()
+    feedC.close()
+    await visitor.close()
+  }, 60_000)
+
+  it('gives the dispatcher to another instance within 5 s when its leader is killed, and no chat is assigned twice', async () => {
+    cluster = await startCluster(['a', 'b'])
+    const [a, b] = cluster.instances
+    const admin = await login(b!.url)
+    const created = await createAgent(b!.url, admin.token, { email: 'ana@shop.test', name: 'Ana', password: 'ana password 1' })
+    // Written on B: the leader, A, hears the settings over the bus.
+    await writeSettings(b!.wsUrl, admin.token, (doc) => {
+      putEntry(doc, 'groups', routingGroup('support'))
+      putEntry(doc, 'members', { agentId: created.body.id!, groups: ['support'], skills: [], slots: 5 })
+      putEntry(doc, 'scripts', { id: 's1', name: 'Help', url: '/help', match: 'partial', teamId: null, groupId: 'support', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
+    })
+    const ana = await login(b!.url, { email: 'ana@shop.test', password: 'ana password 1' })
+    await setStatus(b!.url, ana.token, 'online')
+    const feed = liveFeed(b!.wsUrl, admin.token)
+
+    // A, started first, leads: a chat from a visitor on B is assigned there.
+    const page = { url: 'https://shop.test/help', title: 'Help' }
+    const first = new Visitor(b!.wsUrl, {}, page)
+    await first.connect()
+    const c1 = (await first.say('before')).conversationId
+    const assignedTo = (id: string) => feed.events.filter((e) => e.type === 'conversation.assigned' && e.conversationId === id)
+    await feed.until(() => assignedTo(c1).length === 1)
+
+    await kill9(a!.child)
+    const killedAt = Date.now()
+    const second = new Visitor(b!.wsUrl, {}, page)
+    await second.connect()
+    const c2 = (await second.say('after')).conversationId
+    await feed.until(() => assignedTo(c2).length === 1, 10_000)
+    expect(Date.now() - killedAt).toBeLessThan(5_000)
+    expect(assignedTo(c2)[0]!.data).toMatchObject({ assigneeId: ana.agent.id, by: 'dispatcher' })
+    // Nothing assigned twice.
+    await new Promise((r) => setTimeout(r, 500))
+    expect(assignedTo(c1)).toHaveLength(1)
+    expect(assignedTo(c2)).toHaveLength(1)
+
+    // The document on B says so too.
+    const { doc, close } = await openDoc(b!.wsUrl, `conv/${c2}`, admin.token)
+    await whenDoc(doc, () => metaOf(doc).get('assigneeId') === ana.agent.id).catch((err) => {
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(metaOf(doc).toJSON())}`)
+    })
+    close()
+    feed.close()
+    await first.close()
+    await second.close()
+  }, 60_000)
+})
