@@ -6,7 +6,7 @@ import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import { principalOf } from '../../shared/settings.ts'
 import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
-import type { AgentRecord, Store } from '../store/Store.ts'
+import { StaleStateError, type AgentRecord, type Store } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from './patch.ts'
 
 export interface CommandResponse {
@@ -128,10 +128,19 @@ export class CommandService {
             ...(stopsBot ? [{ type: EventType.botStopped, at: now, conversationId, data: { reason: input.command, by: agent.id } }] : []),
           ],
           commandResults: [{ key, agentId: agent.id, status: 200, body }],
+          // Decided on this state: refused whole if another instance changed it first.
+          expect: [{ conversationId, status: meta.status, assigneeId: meta.assigneeId }],
         },
         agent.id,
       )
-      await committed
+      try {
+        await committed
+      } catch (err) {
+        if (!(err instanceof StaleStateError)) throw err
+        // Nothing was stored (the key neither): the agent's app may send it again, decided on what is stored now.
+        this.log.info({ workspace: ws, conversationId, command: input.command, agent: agent.id }, 'command refused: the conversation changed meanwhile')
+        return { status: 409, body: { error: 'someone changed this conversation at the same moment; look again', reason: 'changed meanwhile' } }
+      }
       this.log.info({ workspace: ws, conversationId, command: input.command, agent: agent.id }, 'command applied')
       return { status: 200, body }
     } finally {
@@ -149,7 +158,7 @@ export class CommandService {
       const meta = readMeta(room.doc)
       if (!meta || meta.status !== 'waiting' || meta.assigneeId) return false
       const now = this.now()
-      await room.change(
+      const assigned = room.change(
         (doc) => {
           applyPatch(doc, { assigneeId: agent.id, status: 'open' })
           appendSystemLine(doc, `Assigned to ${agent.name}`, now)
@@ -159,8 +168,16 @@ export class CommandService {
             { type: EventType.queueLeft, at: now, conversationId, data: { queue, groupId: meta.groupId, reason: 'assigned', waitedMs: now - meta.createdAt } },
             { type: EventType.assigned, at: now, conversationId, data: { assigneeId: agent.id, by: 'dispatcher', visitorName: meta.visitorName } },
           ],
+          expect: [{ conversationId, status: meta.status, assigneeId: meta.assigneeId }],
         },
       )
+      try {
+        await assigned
+      } catch (err) {
+        // An agent on another instance took it first.
+        if (err instanceof StaleStateError) return false
+        throw err
+      }
       this.log.info({ workspace, conversationId, agent: agent.id, queue }, 'assigned by the dispatcher')
       return true
     } finally {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import type { DocRef } from '../../shared/documents.ts'
 import { CloseCode, Limits, type ChatMessage, type LogEvent } from '../../shared/protocol.ts'
-import type { Commit, ConversationRecord, Store } from '../store/Store.ts'
+import { StaleStateError, type Commit, type ConversationRecord, type Store } from '../store/Store.ts'
 import { sendToPeer, type Peer } from './Peer.ts'
 import { RoomAwareness } from './RoomAwareness.ts'
 import { ChangeCollector, ownedFields, revertOwnedFields, toCommit, type Collected, type Origin } from './RoomCommits.ts'
@@ -288,7 +288,8 @@ export class Room {
   private fail(err: unknown): void {
     if (this.failed) return
     this.failed = true
-    this.log.error({ err }, 'commit failed; closing the room so peers resync')
+    if (err instanceof StaleStateError) this.log.info({ err: err.message }, 'a decision was refused (another instance changed the conversation first); closing the room so peers resync')
+    else this.log.error({ err }, 'commit failed; closing the room so peers resync')
     for (const p of this.peers.values()) p.ws.close(1011, 'storage error')
   }
 

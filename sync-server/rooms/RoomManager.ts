@@ -67,6 +67,8 @@ export class RoomManager {
         clearTimeout(e.idleTimer)
         return e.room
       }
+      // A room whose commit failed holds what the store does not: it goes, and the next turn loads it afresh.
+      if (e.room.broken && !e.unloading) this.unload(k, e)
     }
   }
 

@@ -162,6 +162,12 @@ export interface Commit {
   compact?: { doc: string; snapshot: Uint8Array }[]
   commandResults?: CommandResult[]
   agentStatuses?: { agentId: string; status: AgentStatus }[]
+  /**
+   * The conversations' state a decision in this commit was made on (a command, the dispatcher's
+   * assignment): the commit is refused whole (StaleStateError) when a stored record differs, so
+   * of two instances deciding on the same state at once exactly one applies its decision.
+   */
+  expect?: { conversationId: string; status: string; assigneeId: string | null }[]
   /** Emails owed to visitors who missed answers (sync-server/widget/EmailNotifier): set when due, or `null` to forget. */
   emailNotices?: { conversationId: string; dueAt: number | null }[]
 }
@@ -247,6 +253,18 @@ export interface Store {
   deleteChannelConnection(workspace: string, kind: ChannelKind): Promise<boolean>
 
   close(): Promise<void>
+}
+
+/** Thrown for a commit whose `expect` no longer holds: another instance changed the conversation first. */
+export class StaleStateError extends Error {
+  override name = 'StaleStateError'
+}
+
+/** Refuses a commit whose `expect` differs from `stored` (the record as stored, or as written earlier in the same transaction). */
+export function checkExpected(expect: NonNullable<Commit['expect']>[number], stored: { status: string; assigneeId: string | null } | null | undefined): void {
+  if (!stored) throw new StaleStateError(`conversation ${expect.conversationId} is not stored`)
+  if (stored.status !== expect.status || (stored.assigneeId ?? null) !== (expect.assigneeId ?? null))
+    throw new StaleStateError(`conversation ${expect.conversationId} changed meanwhile (now ${stored.status}, ${stored.assigneeId ?? 'nobody'})`)
 }
 
 /** Thrown for a write that breaks a uniqueness rule (e.g. an email already taken). */

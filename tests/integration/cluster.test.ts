@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { messagesOf, metaOf } from '../../shared/documents.ts'
 import type { ChatMessage, LogEvent, ToLive, ToWidget } from '../../shared/protocol.ts'
-import { createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
+import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
 import { startCluster } from '../support/cluster.ts'
 import { kill9 } from '../support/process.ts'
-import { setStatus } from '../support/widget.ts'
+import { eventsOf, setStatus } from '../support/widget.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
 import { putEntry } from '../../shared/settings.ts'
 
@@ -139,4 +139,36 @@ describe('several instances on PostgreSQL + Redis', () => {
     await first.close()
     await second.close()
   }, 60_000)
+
+  it('of two agents on different instances taking the same chat at the same moment, exactly one wins, every time', async () => {
+    cluster = await startCluster(['a', 'b', 'c'])
+    const [a, b, c] = cluster.instances
+    const admin = await login(b!.url)
+    await createAgent(c!.url, admin.token, { email: 'bo@shop.test', name: 'Bo', password: 'bo password 12', role: 'admin' })
+    const bo = await login(c!.url, { email: 'bo@shop.test', password: 'bo password 12' })
+    const visitors: Visitor[] = []
+    for (let round = 0; round < 8; round++) {
+      const v = new Visitor(a!.wsUrl)
+      visitors.push(v)
+      await v.connect()
+      const id = (await v.say(`round ${round}`)).conversationId
+      // Both instances have the conversation loaded (as an agent looking at it has), then both take at once.
+      const seen = await Promise.all([openDoc(b!.wsUrl, `conv/${id}`, admin.token), openDoc(c!.wsUrl, `conv/${id}`, bo.token)])
+      const results = await Promise.all([command(b!.url, admin.token, id, 'take'), command(c!.url, bo.token, id, 'take')])
+      const statuses = results.map((r) => r.status).sort()
+      expect(statuses, `round ${round}: ${JSON.stringify(results.map((r) => r.body))}`).toEqual([200, 409])
+      const winner = results[0]!.status === 200 ? admin.agent.id : bo.agent.id
+      // What is stored, and what each instance's document settles on, is the winner.
+      const stored = await eventsOf(b!.url, admin.token)
+      expect(stored.filter((e) => e.conversationId === id && e.type === 'conversation.assigned').map((e) => e.data.assigneeId)).toEqual([winner])
+      for (const s of seen) s.close()
+      const fresh = await Promise.all([b, c, a].map((i) => openDoc(i!.wsUrl, `conv/${id}`, admin.token)))
+      for (const f of fresh) {
+        await whenDoc(f.doc, () => metaOf(f.doc).get('assigneeId') === winner)
+        f.close()
+      }
+    }
+    for (const v of visitors) await v.close()
+  }, 90_000)
 })
+

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
 import * as Y from 'yjs'
-import type { ConversationRecord, Store } from '../../sync-server/store/Store.ts'
-import { ConflictError } from '../../sync-server/store/Store.ts'
+import type { Commit, ConversationRecord, Store } from '../../sync-server/store/Store.ts'
+import { ConflictError, StaleStateError } from '../../sync-server/store/Store.ts'
 
 /** The contract every store adapter passes: SQLite now, PostgreSQL with the scale-out work. */
 export function storeContract(name: string, open: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>) {
@@ -35,6 +35,35 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       ])
       expect(await store.readEvents('w1', 0, 1)).toHaveLength(1)
       expect(await store.lastSeq('w1')).toBe(3)
+    })
+
+    it('refuses a commit whose expected conversation state no longer holds, whole, and keeps the others of its group', async () => {
+      const rec = (over: Partial<ConversationRecord>): ConversationRecord => ({
+        id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1, snoozedUntil: null, ...over,
+      })
+      await store.commit({ workspace: 'w1', conversations: [rec({})] })
+      const take = (agent: string): Commit => ({
+        workspace: 'w1',
+        conversations: [rec({ status: 'open', assigneeId: agent })],
+        events: [{ type: 'conversation.assigned', at: 2, conversationId: 'c1', data: { assigneeId: agent } }],
+        expect: [{ conversationId: 'c1', status: 'waiting', assigneeId: null }],
+      })
+      // Two takes decided on the same state, committed together: the first applies, the second is refused.
+      const results = await Promise.allSettled([store.commit(take('ana')), store.commit(take('bo')), store.commit({ workspace: 'w1', events: [{ type: 'message', at: 3, data: {} }] })])
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(StaleStateError)
+      expect((await store.getConversation('w1', 'c1'))!.assigneeId).toBe('ana')
+      const log = await store.readEvents('w1', 0, 10)
+      expect(log.map((e) => [e.seq, e.type, e.data.assigneeId])).toEqual([
+        [1, 'conversation.assigned', 'ana'],
+        [2, 'message', undefined],
+      ])
+      // An expectation on what an earlier commit of the same group wrote holds.
+      const [next] = await Promise.all([
+        store.commit({ workspace: 'w1', conversations: [rec({ status: 'closed', assigneeId: 'ana' })], expect: [{ conversationId: 'c1', status: 'open', assigneeId: 'ana' }] }),
+      ])
+      expect(next).toEqual([])
+      await expect(store.commit({ workspace: 'w1', expect: [{ conversationId: 'nope', status: 'waiting', assigneeId: null }] })).rejects.toBeInstanceOf(StaleStateError)
     })
 
     it('reads the agents’ connection events alone, in order, per workspace, after a sequence number', async () => {

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type pg from 'pg'
 import type { LogEvent } from '../../../shared/protocol.ts'
 import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
-import type { Commit, ConversationRecord, NewEvent, VisitorRecord } from '../Store.ts'
+import { checkExpected, type Commit, type ConversationRecord, type NewEvent, type VisitorRecord } from '../Store.ts'
 import { bytes, cleanText, json, params } from './values.ts'
 
 export type Queryable = Pick<pg.PoolClient, 'query'>
@@ -37,6 +37,19 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
 
   for (const c of commits) {
     const ws = c.workspace
+    // Before anything of it is written: the state its decision was made on still holds. The row is
+    // locked, so another instance's change to it waits for this transaction, or this one for that
+    // (and then reads what it committed); a record an earlier commit of this batch wrote counts.
+    for (const x of c.expect ?? []) {
+      const mine = conversations.get(x.conversationId)
+      if (mine && mine.ws === ws) {
+        checkExpected(x, mine.r)
+        continue
+      }
+      const { rows } = await run('SELECT status, assignee_id FROM conversations WHERE workspace = $1 AND id = $2 FOR UPDATE', [ws, x.conversationId])
+      const row = rows[0] as { status: string; assignee_id: string | null } | undefined
+      checkExpected(x, row && { status: row.status, assigneeId: row.assignee_id })
+    }
     for (const u of c.updates ?? []) updates.push({ ws, doc: u.doc, data: bytes(u.update) })
     if (c.compact?.length) {
       // The snapshot holds every update committed before it: those (this batch's too) are replaced.

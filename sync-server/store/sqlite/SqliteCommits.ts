@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { LogEvent } from '../../../shared/protocol.ts'
 import type { CommitWriter } from '../PortedStore.ts'
 import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
-import type { Commit } from '../Store.ts'
+import { checkExpected, type Commit } from '../Store.ts'
 import type { Sql } from './values.ts'
 
 interface Pending {
@@ -40,6 +40,7 @@ export class SqliteCommits implements CommitWriter {
       ),
       insertCommandResult: sql('INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       setAgentStatus: sql('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?'),
+      conversationState: sql('SELECT status, assignee_id FROM conversations WHERE workspace = ? AND id = ?'),
       setVisitorBlocked: sql('UPDATE visitors SET blocked = ? WHERE workspace = ? AND id = ?'),
       putEmailNotice: sql('INSERT OR REPLACE INTO email_notices (workspace, conversation_id, due_at) VALUES (?, ?, ?)'),
       deleteEmailNotice: sql('DELETE FROM email_notices WHERE workspace = ? AND conversation_id = ?'),
@@ -83,6 +84,11 @@ export class SqliteCommits implements CommitWriter {
 
   private write(c: Commit): LogEvent[] {
     const s = this.stmts
+    // Before anything is written: the state the decision was made on still holds (within this transaction, earlier commits included).
+    for (const x of c.expect ?? []) {
+      const row = s.conversationState.get(c.workspace, x.conversationId) as { status: string; assignee_id: string | null } | undefined
+      checkExpected(x, row && { status: row.status, assigneeId: row.assignee_id })
+    }
     for (const u of c.updates ?? []) s.insertUpdate.run(c.workspace, u.doc, u.update)
     for (const k of c.compact ?? []) {
       s.deleteDoc.run(c.workspace, k.doc)
