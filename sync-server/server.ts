@@ -162,7 +162,6 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       now,
       conversationMessages: (ws, id, messages) => {
         void widgets?.conversationMessages(ws, id, messages).catch((err) => log.error({ err }, 'push to widget failed'))
-        delivery?.conversationMessages(ws, id, messages)
       },
       visitorPresence: (ws, id) => presence?.get(ws, id) ?? null,
       agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
@@ -269,6 +268,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     site.committed(c.workspace, c.events)
     void widgets?.committed(c.workspace, c.events, c.origin).catch((err) => log.error({ err }, 'widget event hook failed'))
     if (!leads(c.workspace)) return
+    delivery!.committed(c.workspace, c.events)
     for (const e of c.events)
       if (e.type === EventType.message && e.conversationId && e.data.kind === 'agent' && !e.data.internal)
         void notifier?.agentAnswered(c.workspace, e.conversationId).catch((err) => log.warn({ err }, 'could not schedule an email notice'))

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino'
 import { channelLabel, type ChannelKind } from '../../shared/channels.ts'
 import { conversationDocName, isChatMessage, messagesOf, metaOf } from '../../shared/documents.ts'
-import type { ChatMessage } from '../../shared/protocol.ts'
+import { EventType, type ChatMessage, type LogEvent } from '../../shared/protocol.ts'
 import type { Conversations } from '../Conversations.ts'
 import { appendSystemLine } from '../commands/patch.ts'
 import type { FileService } from '../files/FileService.ts'
@@ -50,6 +50,8 @@ interface Lane {
 
 /** Whether a message goes to the visitor: agents' replies (not internal notes) and the bot's words. */
 const outgoing = (m: ChatMessage) => (m.kind === 'agent' && !m.internal) || m.kind === 'bot'
+/** The same of a `message` event's data. */
+const outgoingEvent = (d: LogEvent['data']) => (d.kind === 'agent' && !d.internal) || d.kind === 'bot'
 
 export class ChannelDelivery {
   /** One lane per conversation: its messages leave one after another. */
@@ -58,9 +60,16 @@ export class ChannelDelivery {
 
   constructor(private deps: ChannelDeliveryDeps) {}
 
-  /** Messages committed to a conversation: send the new ones if it is a messenger's. */
-  conversationMessages(workspace: string, conversationId: string, messages: readonly ChatMessage[]): void {
-    if (messages.some(outgoing)) this.kick(workspace, conversationId)
+  /**
+   * Events committed (on this instance or, over the cluster bus, on another): a conversation with
+   * a new message for its visitor is looked at, and its pending replies go if it is a messenger's.
+   * Called where the workspace leads, so a reply leaves from one instance however many hold the
+   * conversation's document.
+   */
+  committed(workspace: string, events: readonly LogEvent[]): void {
+    const touched = new Set<string>()
+    for (const e of events) if (e.type === EventType.message && e.conversationId && outgoingEvent(e.data)) touched.add(e.conversationId)
+    for (const id of touched) this.kick(workspace, id)
   }
 
   /** Resumes every open conversation of a workspace's messenger visitors (on start, and when a messenger connects). */

@@ -5,6 +5,7 @@ import type { ChatMessage, LogEvent, ToLive, ToWidget } from '../../shared/proto
 import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
 import { startCluster } from '../support/cluster.ts'
 import { kill9 } from '../support/process.ts'
+import { BOT_TOKEN, TelegramStandIn } from '../support/channelStandIns.ts'
 import { eventsOf, setStatus } from '../support/widget.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
 import { putEntry } from '../../shared/settings.ts'
@@ -170,5 +171,37 @@ describe('several instances on PostgreSQL + Redis', () => {
     }
     for (const v of visitors) await v.close()
   }, 90_000)
-})
 
+  it('sends a reply to a messenger visitor once, from the leader, however many instances hold the conversation', async () => {
+    const tg = await new TelegramStandIn().start()
+    try {
+      cluster = await startCluster(['a', 'b', 'c'], { env: { PUBLIC_URL: 'https://parley.example.com', TELEGRAM_API_URL: tg.url } })
+      const [a, b, c] = cluster.instances
+      const admin = await login(b!.url)
+      const connected = await fetch(`${b!.url}/api/channels/telegram`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify({ token: BOT_TOKEN }),
+      })
+      expect(connected.status).toBe(200)
+      const ann = { id: 5550001, first_name: 'Ann' }
+      expect((await tg.deliver(c!.url, tg.textUpdate(ann, 'Where is my order?'))).status).toBe(200)
+      const created = async () => (await eventsOf(a!.url, admin.token)).find((e) => e.type === 'conversation.created')?.conversationId
+      let id: string | undefined
+      for (let i = 0; i < 100 && !(id = await created()); i++) await new Promise((r) => setTimeout(r, 50))
+      // The conversation's document open on every instance; the reply written on the last.
+      const docs = await Promise.all([a!, b!, c!].map((i) => openDoc(i.wsUrl, `conv/${id}`, admin.token)))
+      for (const d of docs) await whenDoc(d.doc, () => messagesOf(d.doc).length === 1)
+      const onC = docs[2]!.doc
+      messagesOf(onC).push([reply('r-tg-1', 'It ships today.', admin.agent.id)])
+      messagesOf(onC).push([reply('r-tg-2', 'Tracking follows.', admin.agent.id)])
+      for (const d of docs) await whenDoc(d.doc, () => metaOf(d.doc).get('visitorDeliveredUpTo') === 'r-tg-2')
+      // Time for any other instance to send it too.
+      await new Promise((r) => setTimeout(r, 1000))
+      expect(tg.sent.map((m) => m.text)).toEqual(['It ships today.', 'Tracking follows.'])
+      for (const d of docs) d.close()
+    } finally {
+      await tg.stop()
+    }
+  }, 60_000)
+})

@@ -109,14 +109,14 @@ export async function startBalancer(instances: Instance[]): Promise<{ url: strin
  * Several real server processes on one fresh PostgreSQL database and one Redis key prefix of
  * their own (dropped and deleted by `destroy`), sharing one files folder as instances must.
  */
-export async function startCluster(names: string[], opts: { redisUrl?: string } = {}) {
+export async function startCluster(names: string[], opts: { redisUrl?: string; env?: NodeJS.ProcessEnv } = {}) {
   const db: TestDatabase = await createTestDatabase()
   const redisUrl = opts.redisUrl ?? TEST_REDIS_URL
   const prefix = `parley-test-${randomBytes(5).toString('hex')}:`
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-cluster-'))
   const instances: Instance[] = []
   const start = async (name: string) => {
-    const s = await spawnServer(dataDir, { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, INSTANCE_ID: name })
+    const s = await spawnServer(dataDir, { ...opts.env, DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, INSTANCE_ID: name })
     const instance = { name, ...s, port: Number(new URL(s.url).port) }
     instances.push(instance)
     return instance
