@@ -17,6 +17,8 @@ export interface Config {
   logLevel: string
   /** Hours a signed-in session lasts. */
   sessionHours: number
+  /** How long a document nobody holds stays in memory (seconds). */
+  documentIdleSeconds: number
   sqliteSynchronous: 'full' | 'normal'
   staticDir: string
   /** SMTP server for email notices to visitors (`smtp://user:pass@host:587`); unset: no email. */
@@ -135,6 +137,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     sessionHours: int(env, 'SESSION_HOURS', 24 * 30, 1, 24 * 365),
+    documentIdleSeconds: int(env, 'DOCUMENT_IDLE_SECONDS', 30, 1, 24 * 3600),
     sqliteSynchronous: sync,
     staticDir: resolve(env.STATIC_DIR || './dist'),
     smtpUrl: smtpUrl(env.SMTP_URL),

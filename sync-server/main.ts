@@ -28,6 +28,7 @@ const server = createParleyServer({
   adminEmail: config.adminEmail,
   adminPassword: config.adminPassword,
   sessionHours: config.sessionHours,
+  roomIdleMs: config.documentIdleSeconds * 1000,
   sqliteSynchronous: config.sqliteSynchronous,
   mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
   trustProxy: config.trustProxy,

@@ -127,9 +127,12 @@ export class RoomManager {
    * Updates another instance committed to a document: applied to it if it is loaded or loading
    * here (a room loading now applies them once loaded, whatever its load read), else nothing to do.
    */
-  remote(workspace: string, name: string, updates: readonly Uint8Array[], record?: ConversationRecord): void {
+  /** Another instance's updates, applied where the document is loaded; false when it is not loaded here. */
+  remote(workspace: string, name: string, updates: readonly Uint8Array[], record?: ConversationRecord): boolean {
     const e = this.entries.get(key(workspace, name))
-    if (e && !e.unloading) e.room.applyRemote(updates, record)
+    if (!e || e.unloading) return false
+    e.room.applyRemote(updates, record)
+    return true
   }
 
   /** Every loaded room, read again from the store and merged (after the cluster bus was down: what it missed). */

@@ -276,6 +276,11 @@ export class WidgetGateway {
     return this.receipts.conversationMessages(workspace, conversationId, messages)
   }
 
+  /** See `WidgetReceipts.remoteMessages`. */
+  remoteMessages(workspace: string, conversationId: string, messageIds: string[]): Promise<void> {
+    return this.receipts.remoteMessages(workspace, conversationId, messageIds)
+  }
+
   /** Sends a frame to every open socket of a visitor; false when they have none. */
   sendTo(workspace: string, visitorId: string, frame: ToWidget): boolean {
     return this.sockets.sendTo(workspace, visitorId, frame)

@@ -1,4 +1,4 @@
-import { conversationDocName, messagesOf, metaOf } from '../../shared/documents.ts'
+import { conversationDocName, isChatMessage, messagesOf, metaOf } from '../../shared/documents.ts'
 import type { Attachment, ChatMessage, ToWidget, WidgetHistoryMessage } from '../../shared/protocol.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { FileService } from '../files/FileService.ts'
@@ -52,6 +52,30 @@ export class WidgetReceipts {
   conversationMessages(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
     // In commit order, even when one batch waits for its files' records and the next does not.
     return this.deps.serialize(workspace, `push:${conversationId}`, () => this.push(workspace, conversationId, messages))
+  }
+
+  /**
+   * Messages another instance committed to a conversation whose document is not loaded here: when
+   * its visitor is on this instance's sockets, the document is read and those messages pushed.
+   */
+  remoteMessages(workspace: string, conversationId: string, messageIds: string[]): Promise<void> {
+    return this.deps.serialize(workspace, `push:${conversationId}`, async () => {
+      const record = await this.deps.conversations.get(workspace, conversationId)
+      if (!record) return
+      const { sockets } = this.deps
+      if (!sockets.chatsOf(workspace, record.visitorId) && !sockets.loadersOf(workspace, record.visitorId)) return
+      const wanted = new Set(messageIds)
+      const room = await this.deps.rooms.hold(workspace, conversationDocName(conversationId), { kind: 'conversation', conversationId })
+      let messages: ChatMessage[]
+      try {
+        messages = messagesOf(room.doc)
+          .toArray()
+          .filter((m): m is ChatMessage => isChatMessage(m) && wanted.has(m.id))
+      } finally {
+        this.deps.rooms.release(room)
+      }
+      await this.push(workspace, conversationId, messages)
+    })
   }
 
   private async push(workspace: string, conversationId: string, messages: ChatMessage[]): Promise<void> {

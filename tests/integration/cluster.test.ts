@@ -204,4 +204,22 @@ describe('several instances on PostgreSQL + Redis', () => {
       await tg.stop()
     }
   }, 60_000)
+
+  it('brings an agent’s reply written on C to a visitor on A whose document A no longer holds', async () => {
+    cluster = await startCluster(['a', 'c'], { env: { DOCUMENT_IDLE_SECONDS: '1' } })
+    const [a, c] = cluster.instances
+    const admin = await login(c!.url)
+    const visitor = new Visitor(a!.wsUrl, { name: 'Vera' })
+    await visitor.connect()
+    const { conversationId } = await visitor.say('anyone there?')
+    const { doc, close } = await openDoc(c!.wsUrl, `conv/${conversationId}`, admin.token)
+    // A unloads the idle document (after a second); the visitor's socket stays open.
+    await new Promise((r) => setTimeout(r, 2500))
+    const pushed = visitor.next((f) => f.type === 'message' && f.message.kind === 'agent', 5_000)
+    messagesOf(doc).push([reply('r-late', 'Yes, here.', admin.agent.id)])
+    const f = await pushed
+    expect(f.type === 'message' && f.message.text).toBe('Yes, here.')
+    close()
+    await visitor.close()
+  }, 30_000)
 })

@@ -4,7 +4,7 @@ import { readConfig } from '../../sync-server/config.ts'
 describe('configuration', () => {
   it('has the documented defaults', () => {
     const c = readConfig({})
-    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', logLevel: 'info', sqliteSynchronous: 'full', sessionHours: 720 })
+    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', logLevel: 'info', sqliteSynchronous: 'full', sessionHours: 720, documentIdleSeconds: 30 })
     expect(c.dataDir.endsWith('/data')).toBe(true)
   })
 
@@ -12,6 +12,7 @@ describe('configuration', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/)
     expect(() => readConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(/SQLITE_SYNCHRONOUS/)
+    expect(() => readConfig({ DOCUMENT_IDLE_SECONDS: '0' })).toThrow(/DOCUMENT_IDLE_SECONDS/)
   })
 
   it('reads the email and proxy settings, off by default', () => {
