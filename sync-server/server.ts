@@ -45,6 +45,7 @@ import { ChannelDelivery } from './channels/ChannelDelivery.ts'
 import { Metrics } from './metrics/Metrics.ts'
 import { instanceId } from './config.ts'
 import { RedisBus } from './cluster/RedisBus.ts'
+import { ClusterPresence } from './cluster/ClusterPresence.ts'
 import { Leadership } from './cluster/Leadership.ts'
 import { conversationDocName } from '../shared/documents.ts'
 
@@ -142,6 +143,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
           void rooms.reloadAll()
         },
         reconnected: () => metrics.redisReconnects.inc(),
+        signalled: (from, signal) => cluster?.heard(from, signal),
       })
     : null
   const leadership = clustered
@@ -155,7 +157,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   let syncGateway: SyncGateway | null = null
   let presence: VisitorPresence | null = null
   let delivery: ChannelDelivery | null = null
-  const rooms = new RoomManager(
+  const rooms: RoomManager = new RoomManager(
     {
       store,
       log: log.child({ sub: 'rooms' }),
@@ -165,9 +167,22 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       },
       visitorPresence: (ws, id) => presence?.get(ws, id) ?? null,
       agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
+      awarenessOut: bus ? (ws, name, update) => cluster!.awarenessOut(ws, name, update) : undefined,
+      remoteAwareness: bus ? (ws, name) => cluster!.remoteAwareness(ws, name) : undefined,
     },
     opts.roomIdleMs ?? ROOM_IDLE_MS,
   )
+  // Several instances: awareness and visitors' presence cross over the bus too, never stored.
+  const cluster: ClusterPresence | null = bus
+    ? new ClusterPresence({
+        send: (signal) => bus.signal(signal),
+        rooms: rooms,
+        presence: () => presence,
+        agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
+        now,
+        log: log.child({ sub: 'presence' }),
+      })
+    : null
   const settings = new WorkspaceSettings(rooms, log.child({ sub: 'settings' }))
   syncGateway = new SyncGateway(rooms, accounts, conversations, settings, log.child({ sub: 'sync' }))
   settings.onChange((workspace, _s, changed) => changed.access && syncGateway?.revalidateWorkspace(workspace))
@@ -182,7 +197,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     leads,
     queueChanged: (ws, id, place) => void widgets?.queueChanged(ws, id, place).catch((err) => log.error({ err }, 'queue frame failed')),
   })
-  presence = new VisitorPresence(rooms)
+  presence = new VisitorPresence(rooms, cluster ? (ws, id, state) => cluster.presenceOut(ws, id, state) : undefined)
   // Files: metadata in the store, blobs content-addressed in DATA_DIR/files (DESIGN §3.3).
   const files = new FileService({ store, accounts, blobs: new BlobStore(join(resolve(opts.dataDir), 'files')), log: log.child({ sub: 'files' }), now })
   widgets = new WidgetGateway({
@@ -354,6 +369,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       // Connects and migrates (PostgreSQL); a store that cannot open fails the start, never falls back.
       // Several instances: Redis connected (or one line saying why not) before the store is touched.
       await bus?.open()
+      cluster?.start()
       await store.open?.()
       hub.start(DEFAULT_WORKSPACE, await store.lastSeq(DEFAULT_WORKSPACE))
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
@@ -394,6 +410,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       upgrades.goingAway()
       await rooms.closeAll()
       hub.close()
+      cluster?.stop()
       await bus?.close()
       await upgrades.end()
       http.closeAllConnections()

@@ -31,6 +31,8 @@ export interface RedisBusOptions {
   log: Logger
   /** A commit another instance made. */
   heard: (c: Committed) => void
+  /** A signal another instance sent (`signal`): awareness, presence, heartbeats; never stored. */
+  signalled?: (from: string, signal: unknown) => void
   /** The bus was down and is back: what it may have lost is read from the store. */
   healed: () => void
   /** Counts reconnects (the metrics). */
@@ -53,6 +55,7 @@ export class RedisBus {
   private pub
   private sub
   private readonly channel: string
+  private readonly signals: string
   private closed = false
   /** Until the start has connected, a failure is told once, by open(), not per retry. */
   private opened = false
@@ -61,6 +64,7 @@ export class RedisBus {
 
   constructor(private opts: RedisBusOptions) {
     this.channel = `${opts.prefix}commits`
+    this.signals = `${opts.prefix}signals`
     const reconnectStrategy = (retries: number) => Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** retries)
     this.pub = createClient({ url: opts.url, socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy } })
     this.sub = this.pub.duplicate()
@@ -98,6 +102,7 @@ export class RedisBus {
     try {
       await Promise.race([Promise.all([this.pub.connect(), this.sub.connect()]), timeout])
       await this.sub.subscribe(this.channel, (message) => this.receive(message))
+      await this.sub.subscribe(this.signals, (message) => this.receiveSignal(message))
       this.opened = true
     } catch (err) {
       await this.close()
@@ -122,6 +127,23 @@ export class RedisBus {
       u: c.updates.map((u) => [u.doc, Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength).toString('base64')]),
     }
     this.pub.publish(this.channel, JSON.stringify(wire)).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'could not announce a commit on Redis'))
+  }
+
+  /** Sends a signal to the other instances: what may be lost (it is sent again or expires), never a commit. */
+  signal(signal: object): void {
+    if (this.closed || !this.pub.isReady) return
+    this.pub.publish(this.signals, JSON.stringify({ i: this.opts.instance, s: signal })).catch((err: Error) => this.opts.log.debug({ err: err.message }, 'could not send a signal on Redis'))
+  }
+
+  private receiveSignal(message: string): void {
+    let wire: { i?: unknown; s?: unknown }
+    try {
+      wire = JSON.parse(message) as { i?: unknown; s?: unknown }
+    } catch {
+      return
+    }
+    if (!wire || typeof wire !== 'object' || typeof wire.i !== 'string' || wire.i === this.opts.instance) return
+    this.opts.signalled?.(wire.i, wire.s)
   }
 
   private receive(message: string): void {

@@ -37,6 +37,10 @@ export interface RoomDeps {
    * untouched state (clock 0), so an app that sets nothing is never seen.
    */
   agentAwareness?: (workspace: string, conversationId: string, agents: { agentId: string; name: string; typing: boolean }[]) => void
+  /** Several instances: the states this instance's peers set in a document's awareness changed (an awareness update). */
+  awarenessOut?: (workspace: string, name: string, update: Uint8Array) => void
+  /** Several instances: the states other instances' clients hold in a document's awareness, applied when it loads. */
+  remoteAwareness?: (workspace: string, name: string) => Uint8Array | null
 }
 
 /**
@@ -78,6 +82,7 @@ export class Room {
       this.doc,
       this.peers,
       ref.kind === 'conversation' && agentAwareness ? (agents) => agentAwareness(workspace, ref.conversationId, agents) : undefined,
+      deps.awarenessOut ? (update) => deps.awarenessOut!(workspace, name, update) : undefined,
     )
     this.awareness = this.presence.awareness
     this.collector = new ChangeCollector(this.doc, ref.kind)
@@ -97,6 +102,8 @@ export class Room {
       const presence = this.deps.visitorPresence?.(this.workspace, this.ref.conversationId)
       if (presence) this.setVisitorPresence(presence)
     }
+    const others = this.deps.remoteAwareness?.(this.workspace, this.name)
+    if (others) this.presence.applyRemote(others)
     // Heard while the load was on its way (after the last await, so none is left behind): Yjs
     // applies an update it already holds as nothing. Messages in them are known, not new.
     const early = this.early.splice(0)
@@ -112,6 +119,21 @@ export class Room {
   /** Publishes the visitor's presence as the server's own awareness state (the server speaks for the visitor). */
   setVisitorPresence(state: { online: boolean; typing: boolean }): void {
     this.presence.setVisitorPresence(state)
+  }
+
+  /** States another instance's clients set in this document's awareness. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    this.presence.applyRemote(update)
+  }
+
+  /** Another instance is gone: the states its clients set go. */
+  dropRemoteAwareness(clientIds: readonly number[]): void {
+    this.presence.dropRemote(clientIds)
+  }
+
+  /** The states this instance's peers set, encoded; null when there are none. */
+  localAwareness(): Uint8Array | null {
+    return this.presence.localUpdate()
   }
 
   /** Whether nobody uses the room any more, so it can be unloaded. */

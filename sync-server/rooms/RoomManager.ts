@@ -123,11 +123,16 @@ export class RoomManager {
       if (e.room.workspace === workspace && e.room.state === 'ready' && match(e.room.name)) yield e.room
   }
 
+  /** Every loaded room, of every workspace. */
+  *everyLoaded(): Iterable<Room> {
+    for (const e of this.entries.values()) if (!e.unloading && e.room.state === 'ready') yield e.room
+  }
+
   /**
    * Updates another instance committed to a document: applied to it if it is loaded or loading
-   * here (a room loading now applies them once loaded, whatever its load read), else nothing to do.
+   * here (a room loading now applies them once loaded, whatever its load read); false when it is
+   * not loaded here, so there was nothing to apply them to.
    */
-  /** Another instance's updates, applied where the document is loaded; false when it is not loaded here. */
   remote(workspace: string, name: string, updates: readonly Uint8Array[], record?: ConversationRecord): boolean {
     const e = this.entries.get(key(workspace, name))
     if (!e || e.unloading) return false

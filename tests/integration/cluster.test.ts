@@ -205,16 +205,20 @@ describe('several instances on PostgreSQL + Redis', () => {
     }
   }, 60_000)
 
-  it('brings an agent’s reply written on C to a visitor on A whose document A no longer holds', async () => {
+  it('brings an agent’s typing and reply on C to a visitor on A whose document A no longer holds', async () => {
     cluster = await startCluster(['a', 'c'], { env: { DOCUMENT_IDLE_SECONDS: '1' } })
     const [a, c] = cluster.instances
     const admin = await login(c!.url)
     const visitor = new Visitor(a!.wsUrl, { name: 'Vera' })
     await visitor.connect()
     const { conversationId } = await visitor.say('anyone there?')
-    const { doc, close } = await openDoc(c!.wsUrl, `conv/${conversationId}`, admin.token)
+    const { doc, provider, close } = await openDoc(c!.wsUrl, `conv/${conversationId}`, admin.token)
     // A unloads the idle document (after a second); the visitor's socket stays open.
     await new Promise((r) => setTimeout(r, 2500))
+    // The agent typing on C shows in the widget on A all the same.
+    const typing = visitor.next((f) => f.type === 'typing' && f.typing === true, 5_000)
+    provider.awareness.setLocalState({ viewing: true, typing: true })
+    await typing
     const pushed = visitor.next((f) => f.type === 'message' && f.message.kind === 'agent', 5_000)
     messagesOf(doc).push([reply('r-late', 'Yes, here.', admin.agent.id)])
     const f = await pushed
@@ -222,4 +226,57 @@ describe('several instances on PostgreSQL + Redis', () => {
     close()
     await visitor.close()
   }, 30_000)
+
+  it('shows typing, viewing and the visitor’s online dot across instances, and drops a killed instance’s within 10 s', async () => {
+    cluster = await startCluster(['a', 'b', 'c'])
+    const [a, b, c] = cluster.instances
+    const admin = await login(b!.url)
+    await createAgent(c!.url, admin.token, { email: 'ana@shop.test', name: 'Ana', password: 'ana password 1' })
+    const ana = await login(c!.url, { email: 'ana@shop.test', password: 'ana password 1' })
+    const visitor = new Visitor(a!.wsUrl, { name: 'Vera' })
+    await visitor.connect()
+    const { conversationId } = await visitor.say('hello?')
+    await command(c!.url, ana.token, conversationId, 'take')
+    const name = `conv/${conversationId}`
+    const onC = await openDoc(c!.wsUrl, name, ana.token)
+    const onB = await openDoc(b!.wsUrl, name, admin.token)
+    const states = (d: { provider: { awareness: { getStates(): Map<number, any>; clientID: number } } }) =>
+      [...d.provider.awareness.getStates()].filter(([id]) => id !== d.provider.awareness.clientID).map(([, s]) => s)
+    const until = async (what: string, check: () => boolean, timeoutMs = 5_000) => {
+      const end = Date.now() + timeoutMs
+      while (!check()) {
+        if (Date.now() > end) throw new Error(`${what}: B sees ${JSON.stringify(states(onB))}, C sees ${JSON.stringify(states(onC))}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      return Date.now()
+    }
+
+    // The visitor is on A: agents on B and C see them online, then typing.
+    await until('visitor online on B and C', () => [onB, onC].every((d) => states(d).some((s) => s.visitor?.online === true)))
+    visitor.send({ type: 'typing' })
+    await until('visitor typing on B and C', () => [onB, onC].every((d) => states(d).some((s) => s.visitor?.typing === true)))
+
+    // Ana types on C: the visitor on A is told, and the agent on B sees her there, under her own name.
+    const typing = visitor.next((f) => f.type === 'typing' && f.typing === true, 5_000)
+    onC.provider.awareness.setLocalState({ viewing: true, typing: true })
+    const told = await typing
+    expect(told.type === 'typing' && told.name).toBe('Ana')
+    await until('Ana on B', () => states(onB).some((s) => s.user?.id === ana.agent.id && s.typing === true))
+    onC.provider.awareness.setLocalState({ viewing: true, typing: false })
+    await until('Ana stopped typing on B', () => states(onB).some((s) => s.user?.id === ana.agent.id && s.typing === false))
+
+    // C is killed: within 10 s B no longer shows Ana.
+    await kill9(c!.child)
+    const killedC = Date.now()
+    const goneC = await until('Ana gone from B', () => !states(onB).some((s) => s.user?.id === ana.agent.id), 12_000)
+    expect(goneC - killedC).toBeLessThan(10_000)
+
+    // A, the visitor's instance, is killed: within 10 s B shows the visitor offline.
+    await kill9(a!.child)
+    const killedA = Date.now()
+    const goneA = await until('visitor offline on B', () => !states(onB).some((s) => s.visitor?.online === true), 12_000)
+    expect(goneA - killedA).toBeLessThan(10_000)
+    onC.close()
+    onB.close()
+  }, 60_000)
 })
