@@ -45,7 +45,7 @@ import { ChannelDelivery } from './channels/ChannelDelivery.ts'
 import { Metrics } from './metrics/Metrics.ts'
 import { instanceId } from './config.ts'
 import { RedisBus } from './cluster/RedisBus.ts'
-import { ClusterPresence } from './cluster/ClusterPresence.ts'
+import { ClusterPresence, DEAD_AFTER_MS } from './cluster/ClusterPresence.ts'
 import { Leadership } from './cluster/Leadership.ts'
 import { conversationDocName } from '../shared/documents.ts'
 
@@ -179,6 +179,11 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         rooms: rooms,
         presence: () => presence,
         agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
+        // Where the workspace leads, the agents a silent instance held are signed out in the log.
+        silent: (gone) => {
+          if (leads(DEFAULT_WORKSPACE))
+            agentConnections.recover(DEFAULT_WORKSPACE, (i) => i === gone, 'instance gone').catch((err) => log.warn({ err }, 'could not sign out the agents of an instance gone'))
+        },
         now,
         log: log.child({ sub: 'presence' }),
       })
@@ -254,7 +259,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     retryBaseMs: opts.channels?.retryBaseMs,
   })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage, opts.liveCreditEvents)
-  const agentConnections = new AgentConnections({ store, now, log: log.child({ sub: 'connections' }) })
+  const agentConnections = new AgentConnections({ store, now, log: log.child({ sub: 'connections' }), instance })
   const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
   dispatcher.bind(commands)
   // Every instance follows the snoozes; the leader wakes them (and re-arms from the store when it becomes one).
@@ -289,6 +294,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   feed.listen('effects', CommitOrder.effects, (c) => {
     if (!c.events.length) return
     site.committed(c.workspace, c.events)
+    agentConnections.committed(c.workspace, c.events)
     void widgets?.committed(c.workspace, c.events, c.origin).catch((err) => log.error({ err }, 'widget event hook failed'))
     if (!leads(c.workspace)) return
     delivery!.committed(c.workspace, c.events)
@@ -321,6 +327,12 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   async function onLead(workspace: string): Promise<void> {
     // Alone, agents a crash left signed in are signed out in the log before anyone connects again.
     if (!leadership) await agentConnections.recover(workspace)
+    // Several: once the others have had time to be heard, those of instances no longer there.
+    else
+      setTimeout(() => {
+        if (closed || !leads(workspace)) return
+        agentConnections.recover(workspace, (i) => i !== instance && !cluster!.alive(i), 'instance gone').catch((err) => log.warn({ err }, 'could not sign out the agents of instances gone'))
+      }, DEAD_AFTER_MS).unref()
     // Armed again from the store: a former leader may have left snoozes behind.
     await snoozes.start(store)
     // Email notices owed when the server (or the former leader) stopped.
@@ -373,6 +385,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       await store.open?.()
       hub.start(DEFAULT_WORKSPACE, await store.lastSeq(DEFAULT_WORKSPACE))
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
+      // Several: the agents this instance held when it last stopped without a word (kill -9) are signed out.
+      if (leadership) await agentConnections.recover(DEFAULT_WORKSPACE, (i) => i === instance)
       // Every instance follows the queues (places in line); the leader assigns.
       dispatcher.start(DEFAULT_WORKSPACE)
       if (leadership) await leadership.join(DEFAULT_WORKSPACE)

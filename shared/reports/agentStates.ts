@@ -13,6 +13,12 @@ export interface AgentState {
   /** Whether the agent has the app open now (a live connection). */
   connected: boolean
   connectedSince: number | null
+  /**
+   * The server instances holding their live connections (`""` for events that name none). With
+   * several instances an agent may be connected through two; a state stored before this field
+   * existed reads as `[""]` when connected.
+   */
+  instances?: string[]
   /** The highest sequence number folded in. */
   seq: number
 }
@@ -33,12 +39,29 @@ export function foldAgentState(state: AgentState | undefined, event: LogEvent): 
       return { ...base, status: status as AgentStatus, statusSince: event.at, seq: event.seq }
     }
     case EventType.agentConnected:
-      return { ...base, connected: true, connectedSince: base.connected ? base.connectedSince : event.at, seq: event.seq }
-    case EventType.agentDisconnected:
-      return { ...base, connected: false, connectedSince: null, seq: event.seq }
+    case EventType.agentDisconnected: {
+      const instances = connectionsAfter(base.instances ?? (base.connected ? [''] : []), event)
+      const connected = instances.length > 0
+      return { ...base, connected, connectedSince: connected ? (base.connected ? base.connectedSince : event.at) : null, instances, seq: event.seq }
+    }
     default:
       return undefined
   }
+}
+
+/**
+ * The instances holding an agent's live connections after a connection event: `agent.connected`
+ * adds the one it names, `agent.disconnected` removes the one it names, or all of them when it
+ * names none (a single server's restart or stop, as logged before instances were named).
+ */
+export function connectionsAfter(instances: readonly string[], event: Pick<LogEvent, 'type' | 'data'>): string[] {
+  const instance = typeof event.data?.instance === 'string' ? event.data.instance : null
+  if (event.type === EventType.agentConnected) {
+    const name = instance ?? ''
+    return instances.includes(name) ? [...instances] : [...instances, name]
+  }
+  if (event.type === EventType.agentDisconnected) return instance === null ? [] : instances.filter((i) => i !== instance)
+  return [...instances]
 }
 
 /** Whether an event can change an agent's state (to know which rows a frame touches). */

@@ -41,6 +41,8 @@ export interface ClusterPresenceDeps {
   presence: () => VisitorPresence | null
   /** The agents present in a conversation whose document is not loaded here changed (for a visitor on this instance). */
   agentAwareness: (workspace: string, conversationId: string, agents: AgentPresent[]) => void
+  /** An instance went silent (not one that said it stops). */
+  silent?: (instance: string) => void
   now: () => number
   log: Logger
 }
@@ -182,6 +184,12 @@ export class ClusterPresence {
     if (why === 'silent') this.deps.log.warn({ gone: instance }, 'another instance went silent; its clients’ presence is dropped')
     for (const [k, doc] of [...this.docs]) this.dropStates(k, doc, (s) => s.instance === instance)
     this.deps.presence()?.dropInstance(instance)
+    if (why === 'silent') this.deps.silent?.(instance)
+  }
+
+  /** Whether another instance was heard lately. */
+  alive(instance: string): boolean {
+    return this.seen.has(instance)
   }
 
   private dropStates(k: string, doc: { workspace: string; name: string; states: Map<number, RemoteState> }, gone: (s: RemoteState) => boolean): void {

@@ -9,6 +9,7 @@ import { BOT_TOKEN, TelegramStandIn } from '../support/channelStandIns.ts'
 import { eventsOf, setStatus } from '../support/widget.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
 import { putEntry } from '../../shared/settings.ts'
+import { foldAgentState, type AgentState } from '../../shared/reports/agentStates.ts'
 
 let cluster: Awaited<ReturnType<typeof startCluster>> | null = null
 afterEach(async () => {
@@ -227,7 +228,7 @@ describe('several instances on PostgreSQL + Redis', () => {
     await visitor.close()
   }, 30_000)
 
-  it('shows typing, viewing and the visitor’s online dot across instances, and drops a killed instance’s within 10 s', async () => {
+  it('shows typing, viewing and the visitor’s online dot across instances, and a killed instance’s presence and agents’ connections end within 10 s', async () => {
     cluster = await startCluster(['a', 'b', 'c'])
     const [a, b, c] = cluster.instances
     const admin = await login(b!.url)
@@ -265,11 +266,31 @@ describe('several instances on PostgreSQL + Redis', () => {
     onC.provider.awareness.setLocalState({ viewing: true, typing: false })
     await until('Ana stopped typing on B', () => states(onB).some((s) => s.user?.id === ana.agent.id && s.typing === false))
 
-    // C is killed: within 10 s B no longer shows Ana.
+    // Ana has the app open on B and on C (two tabs behind the balancer); the admin watches the log on B.
+    const watch = liveFeed(b!.wsUrl, admin.token)
+    const anaOnB = liveFeed(b!.wsUrl, ana.token)
+    const anaOnC = liveFeed(c!.wsUrl, ana.token)
+    const signedIn = (events: LogEvent[]) => {
+      let s: AgentState | undefined
+      for (const e of events) s = foldAgentState(s, e) ?? s
+      return s?.connected === true
+    }
+    const anaConnections = (events: LogEvent[]) => events.filter((e) => (e.type === 'agent.connected' || e.type === 'agent.disconnected') && e.data.agentId === ana.agent.id)
+    await watch.until((ev) => new Set(anaConnections(ev).map((e) => e.data.instance)).size === 2)
+
+    // C is killed: within 10 s B no longer shows Ana's awareness, and the leader signs out her
+    // connection through C, not the one through B.
     await kill9(c!.child)
     const killedC = Date.now()
     const goneC = await until('Ana gone from B', () => !states(onB).some((s) => s.user?.id === ana.agent.id), 12_000)
     expect(goneC - killedC).toBeLessThan(10_000)
+    await watch.until((ev) => anaConnections(ev).some((e) => e.type === 'agent.disconnected' && e.data.instance === 'c' && e.data.reason === 'instance gone'), 12_000)
+    expect(Date.now() - killedC).toBeLessThan(10_000)
+    expect(signedIn(anaConnections(watch.events))).toBe(true)
+    // Her tab on B closes: now she is signed out.
+    anaOnB.close()
+    await watch.until((ev) => !signedIn(anaConnections(ev)))
+    anaOnC.close()
 
     // A, the visitor's instance, is killed: within 10 s B shows the visitor offline.
     await kill9(a!.child)
@@ -278,5 +299,6 @@ describe('several instances on PostgreSQL + Redis', () => {
     expect(goneA - killedA).toBeLessThan(10_000)
     onC.close()
     onB.close()
+    watch.close()
   }, 60_000)
 })

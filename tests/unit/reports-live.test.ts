@@ -167,4 +167,29 @@ describe('foldAgentState', () => {
     expect(foldAgentState(undefined, e(7, 'message', 60, { agentId: 'ana' }))).toBeUndefined()
     expect(foldAgentState(undefined, e(8, 'agent.status', 60, {}))).toBeUndefined()
   })
+
+  // [events (type, instance or null), connected after, connectedSince after]
+  it.each([
+    ['one instance: in, out', [['in', 'a'], ['out', 'a']], false, null],
+    ['tabs on two instances: one closes, still in since the first', [['in', 'a'], ['in', 'b'], ['out', 'a']], true, 1],
+    ['both close', [['in', 'a'], ['in', 'b'], ['out', 'b'], ['out', 'a']], false, null],
+    ['a disconnect naming no instance (a lone server restarting) ends them all', [['in', 'a'], ['in', 'b'], ['out', null]], false, null],
+    ['events naming no instance pair with each other', [['in', null], ['out', null]], false, null],
+    ['an old connect naming none is ended by its instance "" only', [['in', null], ['in', 'b'], ['out', '']], true, 1],
+    ['another instance’s disconnect leaves this one’s', [['in', 'a'], ['out', 'b']], true, 1],
+    ['connected again after all closed: since then', [['in', 'a'], ['out', 'a'], ['in', 'b']], true, 3],
+  ] as [string, ['in' | 'out', string | null][], boolean, number | null][])('across instances: %s', (_name, steps, connected, since) => {
+    let s: AgentState | undefined
+    steps.forEach(([dir, instance], i) => {
+      const data = { agentId: 'ana', ...(instance === null ? {} : { instance }) }
+      s = foldAgentState(s, { seq: i + 1, type: (dir === 'in' ? 'agent.connected' : 'agent.disconnected') as never, at: i + 1, data }) ?? s
+    })
+    expect(s).toMatchObject({ connected, connectedSince: since })
+  })
+
+  it('reads a state stored before instances were named as connected through ""', () => {
+    const old: AgentState = { agentId: 'ana', status: null, statusSince: null, connected: true, connectedSince: 5, seq: 1 }
+    expect(foldAgentState(old, { seq: 2, type: 'agent.disconnected' as never, at: 9, data: { agentId: 'ana', instance: '' } })).toMatchObject({ connected: false })
+    expect(foldAgentState(old, { seq: 2, type: 'agent.connected' as never, at: 9, data: { agentId: 'ana', instance: 'b' } })).toMatchObject({ connected: true, connectedSince: 5, instances: ['', 'b'] })
+  })
 })
