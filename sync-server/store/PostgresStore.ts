@@ -101,7 +101,7 @@ export class PostgresStore extends PortedStore {
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [SINGLE_INSTANCE_LOCK])
     if (!rows[0]?.ok)
       throw new StoreOpenError(
-        `another Parley server already runs on the PostgreSQL database at ${where(this.opts.url)}; this version runs one instance per database (several need REDIS_URL, not in this version yet)`,
+        `another Parley server already runs on the PostgreSQL database at ${where(this.opts.url)}; one server per database unless they all have REDIS_URL (several servers on PostgreSQL + Redis)`,
       )
     this.lockHeld = true
   }
