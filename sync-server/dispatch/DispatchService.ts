@@ -202,7 +202,8 @@ export class DispatchService {
     const d = createDispatcher({
       settings: current,
       agents: agents.map((a) => ({ id: a.id, role: a.role, status: a.status, idleSince: 0 })),
-      conversations: convs.map(tracked),
+      // Those the bot still talks in are queued by the bot when it hands over, not before.
+      conversations: convs.filter((r) => !(r.bot && r.status === 'waiting' && !r.assigneeId)).map(tracked),
     })
     const w: Workspace = {
       id: workspace,

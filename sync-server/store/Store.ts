@@ -78,7 +78,7 @@ export interface ConversationRecord {
   snoozedUntil: number | null
   /** Set by a transfer to a skill: only agents with it are given the chat. */
   skillId?: string | null
-  /** The bot is still talking with the visitor: not queued yet (not stored: after a restart it waits as any other). */
+  /** The bot is still talking with the visitor: not queued yet (stored, so a restart or a new leader does not queue it either). */
   bot?: boolean
 }
 

@@ -40,7 +40,7 @@ export const VISITOR_REWRITE = `ON CONFLICT (id) DO UPDATE SET name = excluded.n
 
 /** What a rewrite of an existing conversation changes (its visitor and creation time stay). */
 export const CONVERSATION_REWRITE = `ON CONFLICT (id) DO UPDATE SET status = excluded.status, group_id = excluded.group_id,
-  assignee_id = excluded.assignee_id, snoozed_until = excluded.snoozed_until, skill_id = excluded.skill_id`
+  assignee_id = excluded.assignee_id, snoozed_until = excluded.snoozed_until, skill_id = excluded.skill_id, bot = excluded.bot`
 
 /** The mappers from rows to records, for rows read as `read` says. */
 export function recordsOf(read: Readers) {
@@ -89,6 +89,7 @@ export function recordsOf(read: Readers) {
     createdAt: r.created_at as number,
     snoozedUntil: (r.snoozed_until as number | null) ?? null,
     skillId: (r.skill_id as string | null) ?? null,
+    ...(read.bool(r.bot) ? { bot: true } : {}),
   })
 
   const agent = (r: Row | undefined): AgentRecord | null =>

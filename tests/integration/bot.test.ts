@@ -139,6 +139,36 @@ describe('the bot before routing', () => {
     ])
   })
 
+  it('keeps the chat it talks in through a restart: nobody is given it meanwhile, and the visitor goes on with the bot', async () => {
+    const { admin, ana } = await setup()
+    const v = await visitor()
+    const first = botSays(v, 'What is it about?')
+    const { conversationId } = await v.say('Hello, I need help')
+    const q1 = await first
+    await v.close()
+    visitors.splice(0)
+    await t.stop()
+    t = await startServer({ dataDir: t.dataDir })
+    const admin2 = await login(t.url)
+    // Ana is online and has room, yet the dispatcher leaves the chat to the bot.
+    await new Promise((r) => setTimeout(r, 500))
+    // Not in any queue either (the dispatcher's own count).
+    const metrics = await (await fetch(`${t.url}/metrics`)).text()
+    expect(metrics.split('\n').filter((l) => l.startsWith('parley_dispatcher_queue_waiting{') && !l.endsWith(' 0'))).toEqual([])
+    expect(await meta(admin2.token, conversationId, () => true)).toMatchObject({ status: 'waiting', assigneeId: null, bot: true })
+    expect((await events(admin2.token)).some((e) => e.type === 'conversation.assigned' && e.conversationId === conversationId)).toBe(false)
+
+    const back = new Visitor(t.wsUrl, { name: 'Vera' })
+    visitors.push(back)
+    back.token = v.token
+    await back.connect()
+    const q2 = botSays(back, 'Which plan are you on?')
+    await click(back, q1, 'Billing')
+    await q2
+    await back.say('pro')
+    expect(await meta(admin.token, conversationId, (m) => m.assigneeId !== null)).toMatchObject({ groupId: 'billing', assigneeId: ana.agent.id, bot: false })
+  })
+
   it('asks again when typed text matches no button, and routes by a typed label', async () => {
     const { admin, bo } = await setup()
     const v = await visitor()

@@ -45,4 +45,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      connected_at BIGINT NOT NULL, PRIMARY KEY (workspace, kind));
    CREATE TABLE email_notices (workspace TEXT NOT NULL, conversation_id TEXT NOT NULL, due_at BIGINT NOT NULL,
      PRIMARY KEY (workspace, conversation_id));`,
+  // The bot still talks in it: after a restart (or on a new leader) it is not queued meanwhile.
+  `ALTER TABLE conversations ADD COLUMN bot BOOLEAN NOT NULL DEFAULT false;`,
 ]

@@ -134,8 +134,8 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
   if (conversations.size) {
     const rows = [...conversations.values()]
     await run(
-      `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[])
+      `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id, bot)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::boolean[])
        ${CONVERSATION_REWRITE}`,
       [
         column(rows, (x) => x.r.id),
@@ -147,6 +147,7 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
         column(rows, (x) => x.r.createdAt),
         column(rows, (x) => x.r.snoozedUntil),
         column(rows, (x) => x.r.skillId ?? null),
+        column(rows, (x) => x.r.bot === true),
       ],
     )
   }

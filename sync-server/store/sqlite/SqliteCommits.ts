@@ -29,7 +29,7 @@ export class SqliteCommits implements CommitWriter {
       maxSeq: sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE workspace = ?'),
       insertEvent: sql('INSERT INTO events (workspace, seq, type, at, conversation_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       upsertConversation: sql(
-        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO conversations (id, workspace, visitor_id, status, group_id, assignee_id, created_at, snoozed_until, skill_id, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ${CONVERSATION_REWRITE}`,
       ),
       upsertVisitor: sql(
@@ -116,7 +116,7 @@ export class SqliteCommits implements CommitWriter {
       )
     for (const p of c.visitorPatches ?? []) if (p.blocked !== undefined) s.setVisitorBlocked.run(p.blocked ? 1 : 0, c.workspace, p.id)
     for (const r of c.conversations ?? [])
-      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null)
+      s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null, r.bot ? 1 : 0)
     for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)
     for (const r of c.commandResults ?? []) s.insertCommandResult.run(c.workspace, r.key, r.agentId, r.status, JSON.stringify(r.body), Date.now())
     for (const n of c.emailNotices ?? [])

@@ -50,6 +50,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (workspace, conversation_id)) WITHOUT ROWID;`,
   // Partial: only the few connection events are indexed, so logging every other event costs nothing more.
   `CREATE INDEX events_agent_connections ON events (workspace, seq) WHERE type IN ('agent.connected', 'agent.disconnected');`,
+  // The bot still talks in it: after a restart (or on a new leader) it is not queued meanwhile.
+  `ALTER TABLE conversations ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;`,
 ]
 
 /** Applies the migrations the file lacks. */
