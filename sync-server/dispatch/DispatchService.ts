@@ -102,10 +102,17 @@ export class DispatchService {
     this.workspaces.clear()
   }
 
-  /** This instance has just become the workspace's leader: the queues are looked at now. */
+  /**
+   * This instance has just become the workspace's leader (or, alone, has started): the queues are
+   * looked at now, and every agent away or offline has a grace period running (the timers of a
+   * former leader or of this server before its restart are gone; each runs whole from now).
+   */
   lead(workspace: string): void {
     void this.load(workspace)
-      .then((w) => this.schedule(w))
+      .then(async (w) => {
+        for (const agent of await this.deps.store.listAgents(workspace)) if (agent.status !== 'online' && !w.graces.has(agent.id)) this.graceFor(w, agent)
+        this.schedule(w)
+      })
       .catch((err) => this.deps.log.error({ err, workspace }, 'dispatcher could not load'))
   }
 

@@ -156,6 +156,22 @@ describe('the dispatcher on a real server', () => {
     const log = await events(admin.token)
     expect(log.some((e) => e.conversationId === c1 && e.type === 'queue.joined' && e.data.reason === 'reassigned')).toBe(true)
   })
+
+  it('keeps the grace period of an away agent through a restart: their chat still goes back to the queue', async () => {
+    const { admin, ana, bo } = await setup({}, { grace: 2 })
+    await setStatus(ana.token, 'online')
+    const v1 = await visitorOnPricing('V1')
+    const c1 = (await v1.say('help')).conversationId
+    expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(ana.agent.id)
+    await setStatus(bo.token, 'online')
+    await setStatus(ana.token, 'away')
+    // The server restarts before the grace period is over.
+    await t.stop()
+    t = await startServer({ dataDir: t.dataDir })
+    const again = await login(t.url)
+    expect((await metaOf(again.token, c1, (m) => m.assigneeId === bo.agent.id)).status).toBe('open')
+    expect((await events(again.token)).some((e) => e.conversationId === c1 && e.type === 'queue.joined' && e.data.reason === 'reassigned')).toBe(true)
+  })
 })
 
 describe('transfers to a skill', () => {
