@@ -38,21 +38,36 @@ const synced = (p: WebsocketProvider) => new Promise<void>((r) => (p.synced ? r(
 export async function measureParley(o: RoundtripOptions): Promise<number[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'))
   const server = await spawnServer(dataDir)
+  try {
+    return await roundtripOn([server], o)
+  } finally {
+    await kill9(server.child)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The round trips through running servers: visitor i on server i mod n, their agent's document on
+ * the next server (with several, every message crosses between instances). Agents are created on
+ * the first.
+ */
+export async function roundtripOn(servers: readonly { url: string; wsUrl: string }[], o: RoundtripOptions): Promise<number[]> {
+  const first = servers[0]!
   const samples: number[] = []
   const closers: (() => void)[] = []
   try {
-    const admin = await login(server.url)
+    const admin = await login(first.url)
     const tokens: string[] = []
     for (let i = 0; i < o.agents; i++) {
       const email = `bench-agent-${i}@x.io`
-      await createAgent(server.url, admin.token, { email, name: `Agent ${i}`, password: 'bench-password' })
-      tokens.push((await login(server.url, { email, password: 'bench-password' })).token)
+      await createAgent(first.url, admin.token, { email, name: `Agent ${i}`, password: 'bench-password' })
+      tokens.push((await login(first.url, { email, password: 'bench-password' })).token)
     }
     const visitors: Visitor[] = []
     const convs: string[] = []
     for (let i = 0; i < o.visitors; i++) {
       // Each from an address of its own, as on the web: the server also limits frames per address.
-      const v = new Visitor(server.wsUrl, { name: `Visitor ${i}` }, undefined, `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`)
+      const v = new Visitor(servers[i % servers.length]!.wsUrl, { name: `Visitor ${i}` }, undefined, benchAddress(i))
       await v.connect()
       convs.push((await v.say('hello')).conversationId)
       visitors.push(v)
@@ -61,7 +76,7 @@ export async function measureParley(o: RoundtripOptions): Promise<number[]> {
     const docs = await Promise.all(
       convs.map(async (id, i) => {
         const doc = new Y.Doc()
-        const p = provider(`${server.wsUrl}/sync`, `conv/${id}`, doc, { token: tokens[i % tokens.length]! })
+        const p = provider(`${servers[(i + 1) % servers.length]!.wsUrl}/sync`, `conv/${id}`, doc, { token: tokens[i % tokens.length]! })
         // A doc outlives its provider and keeps its awareness timer running: destroy both, or the process never exits.
         closers.push(() => {
           p.destroy()
@@ -108,10 +123,11 @@ export async function measureParley(o: RoundtripOptions): Promise<number[]> {
     return samples
   } finally {
     for (const c of closers) c()
-    await kill9(server.child)
-    rmSync(dataDir, { recursive: true, force: true })
   }
 }
+
+/** A loopback address of its own for client i (127.0.x.y), as visitors on the web come from many. */
+export const benchAddress = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`
 
 /** The stock y-websocket server: the same relay (one writer, one reader per room, both ways), no auth, no persistence. */
 export async function measureStock(o: RoundtripOptions): Promise<number[]> {

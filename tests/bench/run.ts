@@ -4,6 +4,7 @@
  * `BENCH_ONLY=app` (or `roundtrip,durable`, …) runs only some of them.
  */
 import { APP_BUDGET, measureApp } from './app.ts'
+import { CLUSTER_BUDGET, measureCluster } from './cluster.ts'
 import { DISPATCHER_BUDGET, measureDispatcher } from './dispatcher.ts'
 import { measureDurable } from './durable.ts'
 import { INTAKE_BUDGET, measureIntake } from './intake.ts'
@@ -16,7 +17,7 @@ import { measureWidget, WIDGET_BUDGET } from './widget.ts'
 // Each y-websocket provider listens for the process's exit; hundreds of them are expected here.
 process.setMaxListeners(0)
 
-const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget', 'reports', 'intake'] as const
+const BENCHES = ['roundtrip', 'durable', 'app', 'dispatcher', 'widget', 'reports', 'intake', 'cluster'] as const
 const ONLY = new Set((process.env.BENCH_ONLY ?? BENCHES.join(',')).split(',').map((s) => s.trim()))
 for (const name of ONLY) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`)
 
@@ -101,6 +102,22 @@ if (ONLY.has('intake')) {
   result.intake = intake
   budgets.intake_new_chats_per_s_10k = { budget: INTAKE_BUDGET.new_chats_per_s_10k, ok: intake.new_chats_per_s_10k >= INTAKE_BUDGET.new_chats_per_s_10k }
   budgets.intake_ratio_10k_vs_1k = { budget: INTAKE_BUDGET.ratio_10k_vs_1k, ok: intake.ratio_10k_vs_1k >= INTAKE_BUDGET.ratio_10k_vs_1k }
+}
+
+if (ONLY.has('cluster')) {
+  const visitors = Number(process.env.BENCH_CLUSTER_VISITORS ?? 600)
+  const cluster = await measureCluster({
+    instances: 3,
+    roundtrip: { ...opts, visitors, agents: Math.round(visitors / 10) },
+    baselineVisitors: VISITORS,
+    senders: Number(process.env.BENCH_CLUSTER_SENDERS ?? 300),
+    messagesEach: 20,
+    log,
+  })
+  result.cluster = cluster
+  budgets.cluster_roundtrip_p99_ms = { budget: CLUSTER_BUDGET.roundtrip_p99_ms, ok: cluster.roundtrip_p99_ms <= CLUSTER_BUDGET.roundtrip_p99_ms }
+  budgets.cluster_durable_messages_per_s = { budget: CLUSTER_BUDGET.durable_messages_per_s, ok: cluster.durable_messages_per_s >= CLUSTER_BUDGET.durable_messages_per_s }
+  budgets.cluster_failover_s = { budget: CLUSTER_BUDGET.failover_s, ok: cluster.failover_s <= CLUSTER_BUDGET.failover_s }
 }
 
 result.budgets = budgets
