@@ -12,6 +12,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, 
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { SqliteStore } from './store/SqliteStore.ts'
+import { lockExclusively } from './store/sqlite/exclusive.ts'
 
 /** A mistake of the person running the command: one line, exit code 2, no stack. */
 class UserError extends Error {}
@@ -180,15 +181,7 @@ export async function restore(dataDir: string, source: string): Promise<string> 
       // exclusive lock cannot be had then. Held while the files are swapped.
       const current = new Database(target, { fileMustExist: true })
       try {
-        current.pragma('busy_timeout = 0')
-        current.pragma('locking_mode = EXCLUSIVE')
-        try {
-          current.exec('BEGIN EXCLUSIVE; COMMIT')
-        } catch (err) {
-          const code = sqliteCode(err)
-          if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new UserError(`a server is running on ${dataDir}: stop it, then restore`)
-          throw err
-        }
+        if (!lockExclusively(current)) throw new UserError(`a server is running on ${dataDir}: stop it, then restore`)
         // Everything of the current database into its main file, so the kept copy is complete by itself.
         current.pragma('wal_checkpoint(TRUNCATE)')
         kept = `${target}.before-restore-${timestamp()}`

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { PostgresStore } from './store/PostgresStore.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
+import { lockExclusively } from './store/sqlite/exclusive.ts'
 import { cleanText, json, openError, StoreOpenError, TYPES, where } from './store/postgres/values.ts'
 
 /** A mistake of the person running the command: one line, exit code 2, no stack. */
@@ -65,16 +66,8 @@ export async function migrateToPostgres(dataDir: string, url: string): Promise<M
   }
   const source = new Database(file, { fileMustExist: true })
   try {
-    // No server writes meanwhile: a running one keeps the file open, and an exclusive lock cannot be had.
-    source.pragma('busy_timeout = 0')
-    source.pragma('locking_mode = EXCLUSIVE')
-    try {
-      source.exec('BEGIN EXCLUSIVE')
-    } catch (err) {
-      const code = (err as { code?: string }).code
-      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new UserError(`a server is running on ${dataDir}: stop it, then migrate`)
-      throw err
-    }
+    // No server writes meanwhile (nor starts): the file's exclusive lock is held until the copy is done.
+    if (!lockExclusively(source)) throw new UserError(`a server is running on ${dataDir}: stop it, then migrate`)
     // The schema, and this store's single-instance lock: no single server starts on it meanwhile.
     const target = new PostgresStore({ url, singleInstance: true })
     try {
@@ -93,7 +86,6 @@ export async function migrateToPostgres(dataDir: string, url: string): Promise<M
       await target.close()
     }
   } finally {
-    if (source.inTransaction) source.exec('ROLLBACK')
     source.close()
   }
 }
