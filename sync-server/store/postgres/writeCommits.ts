@@ -197,9 +197,33 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
   // it until COMMIT, so another process committing to that workspace numbers after this
   // transaction, and a rollback gives the numbers back.
   const seqs: number[] = []
-  if (events.length) {
-    const perWorkspace = new Map<string, number>()
-    for (const { ws } of events) perWorkspace.set(ws, (perWorkspace.get(ws) ?? 0) + 1)
+  const perWorkspace = new Map<string, number>()
+  for (const { ws } of events) perWorkspace.set(ws, (perWorkspace.get(ws) ?? 0) + 1)
+  if (perWorkspace.size === 1) {
+    // One workspace (the usual batch): the counter's bump and the events in one statement, so the
+    // row stays locked for one round trip less before COMMIT (every instance waits on it).
+    const [ws, n] = [...perWorkspace][0]!
+    const { rows } = await run(
+      `WITH s AS (
+         INSERT INTO workspace_seq AS s (workspace, last) VALUES ($1, $2)
+         ON CONFLICT (workspace) DO UPDATE SET last = s.last + excluded.last RETURNING last)
+       INSERT INTO events (workspace, seq, type, at, conversation_id, data)
+       SELECT $1, (SELECT last FROM s) - $2 + e.i, e.type, e.at, e.conversation_id, e.data
+       FROM unnest($3::text[], $4::bigint[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(type, at, conversation_id, data, i)
+       RETURNING seq`,
+      [
+        ws,
+        n,
+        column(events, (x) => x.e.type),
+        column(events, (x) => x.e.at),
+        column(events, (x) => x.e.conversationId ?? null),
+        column(events, (x) => json(x.e.data)),
+      ],
+    )
+    let first = Infinity
+    for (const r of rows) first = Math.min(first, Number((r as { seq: number }).seq))
+    for (let k = 0; k < n; k++) seqs.push(first + k)
+  } else if (events.length) {
     const next = new Map<string, number>()
     // In a fixed order, so two transactions taking several counter rows cannot deadlock.
     for (const ws of [...perWorkspace.keys()].sort()) {
