@@ -196,13 +196,17 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
   // Sequence numbers, in commit order, from each workspace's counter row: `last = last + n` locks
   // it until COMMIT, so another process committing to that workspace numbers after this
   // transaction, and a rollback gives the numbers back.
-  const seqs: number[] = []
-  const perWorkspace = new Map<string, number>()
-  for (const { ws } of events) perWorkspace.set(ws, (perWorkspace.get(ws) ?? 0) + 1)
-  if (perWorkspace.size === 1) {
-    // One workspace (the usual batch): the counter's bump and the events in one statement, so the
-    // row stays locked for one round trip less before COMMIT (every instance waits on it).
-    const [ws, n] = [...perWorkspace][0]!
+  const seqs: number[] = new Array(events.length)
+  const byWorkspace = new Map<string, number[]>()
+  events.forEach(({ ws }, at) => {
+    const list = byWorkspace.get(ws)
+    if (list) list.push(at)
+    else byWorkspace.set(ws, [at])
+  })
+  // In a fixed order, so two transactions taking several counter rows cannot deadlock. The bump
+  // and the events go in one statement: the row stays locked for one round trip only before COMMIT.
+  for (const ws of [...byWorkspace.keys()].sort()) {
+    const mine = byWorkspace.get(ws)!.map((at) => events[at]!)
     const { rows } = await run(
       `WITH s AS (
          INSERT INTO workspace_seq AS s (workspace, last) VALUES ($1, $2)
@@ -213,45 +217,16 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
        RETURNING seq`,
       [
         ws,
-        n,
-        column(events, (x) => x.e.type),
-        column(events, (x) => x.e.at),
-        column(events, (x) => x.e.conversationId ?? null),
-        column(events, (x) => json(x.e.data)),
+        mine.length,
+        column(mine, (x) => x.e.type),
+        column(mine, (x) => x.e.at),
+        column(mine, (x) => x.e.conversationId ?? null),
+        column(mine, (x) => json(x.e.data)),
       ],
     )
     let first = Infinity
     for (const r of rows) first = Math.min(first, Number((r as { seq: number }).seq))
-    for (let k = 0; k < n; k++) seqs.push(first + k)
-  } else if (events.length) {
-    const next = new Map<string, number>()
-    // In a fixed order, so two transactions taking several counter rows cannot deadlock.
-    for (const ws of [...perWorkspace.keys()].sort()) {
-      const n = perWorkspace.get(ws)!
-      const { rows } = await run(
-        `INSERT INTO workspace_seq AS s (workspace, last) VALUES ($1, $2)
-         ON CONFLICT (workspace) DO UPDATE SET last = s.last + excluded.last RETURNING last`,
-        [ws, n],
-      )
-      next.set(ws, (rows[0] as { last: number }).last - n + 1)
-    }
-    for (const { ws } of events) {
-      const seq = next.get(ws)!
-      next.set(ws, seq + 1)
-      seqs.push(seq)
-    }
-    await run(
-      `INSERT INTO events (workspace, seq, type, at, conversation_id, data)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[])`,
-      [
-        column(events, (x) => x.ws),
-        seqs,
-        column(events, (x) => x.e.type),
-        column(events, (x) => x.e.at),
-        column(events, (x) => x.e.conversationId ?? null),
-        column(events, (x) => json(x.e.data)),
-      ],
-    )
+    byWorkspace.get(ws)!.forEach((at, k) => (seqs[at] = first + k))
   }
   let i = 0
   return commits.map((c) =>
