@@ -172,7 +172,7 @@ export class ClusterPresence {
     const entries = this.deps.presence()?.ownEntries() ?? []
     for (let i = 0; i < entries.length; i += PRESENCE_BATCH)
       this.deps.send({ k: 'pr', p: entries.slice(i, i + PRESENCE_BATCH).map((e) => [e.workspace, e.conversationId, e.state.online, e.state.typing]) })
-    for (const room of this.deps.rooms.everyLoaded()) {
+    for (const room of this.deps.rooms.loaded()) {
       const update = room.localAwareness()
       if (update) this.awarenessOut(room.workspace, room.name, update)
     }

@@ -117,15 +117,10 @@ export class RoomManager {
     return e && e.room.state === 'ready' ? e.room : undefined
   }
 
-  /** Every loaded room of one workspace whose name satisfies `match`; O(every loaded room), for workspace-wide changes. */
-  *loaded(workspace: string, match: (name: string) => boolean): Iterable<Room> {
+  /** Every loaded room (of one workspace, when given) whose name satisfies `match`; O(every loaded room), for workspace-wide changes. */
+  *loaded(workspace?: string, match: (name: string) => boolean = () => true): Iterable<Room> {
     for (const e of this.entries.values())
-      if (e.room.workspace === workspace && e.room.state === 'ready' && match(e.room.name)) yield e.room
-  }
-
-  /** Every loaded room, of every workspace. */
-  *everyLoaded(): Iterable<Room> {
-    for (const e of this.entries.values()) if (!e.unloading && e.room.state === 'ready') yield e.room
+      if ((workspace === undefined || e.room.workspace === workspace) && e.room.state === 'ready' && match(e.room.name)) yield e.room
   }
 
   /**

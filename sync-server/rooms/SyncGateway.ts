@@ -97,7 +97,7 @@ export class SyncGateway {
    * refused as any reader's is).
    */
   revalidateWorkspace(workspace: string): void {
-    for (const room of this.rooms.loaded(workspace, () => true)) {
+    for (const room of this.rooms.loaded(workspace)) {
       if (!room.peers.size) continue
       const conversationId = 'conversationId' in room.ref ? room.ref.conversationId : null
       void (async () => {
