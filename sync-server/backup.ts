@@ -11,11 +11,10 @@ import Database from 'better-sqlite3'
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
+import { runCommand, UserError } from './cli.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
 import { lockExclusively } from './store/sqlite/exclusive.ts'
 
-/** A mistake of the person running the command: one line, exit code 2, no stack. */
-class UserError extends Error {}
 
 const USAGE = 'usage: npm run backup -- <file> [--force]  |  npm run restore -- <file>'
 
@@ -226,15 +225,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('sync-server/backup.ts')) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      if (err instanceof UserError) {
-        console.error(`parley: ${err.message}`)
-        process.exit(2)
-      }
-      console.error(`parley: ${process.argv[2] ?? 'backup'} failed: ${err instanceof Error ? err.message : String(err)}`)
-      process.exit(1)
-    },
-  )
+  runCommand(process.argv[2] ?? 'backup', () => main(process.argv.slice(2)))
 }

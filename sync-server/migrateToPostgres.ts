@@ -11,16 +11,17 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { PostgresStore } from './store/PostgresStore.ts'
+import { runCommand, UserError } from './cli.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
 import { lockExclusively } from './store/sqlite/exclusive.ts'
 import { cleanText, json, openError, StoreOpenError, TYPES, where } from './store/postgres/values.ts'
 
-/** A mistake of the person running the command: one line, exit code 2, no stack. */
-export class UserError extends Error {}
 
 const USAGE = 'usage: npm run migrate-to-postgres -- --from <data folder> --to <postgres://…> (or DATABASE_URL)'
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table. */
 const BATCH_ROWS = 500
+/** Tables copied in an order of their own: a document's updates are its history, the log is read as it was written. */
+const ORDER_BY: Record<string, string> = { doc_updates: 'id', events: 'workspace, seq' }
 /** PostgreSQL's own tables the copy does not fill from SQLite. */
 const POSTGRES_ONLY = new Set(['schema_migrations', 'workspace_seq'])
 
@@ -118,7 +119,7 @@ async function copy(source: Database.Database, client: pg.Client, url: string): 
       const list = columns.map((c) => c.name).join(', ')
       // Document updates keep their ids: their order is the document's history.
       const overriding = table === 'doc_updates' ? ' OVERRIDING SYSTEM VALUE' : ''
-      const order = sqliteNames.has('id') && table === 'doc_updates' ? ' ORDER BY id' : table === 'events' ? ' ORDER BY workspace, seq' : ''
+      const order = ORDER_BY[table] ? ` ORDER BY ${ORDER_BY[table]}` : ''
       let batch: unknown[][] = []
       let n = 0
       const flush = async () => {
@@ -188,15 +189,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('sync-server/migrateToPostgres.ts')) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      if (err instanceof UserError) {
-        console.error(`parley: ${err.message}`)
-        process.exit(2)
-      }
-      console.error(`parley: migrate-to-postgres failed: ${err instanceof Error ? err.message : String(err)}`)
-      process.exit(1)
-    },
-  )
+  runCommand('migrate-to-postgres', () => main(process.argv.slice(2)))
 }
