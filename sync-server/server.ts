@@ -282,12 +282,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     for (const u of c.updates) byDoc.set(u.doc, [...(byDoc.get(u.doc) ?? []), u.update])
     for (const [doc, updates] of byDoc) {
       const record = c.conversations.find((r) => conversationDocName(r.id) === doc)
-      if (rooms.remote(c.workspace, doc, updates, record)) continue
       // Not loaded here, but its visitor may be on this instance's sockets: they get the new messages.
-      const byConversation = new Map<string, string[]>()
-      for (const e of c.events)
-        if (e.type === EventType.message && e.conversationId && conversationDocName(e.conversationId) === doc) byConversation.set(e.conversationId, [...(byConversation.get(e.conversationId) ?? []), e.data.messageId as string])
-      for (const [id, messageIds] of byConversation) void widgets?.remoteMessages(c.workspace, id, messageIds).catch((err) => log.error({ err }, 'push to widget failed'))
+      if (!rooms.remote(c.workspace, doc, updates, record)) void widgets?.remoteMessages(c.workspace, doc, c.events).catch((err) => log.error({ err }, 'push to widget failed'))
     }
   })
   feed.listen('events', CommitOrder.events, (c) => hub.publish(c.workspace, c.events))

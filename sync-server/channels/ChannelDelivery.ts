@@ -48,10 +48,8 @@ interface Lane {
   failures: number
 }
 
-/** Whether a message goes to the visitor: agents' replies (not internal notes) and the bot's words. */
-const outgoing = (m: ChatMessage) => (m.kind === 'agent' && !m.internal) || m.kind === 'bot'
-/** The same of a `message` event's data. */
-const outgoingEvent = (d: LogEvent['data']) => (d.kind === 'agent' && !d.internal) || d.kind === 'bot'
+/** Whether a message (or a `message` event's data) goes to the visitor: agents' replies (not internal notes) and the bot's words. */
+const outgoing = (m: { kind?: unknown; internal?: unknown }) => (m.kind === 'agent' && !m.internal) || m.kind === 'bot'
 
 export class ChannelDelivery {
   /** One lane per conversation: its messages leave one after another. */
@@ -68,7 +66,7 @@ export class ChannelDelivery {
    */
   committed(workspace: string, events: readonly LogEvent[]): void {
     const touched = new Set<string>()
-    for (const e of events) if (e.type === EventType.message && e.conversationId && outgoingEvent(e.data)) touched.add(e.conversationId)
+    for (const e of events) if (e.type === EventType.message && e.conversationId && outgoing(e.data)) touched.add(e.conversationId)
     for (const id of touched) this.kick(workspace, id)
   }
 

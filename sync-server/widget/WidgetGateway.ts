@@ -277,8 +277,8 @@ export class WidgetGateway {
   }
 
   /** See `WidgetReceipts.remoteMessages`. */
-  remoteMessages(workspace: string, conversationId: string, messageIds: string[]): Promise<void> {
-    return this.receipts.remoteMessages(workspace, conversationId, messageIds)
+  remoteMessages(workspace: string, doc: string, events: readonly LogEvent[]): Promise<void> {
+    return this.receipts.remoteMessages(workspace, doc, events)
   }
 
   /** Sends a frame to every open socket of a visitor; false when they have none. */

@@ -1,5 +1,5 @@
-import { conversationDocName, isChatMessage, messagesOf, metaOf } from '../../shared/documents.ts'
-import type { Attachment, ChatMessage, ToWidget, WidgetHistoryMessage } from '../../shared/protocol.ts'
+import { conversationDocName, isChatMessage, messagesOf, metaOf, parseDocName } from '../../shared/documents.ts'
+import { EventType, type Attachment, type ChatMessage, type LogEvent, type ToWidget, type WidgetHistoryMessage } from '../../shared/protocol.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { FileService } from '../files/FileService.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
@@ -55,10 +55,15 @@ export class WidgetReceipts {
   }
 
   /**
-   * Messages another instance committed to a conversation whose document is not loaded here: when
-   * its visitor is on this instance's sockets, the document is read and those messages pushed.
+   * Another instance's commit to a document not loaded here: when it added messages to a
+   * conversation whose visitor is on this instance's sockets, the document is read and they are pushed.
    */
-  remoteMessages(workspace: string, conversationId: string, messageIds: string[]): Promise<void> {
+  remoteMessages(workspace: string, doc: string, events: readonly LogEvent[]): Promise<void> {
+    const ref = parseDocName(doc)
+    if (ref?.kind !== 'conversation') return Promise.resolve()
+    const { conversationId } = ref
+    const messageIds = events.filter((e) => e.type === EventType.message && e.conversationId === conversationId).map((e) => e.data.messageId)
+    if (!messageIds.length) return Promise.resolve()
     return this.deps.serialize(workspace, `push:${conversationId}`, async () => {
       const record = await this.deps.conversations.get(workspace, conversationId)
       if (!record) return
