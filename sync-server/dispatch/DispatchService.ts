@@ -104,13 +104,14 @@ export class DispatchService {
 
   /**
    * This instance has just become the workspace's leader (or, alone, has started): the queues are
-   * looked at now, and every agent away or offline has a grace period running (the timers of a
-   * former leader or of this server before its restart are gone; each runs whole from now).
+   * looked at now, and every agent away or offline who holds open chats has a grace period running
+   * (the timers of a former leader or of this server before its restart are gone; each runs whole
+   * from now). Read from what the dispatcher was built from, not the store again.
    */
   lead(workspace: string): void {
     void this.load(workspace)
-      .then(async (w) => {
-        for (const agent of await this.deps.store.listAgents(workspace)) if (agent.status !== 'online' && !w.graces.has(agent.id)) this.graceFor(w, agent)
+      .then((w) => {
+        for (const { state, open } of w.d.agents.values()) if (open > 0 && state.status !== 'online' && !w.graces.has(state.id)) this.graceFor(w, state)
         this.schedule(w)
       })
       .catch((err) => this.deps.log.error({ err, workspace }, 'dispatcher could not load'))
@@ -267,7 +268,7 @@ export class DispatchService {
    * is over: the chats they held when they left, not those a colleague transferred to them since
    * (an explicit transfer waits for its agent).
    */
-  private graceFor(w: Workspace, agent: AgentRecord): void {
+  private graceFor(w: Workspace, agent: Pick<AgentRecord, 'id' | 'status'>): void {
     clearTimeout(w.graces.get(agent.id))
     w.graces.delete(agent.id)
     w.givenWhileAway.delete(agent.id)

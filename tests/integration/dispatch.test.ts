@@ -144,27 +144,27 @@ describe('the dispatcher on a real server', () => {
     expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(bo.agent.id)
   })
 
-  it('gives an away agent’s chats back to the queue after the grace period, to a colleague online', async () => {
-    const { admin, ana, bo } = await setup({}, { grace: 1 })
+  /** Ana takes a chat, Bo comes online, Ana goes away: the grace period starts. */
+  async function anaLeavesAChat(grace: number) {
+    const { admin, ana, bo } = await setup({}, { grace })
     await setStatus(ana.token, 'online')
     const v1 = await visitorOnPricing('V1')
     const c1 = (await v1.say('help')).conversationId
     expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(ana.agent.id)
     await setStatus(bo.token, 'online')
     await setStatus(ana.token, 'away')
+    return { admin, bo, c1 }
+  }
+
+  it('gives an away agent’s chats back to the queue after the grace period, to a colleague online', async () => {
+    const { admin, bo, c1 } = await anaLeavesAChat(1)
     expect((await metaOf(admin.token, c1, (m) => m.assigneeId === bo.agent.id)).status).toBe('open')
     const log = await events(admin.token)
     expect(log.some((e) => e.conversationId === c1 && e.type === 'queue.joined' && e.data.reason === 'reassigned')).toBe(true)
   })
 
   it('keeps the grace period of an away agent through a restart: their chat still goes back to the queue', async () => {
-    const { admin, ana, bo } = await setup({}, { grace: 2 })
-    await setStatus(ana.token, 'online')
-    const v1 = await visitorOnPricing('V1')
-    const c1 = (await v1.say('help')).conversationId
-    expect((await metaOf(admin.token, c1, (m) => m.assigneeId !== null)).assigneeId).toBe(ana.agent.id)
-    await setStatus(bo.token, 'online')
-    await setStatus(ana.token, 'away')
+    const { bo, c1 } = await anaLeavesAChat(2)
     // The server restarts before the grace period is over.
     await t.stop()
     t = await startServer({ dataDir: t.dataDir })
