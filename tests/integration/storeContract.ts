@@ -126,6 +126,32 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(await store.getWidgetAck('w1', 'v1', 'k2')).toBeNull()
     })
 
+    it('answers many point reads asked at once, each with its own row, and a read asked after a commit sees it', async () => {
+      await store.createWorkspace({ id: 'w2', secret: 's', createdAt: 1 })
+      const visitor = (ws: string, id: string, name: string) => ({ id, workspace: ws, name, email: '', createdAt: 1, currentConversationId: null, blocked: false })
+      await store.commit({ workspace: 'w1', visitors: [visitor('w1', 'v1', 'One'), visitor('w1', 'v2', 'Two')], widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm1', conversationId: 'c1' }] })
+      // Another workspace's visitor is not read through this one; an ack's key is workspace, visitor and client.
+      await store.commit({ workspace: 'w2', visitors: [visitor('w2', 'v3', 'Other')], widgetAcks: [{ visitorId: 'v1', clientId: 'k1', messageId: 'm2', conversationId: 'c2' }] })
+      const asked = [
+        ['w1', 'v1'],
+        ['w1', 'v2'],
+        ['w2', 'v3'],
+        ['w1', 'none'],
+        ['w1', 'v1'],
+        ['w1', 'v3'],
+      ] as const
+      const got = await Promise.all(asked.map(([ws, id]) => store.getVisitor(ws, id)))
+      expect(got.map((v) => v?.name ?? null)).toEqual(['One', 'Two', 'Other', null, 'One', null])
+      const acks = await Promise.all([store.getWidgetAck('w1', 'v1', 'k1'), store.getWidgetAck('w2', 'v1', 'k1'), store.getWidgetAck('w1', 'v1', 'k2'), store.getWidgetAck('w1', 'v2', 'k1')])
+      expect(acks.map((a) => a?.messageId ?? null)).toEqual(['m1', 'm2', null, null])
+      // A read asked once a commit has resolved, while others are on their way, sees what it wrote.
+      const before = Promise.all([store.getVisitor('w1', 'v1'), store.getVisitor('w1', 'v2')])
+      await store.commit({ workspace: 'w1', visitors: [{ ...visitor('w1', 'v1', 'Renamed') }] })
+      const after = await store.getVisitor('w1', 'v1')
+      await before
+      expect(after?.name).toBe('Renamed')
+    })
+
     it('updates a conversation record in place', async () => {
       const rec = { id: 'c1', workspace: 'w1', visitorId: 'v1', status: 'waiting', groupId: null, assigneeId: null, createdAt: 1, snoozedUntil: null }
       await store.commit({ workspace: 'w1', conversations: [rec] })

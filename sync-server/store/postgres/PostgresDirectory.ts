@@ -11,14 +11,47 @@ import {
   type WidgetAckRecord,
   type WorkspaceRecord,
 } from '../Store.ts'
-import { json, records, type Queries } from './values.ts'
+import type { Row } from '../records.ts'
+import { BatchedReads } from './BatchedReads.ts'
+import { cleanText, json, records, type Queries } from './values.ts'
 
 /** SQLSTATE for a unique constraint broken. */
 const UNIQUE_VIOLATION = '23505'
 
 /** Workspaces, agents, sessions, visitors, conversations, widget acks, email notices and command results in PostgreSQL. */
 export class PostgresDirectory implements Directory {
-  constructor(private db: Queries) {}
+  // The reads of every message and connection (a visitor, their conversation, an agent, a resend's
+  // ack), asked for at about the same time, go in one query each (BatchedReads).
+  private readonly agents
+  private readonly visitors
+  private readonly conversations
+  private readonly acks
+
+  constructor(private db: Queries) {
+    const byId = (table: string) =>
+      new BatchedReads<{ workspace: string; id: string }, Row>(
+        (keys) =>
+          db.rows(`SELECT t.* FROM ${table} t JOIN unnest($1::text[], $2::text[]) AS k(workspace, id) ON t.workspace = k.workspace AND t.id = k.id`, [
+            keys.map((k) => cleanText(k.workspace)),
+            keys.map((k) => cleanText(k.id)),
+          ]),
+        (k) => `${cleanText(k.workspace)}\0${cleanText(k.id)}`,
+        (r) => `${String(r.workspace)}\0${String(r.id)}`,
+      )
+    this.agents = byId('agents')
+    this.visitors = byId('visitors')
+    this.conversations = byId('conversations')
+    this.acks = new BatchedReads<{ workspace: string; visitorId: string; clientId: string }, Row>(
+      (keys) =>
+        db.rows(
+          `SELECT a.* FROM widget_acks a JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(workspace, visitor_id, client_id)
+           ON a.workspace = k.workspace AND a.visitor_id = k.visitor_id AND a.client_id = k.client_id`,
+          [keys.map((k) => cleanText(k.workspace)), keys.map((k) => cleanText(k.visitorId)), keys.map((k) => cleanText(k.clientId))],
+        ),
+      (k) => `${cleanText(k.workspace)}\0${cleanText(k.visitorId)}\0${cleanText(k.clientId)}`,
+      (r) => `${String(r.workspace)}\0${String(r.visitor_id)}\0${String(r.client_id)}`,
+    )
+  }
 
   // ---- workspaces, agents, sessions --------------------------------------------------------
 
@@ -47,7 +80,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async getAgent(workspace: string, id: string): Promise<AgentRecord | null> {
-    return records.agent(await this.db.first('SELECT * FROM agents WHERE workspace = $1 AND id = $2', [workspace, id]))
+    return records.agent(await this.agents.read({ workspace, id }))
   }
 
   async getAgentByEmail(workspace: string, email: string): Promise<AgentRecord | null> {
@@ -85,7 +118,7 @@ export class PostgresDirectory implements Directory {
   // ---- visitors and conversations ----------------------------------------------------------
 
   async getVisitor(workspace: string, id: string): Promise<VisitorRecord | null> {
-    return records.visitor(await this.db.first('SELECT * FROM visitors WHERE workspace = $1 AND id = $2', [workspace, id]))
+    return records.visitor(await this.visitors.read({ workspace, id }))
   }
 
   async getVisitorByVerifiedEmail(workspace: string, email: string): Promise<VisitorRecord | null> {
@@ -99,7 +132,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async getConversation(workspace: string, id: string): Promise<ConversationRecord | null> {
-    return records.conversation(await this.db.first('SELECT * FROM conversations WHERE workspace = $1 AND id = $2', [workspace, id]))
+    return records.conversation(await this.conversations.read({ workspace, id }))
   }
 
   async listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]> {
@@ -128,8 +161,7 @@ export class PostgresDirectory implements Directory {
   // ---- what commits leave for later: acks, owed emails, command answers ----------------------
 
   async getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null> {
-    const r = await this.db.first('SELECT * FROM widget_acks WHERE workspace = $1 AND visitor_id = $2 AND client_id = $3', [workspace, visitorId, clientId])
-    return records.widgetAck(r, visitorId, clientId)
+    return records.widgetAck(await this.acks.read({ workspace, visitorId, clientId }), visitorId, clientId)
   }
 
   async listEmailNotices(): Promise<EmailNoticeRecord[]> {
