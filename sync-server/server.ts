@@ -151,6 +151,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     : null
   /** Whether this instance runs what must run once for the workspace (always, alone). */
   const leads = (workspace: string) => (leadership ? leadership.leads(workspace) : true)
+  // What the leader writes carries the epoch it leads in, refused once another instance leads (Commit.fence).
+  const fence = (workspace: string) => leadership?.epoch(workspace)
 
   let widgets: WidgetGateway | null = null
   let notifier: EmailNotifier | null = null
@@ -223,6 +225,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   })
   const mailer = new Mailer(opts.mail ?? {}, log.child({ sub: 'mail' }))
   notifier = new EmailNotifier({
+    fence,
     store,
     rooms,
     conversations,
@@ -248,6 +251,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     delivery: () => delivery!,
   })
   delivery = new ChannelDelivery({
+    fence,
     store,
     rooms,
     conversations,
@@ -259,8 +263,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     retryBaseMs: opts.channels?.retryBaseMs,
   })
   const live = new LiveGateway(store, hub, conversations, settings, log.child({ sub: 'live' }), opts.liveBacklogPage, opts.liveCreditEvents)
-  const agentConnections = new AgentConnections({ store, now, log: log.child({ sub: 'connections' }), instance })
-  const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids))
+  const agentConnections = new AgentConnections({ store, now, log: log.child({ sub: 'connections' }), instance, fence })
+  const commands = new CommandService(store, rooms, conversations, settings, log.child({ sub: 'commands' }), now, (ws, ids) => dispatcher.pickGroup(ws, ids), fence)
   dispatcher.bind(commands)
   // Every instance follows the snoozes; the leader wakes them (and re-arms from the store when it becomes one).
   const snoozes = new SnoozeClock((ws, id) => (leads(ws) ? commands.wake(ws, id) : Promise.resolve()), now, log.child({ sub: 'snooze' }))

@@ -13,7 +13,7 @@ import type { Conversations } from '../Conversations.ts'
 import { appendSystemLine } from '../commands/patch.ts'
 import type { FileService } from '../files/FileService.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
-import type { Store } from '../store/Store.ts'
+import type { Fence, Store } from '../store/Store.ts'
 import { ChannelError, type Channel, type ChannelContext, type ConnectionSecrets, type OutboundMessage } from './Channel.ts'
 
 /** First wait after a failed send; doubled at each further failure. */
@@ -39,6 +39,8 @@ export interface ChannelDeliveryDeps {
   /** The server's public address, for links to files; null when unset. */
   publicUrl: string | null
   retryBaseMs?: number
+  /** The leader's epoch (replies leave from the leader): the delivery marks carry it. */
+  fence?: Fence
 }
 
 interface Lane {
@@ -197,10 +199,13 @@ export class ChannelDelivery {
       const at = ids.lastIndexOf(upTo)
       const before = ids.lastIndexOf(meta.get('visitorDeliveredUpTo'))
       if (at < 0 || at <= before) return
-      await room.change((doc) => {
-        if (failure) appendSystemLine(doc, failure, this.deps.now())
-        metaOf(doc).set('visitorDeliveredUpTo', upTo)
-      })
+      await room.change(
+        (doc) => {
+          if (failure) appendSystemLine(doc, failure, this.deps.now())
+          metaOf(doc).set('visitorDeliveredUpTo', upTo)
+        },
+        { fence: this.deps.fence?.(workspace) },
+      )
     } finally {
       this.deps.rooms.release(room)
     }

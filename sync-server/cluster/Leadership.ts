@@ -25,7 +25,8 @@ export interface LeadershipOptions {
  */
 export class Leadership {
   private client: pg.Client | null = null
-  private held = new Set<string>()
+  /** The workspaces led, each with the epoch this instance leads it in. */
+  private held = new Map<string, number>()
   private wanted = new Set<string>()
   private timer: NodeJS.Timeout | null = null
   private closed = false
@@ -36,6 +37,11 @@ export class Leadership {
   /** Whether this instance leads the workspace now. */
   leads(workspace: string): boolean {
     return this.held.has(workspace)
+  }
+
+  /** The epoch this instance leads the workspace in (what its writes carry as `fence`), or undefined when it does not lead it. */
+  epoch(workspace: string): number | undefined {
+    return this.held.get(workspace)
   }
 
   /** Competes for the workspace's leadership from now on. */
@@ -57,7 +63,7 @@ export class Leadership {
       client.end().catch(() => {})
       if (!this.closed) this.opts.log.warn({ err: err?.message }, 'lost the connection that holds the leader locks')
       // The locks went with the session: whatever this instance led, it leads no more.
-      for (const ws of [...this.held]) this.dropLead(ws)
+      for (const ws of [...this.held.keys()]) this.dropLead(ws)
     }
     client.on('error', lost)
     client.on('end', () => lost())
@@ -79,9 +85,17 @@ export class Leadership {
       for (const ws of this.wanted) {
         if (this.held.has(ws)) continue
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LEADER_LOCK_CLASS, ws])
-        if (rows[0]?.ok && !this.closed && this.client === client) {
-          this.held.add(ws)
-          this.opts.log.info({ workspace: ws }, 'leading the workspace')
+        if (!rows[0]?.ok) continue
+        // A new epoch before anything is led: from its commit on, the former leader's writes are refused.
+        const bumped = await client.query<{ epoch: string }>(
+          `INSERT INTO workspace_leaders AS l (workspace, epoch) VALUES ($1, 1)
+           ON CONFLICT (workspace) DO UPDATE SET epoch = l.epoch + 1 RETURNING epoch`,
+          [ws],
+        )
+        if (!this.closed && this.client === client) {
+          const epoch = Number(bumped.rows[0]!.epoch)
+          this.held.set(ws, epoch)
+          this.opts.log.info({ workspace: ws, epoch }, 'leading the workspace')
           this.opts.lead(ws)
         }
       }

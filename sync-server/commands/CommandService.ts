@@ -6,7 +6,7 @@ import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import { principalOf } from '../../shared/settings.ts'
 import type { WorkspaceSettings } from '../WorkspaceSettings.ts'
-import { StaleStateError, type AgentRecord, type Store } from '../store/Store.ts'
+import { StaleStateError, type AgentRecord, type Fence, type Store } from '../store/Store.ts'
 import { appendSystemLine, applyPatch } from './patch.ts'
 
 export interface CommandResponse {
@@ -32,6 +32,8 @@ export class CommandService {
     private now: () => number,
     /** Which of a team's groups (ids in order) a transfer to the team goes to: the dispatcher's pick. */
     private pickGroup: (workspace: string, groupIds: readonly string[]) => Promise<string | null> = async (_ws, ids) => ids[0] ?? null,
+    /** The leader's epoch: the commands only the leader runs (assign, requeue, wake) carry it. */
+    private fence: Fence = () => undefined,
   ) {}
 
   execute(agent: AgentRecord, conversationId: string, input: CommandInput, key: string): Promise<CommandResponse> {
@@ -169,6 +171,7 @@ export class CommandService {
             { type: EventType.assigned, at: now, conversationId, data: { assigneeId: agent.id, by: 'dispatcher', visitorName: meta.visitorName } },
           ],
           expect: [{ conversationId, status: meta.status, assigneeId: meta.assigneeId }],
+          fence: this.fence(workspace),
         },
       )
       try {
@@ -205,6 +208,7 @@ export class CommandService {
             { type: EventType.assigned, at: now, conversationId, data: { assigneeId: null, from: fromAgentId, by: 'dispatcher', visitorName: meta.visitorName } },
             { type: EventType.queueJoined, at: now, conversationId, data: { groupId: meta.groupId, reason: 'reassigned' } },
           ],
+          fence: this.fence(workspace),
         },
       )
       this.log.info({ workspace, conversationId, from: fromAgentId }, 'back in the queue')
@@ -230,7 +234,7 @@ export class CommandService {
           applyPatch(doc, wake.patch)
           appendSystemLine(doc, wake.line, now)
         },
-        { events: [{ type: EventType.woke, at: now, conversationId, data: { reason: 'time' } }] },
+        { events: [{ type: EventType.woke, at: now, conversationId, data: { reason: 'time' } }], fence: this.fence(workspace) },
       )
     } finally {
       this.rooms.release(room)

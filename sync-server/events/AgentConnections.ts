@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { EventType, type LogEvent } from '../../shared/protocol.ts'
 import { connectionsAfter } from '../../shared/reports/agentStates.ts'
-import type { NewEvent, Store } from '../store/Store.ts'
+import type { Fence, NewEvent, Store } from '../store/Store.ts'
 
 /** Connection events read per page when the server checks at start who the log left signed in. */
 const RECOVERY_PAGE = 5000
@@ -12,6 +12,8 @@ export interface AgentConnectionsDeps {
   log: Logger
   /** This server's instance id: every connection event names it, so several instances' connections add up. */
   instance: string
+  /** The leader's epoch: signing out a gone instance's agents is the leader's, and carries it. */
+  fence?: Fence
 }
 
 /**
@@ -86,7 +88,7 @@ export class AgentConnections {
     const stale: NewEvent[] = []
     for (const [agentId, instances] of held)
       for (const instance of instances) if (gone(instance)) stale.push({ type: EventType.agentDisconnected, at, data: { agentId, instance, reason } })
-    if (stale.length) await this.deps.store.commit({ workspace, events: stale })
+    if (stale.length) await this.deps.store.commit({ workspace, events: stale, ...(reason === 'instance gone' ? { fence: this.deps.fence?.(workspace) } : {}) })
   }
 
   /**

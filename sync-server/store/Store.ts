@@ -170,6 +170,14 @@ export interface Commit {
   expect?: { conversationId: string; status: string; assigneeId: string | null }[]
   /** Emails owed to visitors who missed answers (sync-server/widget/EmailNotifier): set when due, or `null` to forget. */
   emailNotices?: { conversationId: string; dueAt: number | null }[]
+  /**
+   * The leader's epoch this commit was decided under (scale-out: dispatcher assignments, wake-ups,
+   * re-queues, owed emails, messenger deliveries, signing out a gone instance's agents). Refused
+   * whole, with a FencedError, once another instance has become the workspace's leader since: a
+   * leader that lost its lock without knowing yet cannot act over the new one. The single-server
+   * (SQLite) mode has one leader and no epoch; it has nothing to check.
+   */
+  fence?: number
 }
 
 /** An email notice a conversation's visitor is owed at `dueAt`, unless they read the answers first. */
@@ -258,6 +266,17 @@ export interface Store {
 /** Thrown for a commit whose `expect` no longer holds: another instance changed the conversation first. */
 export class StaleStateError extends Error {
   override name = 'StaleStateError'
+}
+
+/**
+ * The epoch this instance leads a workspace in, for its leader's commits to carry (`Commit.fence`);
+ * undefined where it does not lead, or where there is no election (one server).
+ */
+export type Fence = (workspace: string) => number | undefined
+
+/** A leader's commit refused: another instance has led the workspace since it was decided (`Commit.fence`). */
+export class FencedError extends StaleStateError {
+  override name = 'FencedError'
 }
 
 /** Refuses a commit whose `expect` differs from `stored` (the record as stored, or as written earlier in the same transaction). */

@@ -5,7 +5,7 @@ import type { WidgetConfig } from '../../shared/widgetConfig.ts'
 import type { Conversations } from '../Conversations.ts'
 import type { Mailer } from '../mail/Mailer.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
-import type { Store } from '../store/Store.ts'
+import type { Fence, Store } from '../store/Store.ts'
 
 /** Answers quoted in one email; the rest waits in the widget. */
 const MAX_QUOTED = 20
@@ -20,6 +20,8 @@ export interface EmailNotifierDeps {
   widgetConfig: (workspace: string) => Promise<WidgetConfig>
   /** When the visitor's last widget socket closed; null while one is open. Unknown (before a restart): from now. */
   awaySince: (workspace: string, visitorId: string) => number | null
+  /** The leader's epoch (owed emails are the leader's): what it stores of them carries it. */
+  fence?: Fence
 }
 
 /**
@@ -68,13 +70,13 @@ export class EmailNotifier {
   private async schedule(workspace: string, conversationId: string, due: number): Promise<void> {
     this.restored.delete(`${workspace}/${conversationId}`)
     this.arm(workspace, conversationId, due)
-    await this.deps.store.commit({ workspace, emailNotices: [{ conversationId, dueAt: due }] })
+    await this.deps.store.commit({ workspace, emailNotices: [{ conversationId, dueAt: due }], fence: this.deps.fence?.(workspace) })
   }
 
   /** Nothing is owed any more (sent, read, or no longer wanted). */
   private async forget(workspace: string, conversationId: string): Promise<void> {
     this.restored.delete(`${workspace}/${conversationId}`)
-    await this.deps.store.commit({ workspace, emailNotices: [{ conversationId, dueAt: null }] })
+    await this.deps.store.commit({ workspace, emailNotices: [{ conversationId, dueAt: null }], fence: this.deps.fence?.(workspace) })
   }
 
   private arm(workspace: string, conversationId: string, due: number): void {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import pg from 'pg'
 import WebSocket from 'ws'
 import { messagesOf, metaOf } from '../../shared/documents.ts'
 import type { ChatMessage, LogEvent, ToLive, ToWidget } from '../../shared/protocol.ts'
@@ -140,6 +141,57 @@ describe('several instances on PostgreSQL + Redis', () => {
     feed.close()
     await first.close()
     await second.close()
+  }, 60_000)
+
+  it('refuses what a leader that lost its place without knowing it decides: a new epoch fences it, and the new leader assigns', async () => {
+    cluster = await startCluster(['a', 'b'])
+    const [, b] = cluster.instances
+    const admin = await login(b!.url)
+    const created = await createAgent(b!.url, admin.token, { email: 'ana@shop.test', name: 'Ana', password: 'ana password 1' })
+    await writeSettings(b!.wsUrl, admin.token, (doc) => {
+      putEntry(doc, 'groups', routingGroup('support'))
+      putEntry(doc, 'members', { agentId: created.body.id!, groups: ['support'], skills: [], slots: 5 })
+      putEntry(doc, 'scripts', { id: 's1', name: 'Help', url: '/help', match: 'partial', teamId: null, groupId: 'support', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
+    })
+    const ana = await login(b!.url, { email: 'ana@shop.test', password: 'ana password 1' })
+    await setStatus(b!.url, ana.token, 'online')
+    const feed = liveFeed(b!.wsUrl, admin.token)
+    const assignedTo = (id: string) => feed.events.filter((e) => e.type === 'conversation.assigned' && e.conversationId === id)
+    const page = { url: 'https://shop.test/help', title: 'Help' }
+    const first = new Visitor(b!.wsUrl, {}, page)
+    await first.connect()
+    const c1 = (await first.say('before')).conversationId
+    await feed.until(() => assignedTo(c1).length === 1)
+
+    // What a new leader does first, while A still holds its lock and believes it leads (a pause,
+    // a connection cut it has not noticed): the workspace's epoch moves on.
+    const sql = new pg.Client({ connectionString: cluster.db.url })
+    await sql.connect()
+    try {
+      const { rows } = await sql.query<{ epoch: string }>("UPDATE workspace_leaders SET epoch = epoch + 1 WHERE workspace = 'default' RETURNING epoch")
+      expect(Number(rows[0]!.epoch)).toBeGreaterThan(1)
+      // A's dispatcher decides on a new chat; its commit carries its old epoch and is refused.
+      const second = new Visitor(b!.wsUrl, {}, page)
+      await second.connect()
+      const c2 = (await second.say('while fenced')).conversationId
+      await new Promise((r) => setTimeout(r, 2_500))
+      expect(assignedTo(c2)).toHaveLength(0)
+      expect(feed.events.some((e) => e.type === 'queue.joined' && e.conversationId === c2)).toBe(true)
+
+      // A's lock goes with its session: an instance takes the lead with a new epoch and assigns the chat, once.
+      const cutAt = Date.now()
+      await sql.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'parley-leader'")
+      await feed.until(() => assignedTo(c2).length === 1, 10_000)
+      expect(Date.now() - cutAt).toBeLessThan(5_000)
+      expect(assignedTo(c2)[0]!.data).toMatchObject({ assigneeId: ana.agent.id, by: 'dispatcher' })
+      await new Promise((r) => setTimeout(r, 500))
+      expect(assignedTo(c2)).toHaveLength(1)
+      await second.close()
+    } finally {
+      await sql.end()
+    }
+    feed.close()
+    await first.close()
   }, 60_000)
 
   it('of two agents on different instances taking the same chat at the same moment, exactly one wins, every time', async () => {

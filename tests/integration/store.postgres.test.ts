@@ -5,6 +5,7 @@ import pg from 'pg'
 import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PostgresStore, StoreOpenError } from '../../sync-server/store/PostgresStore.ts'
+import { FencedError } from '../../sync-server/store/Store.ts'
 import { POSTGRES_MIGRATIONS } from '../../sync-server/store/postgres/migrations.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { storeContract } from './storeContract.ts'
@@ -54,6 +55,36 @@ describe('PostgreSQL store: several processes on one database', () => {
     const loaded = new Y.Doc()
     for (const u of stored) Y.applyUpdate(loaded, u)
     expect(loaded.getArray<string>('m').toArray()).toEqual(['from a', 'from b'])
+  })
+
+  it('refuses a leader commit decided under an epoch another leader has moved past, whole, and numbers the rest of its group on', async () => {
+    db = await createTestDatabase()
+    const store = track(new PostgresStore({ url: db.url, poolSize: 2 }))
+    await store.open()
+    await store.createWorkspace({ id: 'w1', secret: 's', createdAt: 1 })
+    const sql = new pg.Client({ connectionString: db.url })
+    await sql.connect()
+    try {
+      await sql.query("INSERT INTO workspace_leaders (workspace, epoch) VALUES ('w1', 3)")
+      const event = (n: number) => ({ type: 'message' as const, at: n, data: { n } })
+      const [old, plain, current] = await Promise.allSettled([
+        store.commit({ workspace: 'w1', events: [event(1)], emailNotices: [{ conversationId: 'c1', dueAt: 10 }], fence: 2 }),
+        store.commit({ workspace: 'w1', events: [event(2)] }),
+        store.commit({ workspace: 'w1', events: [event(3)], fence: 3 }),
+      ])
+      expect(old.status).toBe('rejected')
+      expect((old as PromiseRejectedResult).reason).toBeInstanceOf(FencedError)
+      expect(plain.status === 'fulfilled' && plain.value.map((e) => e.seq)).toEqual([1])
+      expect(current.status === 'fulfilled' && current.value.map((e) => e.seq)).toEqual([2])
+      expect(await store.listEmailNotices()).toEqual([])
+      // A workspace nobody has led yet has no epoch: a fenced commit there is refused too.
+      await store.createWorkspace({ id: 'w2', secret: 's', createdAt: 1 })
+      await expect(store.commit({ workspace: 'w2', events: [event(4)], fence: 1 })).rejects.toBeInstanceOf(FencedError)
+      expect(await store.lastSeq('w1')).toBe(2)
+      expect(await store.lastSeq('w2')).toBe(0)
+    } finally {
+      await sql.end()
+    }
   })
 
   it('numbers concurrent commits from two processes without a duplicate or a hole, each process in its own commit order', async () => {

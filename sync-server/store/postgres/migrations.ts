@@ -47,4 +47,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (workspace, conversation_id));`,
   // The bot still talks in it: after a restart (or on a new leader) it is not queued meanwhile.
   `ALTER TABLE conversations ADD COLUMN bot BOOLEAN NOT NULL DEFAULT false;`,
+  // Each new leader of a workspace bumps its epoch; a leader's writes carry the epoch they were
+  // decided under and are refused once another instance has led since (the fence).
+  `CREATE TABLE workspace_leaders (workspace TEXT PRIMARY KEY, epoch BIGINT NOT NULL CHECK (epoch > 0));`,
 ]

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type pg from 'pg'
 import type { LogEvent } from '../../../shared/protocol.ts'
 import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
-import { checkExpected, type Commit, type ConversationRecord, type NewEvent, type VisitorRecord } from '../Store.ts'
+import { checkExpected, FencedError, type Commit, type ConversationRecord, type NewEvent, type VisitorRecord } from '../Store.ts'
 import { bytes, cleanText, json, params } from './values.ts'
 
 export type Queryable = Pick<pg.PoolClient, 'query'>
@@ -37,6 +37,13 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
 
   for (const c of commits) {
     const ws = c.workspace
+    // A leader's decision stands only while no other instance has led since. The row is shared-
+    // locked: a new leader's bump waits for this transaction, and then it reads what this wrote.
+    if (c.fence !== undefined) {
+      const { rows } = await run('SELECT epoch FROM workspace_leaders WHERE workspace = $1 FOR SHARE', [ws])
+      const epoch = rows[0] ? Number((rows[0] as { epoch: string | number }).epoch) : null
+      if (epoch !== c.fence) throw new FencedError(`workspace ${ws} has had another leader since (epoch ${epoch ?? 'none'}, this commit's ${c.fence})`)
+    }
     // Before anything of it is written: the state its decision was made on still holds. The row is
     // locked, so another instance's change to it waits for this transaction, or this one for that
     // (and then reads what it committed); a record an earlier commit of this batch wrote counts.
