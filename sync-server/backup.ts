@@ -11,6 +11,7 @@ import Database from 'better-sqlite3'
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
+import { filesDirOf } from './config.ts'
 import { runCommand, UserError } from './cli.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
 import { lockExclusively } from './store/sqlite/exclusive.ts'
@@ -22,7 +23,7 @@ const USAGE = 'usage: npm run backup -- <file> [--force]  |  npm run restore -- 
 const CORE_TABLES = ['workspaces', 'doc_updates', 'events', 'agents', 'sessions', 'visitors', 'conversations', 'widget_acks']
 
 function filesNote(dataDir: string): string {
-  return `Files are not in the database: copy ${join(dataDir, 'files')} separately, after this (e.g. rsync -a or cp -a; files are never rewritten, so a copy taken while serving is good).`
+  return `Files are not in the database: copy ${filesDirOf(dataDir)} separately, after this (e.g. rsync -a or cp -a; files are never rewritten, so a copy taken while serving is good).`
 }
 
 /** The last event's sequence number of each workspace, e.g. "last event seq 1234" or "last event seq default 12, acme 7". */

@@ -1,11 +1,13 @@
 import { hostname } from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 
 /** Everything the server reads from the environment; the README's configuration table lists the same. */
 export interface Config {
   port: number
   host: string
   dataDir: string
+  /** Where uploaded files' bytes live: `DATA_DIR/files` unless `FILES_DIR` says (several servers share one). */
+  filesDir: string
   /** PostgreSQL instead of SQLite (`postgres://user:password@host:5432/db`): one instance, or several with `redisUrl`. */
   databaseUrl: string | undefined
   /** Several instances on one `databaseUrl`: Redis fans commits out between them (`redis://host:6379`). */
@@ -37,6 +39,11 @@ export interface Config {
   metricsToken: string | undefined
   /** This instance's name in its logs and metrics; `hostname:pid` by default. */
   instanceId: string
+}
+
+/** Where the files' bytes are: `FILES_DIR`, else `files` in the data folder (the server, backup and migration commands agree). */
+export function filesDirOf(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.FILES_DIR?.trim() || join(dataDir, 'files'))
 }
 
 /** The instance id the logs carry: `INSTANCE_ID`, else `hostname:pid`. */
@@ -126,10 +133,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (redis && !env.DATABASE_URL) throw new Error('REDIS_URL needs DATABASE_URL: the instances share one PostgreSQL database, Redis only fans their commits out')
   const sync = env.SQLITE_SYNCHRONOUS ?? 'full'
   if (sync !== 'full' && sync !== 'normal') throw new Error(`SQLITE_SYNCHRONOUS must be "full" or "normal", got "${sync}"`)
+  const dataDir = resolve(env.DATA_DIR || './data')
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    dataDir: resolve(env.DATA_DIR || './data'),
+    dataDir,
+    filesDir: filesDirOf(dataDir, env),
     databaseUrl: databaseUrl(env.DATABASE_URL),
     redisUrl: redis,
     redisPrefix: redisPrefix(env.REDIS_PREFIX),

@@ -19,6 +19,7 @@ try {
 
 const server = createParleyServer({
   dataDir: config.dataDir,
+  filesDir: config.filesDir,
   databaseUrl: config.databaseUrl,
   redisUrl: config.redisUrl,
   redisPrefix: config.redisPrefix,

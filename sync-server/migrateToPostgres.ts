@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { PostgresStore } from './store/PostgresStore.ts'
+import { filesDirOf } from './config.ts'
 import { runCommand, UserError } from './cli.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
 import { lockExclusively } from './store/sqlite/exclusive.ts'
@@ -185,7 +186,7 @@ async function main(argv: string[]): Promise<void> {
     .map(([w, s]) => `${w} ${s}`)
     .join(', ')
   console.log(`Copied ${join(dataDir, 'parley.db')} into PostgreSQL at ${where(to)}: ${rows || 'no rows'}; last event seq ${seqs || 'none'}.`)
-  console.log(`Start the server with DATABASE_URL set to that database and the same DATA_DIR: the files stay in ${join(dataDir, 'files')} (every server needs that folder). The SQLite file is left as it was.`)
+  console.log(`Start the server with DATABASE_URL set to that database and the same DATA_DIR: the files stay in ${filesDirOf(dataDir)} (every server needs that folder, or give FILES_DIR). The SQLite file is left as it was.`)
 }
 
 if (process.argv[1]?.endsWith('sync-server/migrateToPostgres.ts')) {

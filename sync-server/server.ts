@@ -51,6 +51,8 @@ import { conversationDocName } from '../shared/documents.ts'
 
 export interface ServerOptions {
   dataDir: string
+  /** The uploaded files' bytes (content-addressed): `dataDir/files` by default; several instances share one folder. */
+  filesDir?: string
   port?: number
   host?: string
   /** The build output: `app/` (the PWA) and `widget/widget.js`. */
@@ -62,7 +64,7 @@ export interface ServerOptions {
   /** Storage; by default SQLite in `dataDir`, or PostgreSQL with `databaseUrl`. */
   store?: Store
   /**
-   * PostgreSQL instead of SQLite for everything but the files' bytes (still in `dataDir/files`).
+   * PostgreSQL instead of SQLite for everything but the files' bytes (still in `filesDir`).
    * Without `redisUrl` the server holds an advisory lock saying it is the single instance on that
    * database: a second one fails to start.
    */
@@ -206,7 +208,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   })
   presence = new VisitorPresence(rooms, cluster ? (ws, id, state) => cluster.presenceOut(ws, id, state) : undefined)
   // Files: metadata in the store, blobs content-addressed in DATA_DIR/files (DESIGN §3.3).
-  const files = new FileService({ store, accounts, blobs: new BlobStore(join(resolve(opts.dataDir), 'files')), log: log.child({ sub: 'files' }), now })
+  const files = new FileService({ store, accounts, blobs: new BlobStore(resolve(opts.filesDir ?? join(opts.dataDir, 'files'))), log: log.child({ sub: 'files' }), now })
   widgets = new WidgetGateway({
     store,
     rooms,

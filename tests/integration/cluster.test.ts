@@ -4,8 +4,13 @@ import WebSocket from 'ws'
 import { messagesOf, metaOf } from '../../shared/documents.ts'
 import type { ChatMessage, LogEvent, ToLive, ToWidget } from '../../shared/protocol.ts'
 import { command, createAgent, login, openDoc, Visitor, whenDoc } from '../support/clients.ts'
-import { startCluster } from '../support/cluster.ts'
-import { kill9 } from '../support/process.ts'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startCluster, TEST_REDIS_URL } from '../support/cluster.ts'
+import { createTestDatabase } from '../support/postgres.ts'
+import { kill9, spawnServer } from '../support/process.ts'
 import { BOT_TOKEN, TelegramStandIn } from '../support/channelStandIns.ts'
 import { eventsOf, setStatus } from '../support/widget.ts'
 import { routingGroup, writeSettings } from '../support/settings.ts'
@@ -192,6 +197,36 @@ describe('several instances on PostgreSQL + Redis', () => {
     }
     feed.close()
     await first.close()
+  }, 60_000)
+
+  it('serves a file uploaded on one instance from another, each with its own DATA_DIR and the FILES_DIR they share', async () => {
+    const db = await createTestDatabase()
+    const root = mkdtempSync(join(tmpdir(), 'parley-files-'))
+    const shared = join(root, 'shared-files')
+    const env = { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomBytes(5).toString('hex')}:`, FILES_DIR: shared }
+    const servers: Awaited<ReturnType<typeof spawnServer>>[] = []
+    try {
+      servers.push(await spawnServer(join(root, 'a'), { ...env, INSTANCE_ID: 'a' }))
+      servers.push(await spawnServer(join(root, 'b'), { ...env, INSTANCE_ID: 'b' }))
+      const [a, b] = servers
+      const { token } = await login(a!.url)
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+      const up = await fetch(`${a!.url}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'x-file-name': 'a.png' }, body: png })
+      expect(up.status).toBe(201)
+      const { url } = (await up.json()) as { url: string }
+      const got = await fetch(`${b!.url}${url}`, { headers: { authorization: `Bearer ${token}` } })
+      expect(got.status).toBe(200)
+      expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true)
+      // The bytes are in the shared folder, and in neither server's own.
+      const blobs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => String(f).length > 20) : [])
+      expect(blobs(shared)).toHaveLength(1)
+      expect(blobs(join(root, 'a', 'files'))).toHaveLength(0)
+      expect(blobs(join(root, 'b', 'files'))).toHaveLength(0)
+    } finally {
+      await Promise.all(servers.map((s) => kill9(s.child)))
+      await db.drop()
+      rmSync(root, { recursive: true, force: true })
+    }
   }, 60_000)
 
   it('of two agents on different instances taking the same chat at the same moment, exactly one wins, every time', async () => {

@@ -6,6 +6,13 @@ describe('configuration', () => {
     const c = readConfig({})
     expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', logLevel: 'info', sqliteSynchronous: 'full', sessionHours: 720, documentIdleSeconds: 30 })
     expect(c.dataDir.endsWith('/data')).toBe(true)
+    expect(c.filesDir).toBe(`${c.dataDir}/files`)
+  })
+
+  it('keeps the files in DATA_DIR/files unless FILES_DIR names a folder (shared by several servers)', () => {
+    expect(readConfig({ DATA_DIR: '/srv/parley' }).filesDir).toBe('/srv/parley/files')
+    expect(readConfig({ DATA_DIR: '/srv/parley', FILES_DIR: '/mnt/shared/parley-files' }).filesDir).toBe('/mnt/shared/parley-files')
+    expect(readConfig({ DATA_DIR: '/srv/parley', FILES_DIR: '  ' }).filesDir).toBe('/srv/parley/files')
   })
 
   it('names the variable that is wrong', () => {
