@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream'
 import { join, resolve } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { EventType } from '../shared/protocol.ts'
-import { Accounts, DEFAULT_WORKSPACE } from './Accounts.ts'
+import { Accounts } from './Accounts.ts'
 import { WorkspaceSettings } from './WorkspaceSettings.ts'
 import { DispatchService } from './dispatch/DispatchService.ts'
 import { CommandService } from './commands/CommandService.ts'
@@ -159,6 +159,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   let widgets: WidgetGateway | null = null
   let notifier: EmailNotifier | null = null
   let syncGateway: SyncGateway | null = null
+  /** The workspaces this server runs (every one in the store, at start). */
+  const workspaces: string[] = []
   let presence: VisitorPresence | null = null
   let delivery: ChannelDelivery | null = null
   const rooms: RoomManager = new RoomManager(
@@ -185,8 +187,8 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         agentAwareness: (ws, id, agents) => widgets?.agentAwareness(ws, id, agents),
         // Where the workspace leads, the agents a silent instance held are signed out in the log.
         silent: (gone) => {
-          if (leads(DEFAULT_WORKSPACE))
-            agentConnections.recover(DEFAULT_WORKSPACE, (i) => i === gone, 'instance gone').catch((err) => log.warn({ err }, 'could not sign out the agents of an instance gone'))
+          for (const ws of workspaces)
+            if (leads(ws)) agentConnections.recover(ws, (i) => i === gone, 'instance gone').catch((err) => log.warn({ err, workspace: ws }, 'could not sign out the agents of an instance gone'))
         },
         now,
         log: log.child({ sub: 'presence' }),
@@ -336,9 +338,9 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
         agentConnections.recover(workspace, (i) => i !== instance && !cluster!.alive(i), 'instance gone').catch((err) => log.warn({ err }, 'could not sign out the agents of instances gone'))
       }, DEAD_AFTER_MS).unref()
     // Armed again from the store: a former leader may have left snoozes behind.
-    await snoozes.start(store)
+    await snoozes.start(store, workspace)
     // Email notices owed when the server (or the former leader) stopped.
-    await notifier?.start()
+    await notifier?.start(workspace)
     dispatcher.lead(workspace)
     // Replies to messengers that were not sent before the last stop go now.
     void delivery!.resume(workspace).catch((err) => log.error({ err }, 'could not resume channel replies'))
@@ -385,14 +387,18 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       await bus?.open()
       cluster?.start()
       await store.open?.()
-      hub.start(DEFAULT_WORKSPACE, await store.lastSeq(DEFAULT_WORKSPACE))
       firstAdmin = await accounts.bootstrap(opts.adminEmail, opts.adminPassword)
-      // Several: the agents this instance held when it last stopped without a word (kill -9) are signed out.
-      if (leadership) await agentConnections.recover(DEFAULT_WORKSPACE, (i) => i === instance)
-      // Every instance follows the queues (places in line); the leader assigns.
-      dispatcher.start(DEFAULT_WORKSPACE)
-      if (leadership) await leadership.join(DEFAULT_WORKSPACE)
-      else await onLead(DEFAULT_WORKSPACE)
+      // Every workspace in the store (the default one, and any a migration or an operator brought).
+      for (const ws of await store.listWorkspaceIds()) {
+        workspaces.push(ws)
+        hub.start(ws, await store.lastSeq(ws))
+        // Several: the agents this instance held when it last stopped without a word (kill -9) are signed out.
+        if (leadership) await agentConnections.recover(ws, (i) => i === instance)
+        // Every instance follows the queues (places in line); the leader assigns.
+        dispatcher.start(ws)
+        if (leadership) await leadership.join(ws)
+        else await onLead(ws)
+      }
       await new Promise<void>((resolveListen, reject) => {
         http.once('error', reject)
         http.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {

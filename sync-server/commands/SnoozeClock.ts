@@ -18,8 +18,9 @@ export class SnoozeClock {
     private log: Logger,
   ) {}
 
-  async start(store: Store): Promise<void> {
-    for (const r of await store.listSnoozed()) this.track(r)
+  /** Arms the snoozes of a workspace from the store (at start, or on becoming its leader). */
+  async start(store: Store, workspace: string): Promise<void> {
+    for (const r of await store.listSnoozed()) if (r.workspace === workspace) this.track(r)
   }
 
   /** Follows a conversation's record: armed while it is snoozed, disarmed otherwise. */

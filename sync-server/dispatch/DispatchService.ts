@@ -86,9 +86,10 @@ export class DispatchService {
     this.commands = commands
   }
 
-  /** Starts the periodic look at waiting queues and loads a workspace now (others load on first use). */
+  /** Loads a workspace now (others load on first use), and starts the periodic look at every loaded workspace's queues. */
   start(workspace: string): void {
     void this.load(workspace).catch((err) => this.deps.log.error({ err, workspace }, 'dispatcher could not load'))
+    if (this.ticker || this.closed) return
     this.ticker = setInterval(() => {
       for (const p of this.workspaces.values()) void p.then((w) => this.schedule(w)).catch(() => {})
     }, TICK_MS)

@@ -34,6 +34,7 @@ export type DocumentLog = Pick<Store, 'loadDocument' | 'countUpdates' | 'readEve
 export type Directory = Pick<
   Store,
   | 'getWorkspace'
+  | 'listWorkspaceIds'
   | 'createWorkspace'
   | 'createAgent'
   | 'getAgent'
@@ -105,6 +106,10 @@ export abstract class PortedStore implements Store {
 
   getWorkspace(id: string): Promise<WorkspaceRecord | null> {
     return this.ports.directory.getWorkspace(id)
+  }
+
+  listWorkspaceIds(): Promise<string[]> {
+    return this.ports.directory.listWorkspaceIds()
   }
   createWorkspace(ws: WorkspaceRecord): Promise<void> {
     return this.ports.directory.createWorkspace(ws)

@@ -213,6 +213,8 @@ export interface Store {
   lastSeq(workspace: string): Promise<number>
 
   getWorkspace(id: string): Promise<WorkspaceRecord | null>
+  /** Every workspace's id, in order: the server starts each one's feed, dispatcher and leader duties. */
+  listWorkspaceIds(): Promise<string[]>
   createWorkspace(ws: WorkspaceRecord): Promise<void>
 
   createAgent(agent: AgentRecord): Promise<void>

@@ -56,11 +56,12 @@ export class EmailNotifier {
     await this.schedule(workspace, conversationId, away + config.emailNotify.afterMinutes * 60_000)
   }
 
-  /** Schedules the notices owed when the server stopped. */
-  async start(): Promise<void> {
+  /** Schedules a workspace's notices owed when the server (or the former leader) stopped. */
+  async start(workspace: string): Promise<void> {
     if (!this.deps.mailer.enabled) return
     for (const n of await this.deps.store.listEmailNotices()) {
       if (this.closed) return
+      if (n.workspace !== workspace) continue
       this.restored.add(`${n.workspace}/${n.conversationId}`)
       this.arm(n.workspace, n.conversationId, n.dueAt)
     }

@@ -59,6 +59,11 @@ export class PostgresDirectory implements Directory {
     return records.workspace(await this.db.first('SELECT id, secret, created_at FROM workspaces WHERE id = $1', [id]))
   }
 
+  async listWorkspaceIds(): Promise<string[]> {
+    // COLLATE "C": the same order as SQLite's.
+    return (await this.db.rows('SELECT id FROM workspaces ORDER BY id COLLATE "C"')).map((r) => String(r.id))
+  }
+
   async createWorkspace(ws: WorkspaceRecord): Promise<void> {
     await this.db.rows(
       `WITH w AS (INSERT INTO workspaces (id, secret, created_at) VALUES ($1, $2, $3) RETURNING id)

@@ -32,6 +32,10 @@ export class SqliteDirectory implements Directory {
     return records.workspace(this.one('SELECT * FROM workspaces WHERE id = ?', id))
   }
 
+  async listWorkspaceIds(): Promise<string[]> {
+    return this.all('SELECT id FROM workspaces ORDER BY id').map((r) => String(r.id))
+  }
+
   async createWorkspace(ws: WorkspaceRecord): Promise<void> {
     this.sql('INSERT INTO workspaces (id, secret, created_at) VALUES (?, ?, ?)').run(ws.id, ws.secret, ws.createdAt)
   }
