@@ -9,6 +9,7 @@ import type { Room } from '../rooms/Room.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { NewEvent, Store, VisitorRecord } from '../store/Store.ts'
 import { MAX_CUSTOM_FIELDS } from '../widget/VisitorActions.ts'
+import { visitorWrite } from '../store/records.ts'
 
 /** The author id of the bot's messages; agents' ids are random, so it names nobody. */
 export const BOT_AUTHOR_ID = 'bot'
@@ -97,7 +98,7 @@ export class BotService {
           if ('question' in after) appendMessageOnce(doc, this.ask(after.question, after.question.text, now))
         },
         // An agent took it between the look and the change: the answer is still the visitor's, kept on the card.
-        { events, ...(card ? { visitors: [card] } : {}) },
+        { events, ...(visitor && card ? visitorWrite(visitor, card) : {}) },
       )
       if (!stopped && 'escalate' in after) await this.escalate(workspace, conversationId, room, config, after.escalate)
     })

@@ -20,6 +20,7 @@ import type { ChannelDelivery, DeliveryLink } from './ChannelDelivery.ts'
 import { TelegramChannel } from './TelegramChannel.ts'
 import { WhatsAppChannel } from './WhatsAppChannel.ts'
 import { KeyedQueue } from '../util/KeyedQueue.ts'
+import { visitorWrite } from '../store/records.ts'
 
 /** Largest webhook body read: Telegram updates are a few KiB, WhatsApp batches somewhat more; anything past this is not theirs. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -204,7 +205,7 @@ export class ChannelService {
     const visitor: VisitorRecord = found
       ? { ...found, name: m.name, channel: m.from }
       : { id: newId(), workspace, name: m.name, email: '', createdAt: this.deps.now(), currentConversationId: null, blocked: false, channel: m.from }
-    await store.commit({ workspace, visitors: [visitor] })
+    await store.commit({ workspace, ...visitorWrite(found, visitor) })
     return visitor
   }
 

@@ -199,7 +199,7 @@ export function toCommit(
       kept = record
     }
   }
-  if (!c.updates.length && !events.length && !conversations.length && !extra.visitors?.length && !extra.widgetAcks?.length) return { commit: null, record: kept }
+  if (!c.updates.length && !events.length && !conversations.length && !extra.visitors?.length && !extra.visitorPatches?.length && !extra.widgetAcks?.length) return { commit: null, record: kept }
   return {
     commit: {
       workspace: ctx.workspace,

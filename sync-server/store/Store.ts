@@ -59,10 +59,26 @@ export interface VisitorRecord {
   channel?: ChannelIdentity
 }
 
-/** A change to some fields of an existing visitor, whatever else was written meanwhile. */
+/**
+ * A change to some fields of an existing visitor, whatever else was written meanwhile: each field
+ * named is set, the others stay as stored; `fields` is merged over the stored custom fields (a
+ * key named is set, the others stay). Every writer of an existing visitor sends one, never the
+ * whole record, so two writers holding copies read at the same time cannot undo each other.
+ */
 export interface VisitorPatch {
   id: string
   blocked?: boolean
+  name?: string
+  email?: string
+  currentConversationId?: string | null
+  pageUrl?: string
+  pageTitle?: string
+  phone?: string
+  fields?: Record<string, string>
+  formDone?: boolean
+  verifiedEmail?: string | null
+  channelUsername?: string
+  channelProfileUrl?: string
 }
 
 /** The server's own index of conversations: what permission checks and lists need without loading documents. */

@@ -8,17 +8,83 @@ import type { LogEvent } from '../../shared/protocol.ts'
 import type {
   AgentRecord,
   ChannelConnectionRecord,
+  Commit,
   CommandResult,
   ConversationRecord,
   EmailNoticeRecord,
   FileRecord,
   SessionRecord,
+  VisitorPatch,
   VisitorRecord,
   WidgetAckRecord,
   WorkspaceRecord,
 } from './Store.ts'
 
 export type Row = Record<string, unknown>
+
+/** The columns a visitor patch may set, with their PostgreSQL types; `fields` is merged, not set. */
+export const VISITOR_PATCH_COLUMNS = {
+  blocked: ['blocked', 'boolean'],
+  name: ['name', 'text'],
+  email: ['email', 'text'],
+  currentConversationId: ['current_conversation_id', 'text'],
+  pageUrl: ['page_url', 'text'],
+  pageTitle: ['page_title', 'text'],
+  phone: ['phone', 'text'],
+  fields: ['fields', 'jsonb'],
+  formDone: ['form_done', 'boolean'],
+  verifiedEmail: ['verified_email', 'text'],
+  channelUsername: ['channel_username', 'text'],
+  channelProfileUrl: ['channel_profile_url', 'text'],
+} as const satisfies Record<Exclude<keyof VisitorPatch, 'id'>, readonly [string, string]>
+
+export type VisitorPatchField = keyof typeof VISITOR_PATCH_COLUMNS
+
+/** The fields a patch sets, in a fixed order (its shape: patches of one shape share a statement). */
+export function patchedFields(p: VisitorPatch): VisitorPatchField[] {
+  return (Object.keys(VISITOR_PATCH_COLUMNS) as VisitorPatchField[]).filter((k) => p[k] !== undefined)
+}
+
+/** Two patches of one visitor as one, as if applied one after the other: the later's fields win, custom fields merge. */
+export function mergePatches(a: VisitorPatch, b: VisitorPatch): VisitorPatch {
+  const out: VisitorPatch = { ...a }
+  for (const k of patchedFields(b)) Object.assign(out, { [k]: b[k] })
+  if (a.fields && b.fields) out.fields = { ...a.fields, ...b.fields }
+  return out
+}
+
+/**
+ * What one writer changed of a visitor it read, as a patch (null when nothing changed): the
+ * fields whose values differ, and of the custom fields only the keys that differ.
+ */
+export function visitorPatchOf(before: VisitorRecord, after: VisitorRecord): VisitorPatch | null {
+  const p: VisitorPatch = { id: before.id }
+  if (after.blocked !== before.blocked) p.blocked = after.blocked
+  if (after.name !== before.name) p.name = after.name
+  if (after.email !== before.email) p.email = after.email
+  if (after.currentConversationId !== before.currentConversationId) p.currentConversationId = after.currentConversationId
+  if ((after.pageUrl ?? '') !== (before.pageUrl ?? '')) p.pageUrl = after.pageUrl ?? ''
+  if ((after.pageTitle ?? '') !== (before.pageTitle ?? '')) p.pageTitle = after.pageTitle ?? ''
+  if ((after.phone ?? '') !== (before.phone ?? '')) p.phone = after.phone ?? ''
+  if ((after.formDone === true) !== (before.formDone === true)) p.formDone = after.formDone === true
+  if ((after.verifiedEmail || null) !== (before.verifiedEmail || null)) p.verifiedEmail = after.verifiedEmail || null
+  if ((after.channel?.username ?? '') !== (before.channel?.username ?? '')) p.channelUsername = after.channel?.username ?? ''
+  if ((after.channel?.profileUrl ?? '') !== (before.channel?.profileUrl ?? '')) p.channelProfileUrl = after.channel?.profileUrl ?? ''
+  const was = before.fields ?? {}
+  const changed = Object.entries(after.fields ?? {}).filter(([k, v]) => was[k] !== v)
+  if (changed.length) p.fields = Object.fromEntries(changed)
+  return patchedFields(p).length ? p : null
+}
+
+/**
+ * How a writer stores a visitor it read as `before` and now wants as `after`: a new one whole,
+ * an existing one as a patch of what changed (nothing when nothing did).
+ */
+export function visitorWrite(before: VisitorRecord | null, after: VisitorRecord): Pick<Commit, 'visitors' | 'visitorPatches'> {
+  if (!before) return { visitors: [after] }
+  const patch = visitorPatchOf(before, after)
+  return patch ? { visitorPatches: [patch] } : {}
+}
 
 /** How an adapter's rows hold what SQL has no common type for. */
 export interface Readers {

@@ -61,7 +61,7 @@ export async function startChat(deps: StartChatDeps, agent: AgentRecord, visitor
         appendMessageOnce(doc, message)
       },
       {
-        visitors: [{ ...visitor, currentConversationId: conversationId }],
+        visitorPatches: [{ id: visitor.id, currentConversationId: conversationId }],
         events: [
           {
             type: EventType.conversationCreated,

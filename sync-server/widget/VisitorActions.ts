@@ -7,6 +7,7 @@ import type { Conversations } from '../Conversations.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { NewEvent, Store, VisitorRecord } from '../store/Store.ts'
 import { TokenBucket } from './TokenBucket.ts'
+import { visitorWrite } from '../store/records.ts'
 
 /** Custom fields one visitor may hold on the client card, forms and attributes together. */
 export const MAX_CUSTOM_FIELDS = 100
@@ -71,7 +72,7 @@ export class VisitorActions {
       if (!next) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
       if (kind === 'prechat') next.formDone = true
       const changed = visitorUpdatedEvent(visitor, next, this.deps.now())
-      await this.deps.store.commit({ workspace: ctx.workspace, visitors: [next], events: changed ? [changed] : [] })
+      await this.deps.store.commit({ workspace: ctx.workspace, ...visitorWrite(visitor, next), events: changed ? [changed] : [] })
       this.deps.site?.identified(ctx.workspace, visitor.id, next.name, next.email)
       stored = true
     })
@@ -94,7 +95,7 @@ export class VisitorActions {
       if (!visitor) return
       const fields = { ...(visitor.fields ?? {}), ...clean(values) }
       if (Object.keys(fields).length > MAX_CUSTOM_FIELDS) return ctx.error(WidgetErrorCode.badRequest, `At most ${MAX_CUSTOM_FIELDS} custom fields a visitor.`)
-      await this.deps.store.commit({ workspace: ctx.workspace, visitors: [{ ...visitor, fields }] })
+      await this.deps.store.commit({ workspace: ctx.workspace, ...visitorWrite(visitor, { ...visitor, fields }) })
       ctx.reply({ type: 'saved', what: 'attributes' })
     })
   }

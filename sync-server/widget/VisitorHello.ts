@@ -25,6 +25,7 @@ import type { WidgetGatewayDeps } from './WidgetGateway.ts'
 import { forVisitor, type WidgetReceipts } from './WidgetReceipts.ts'
 import type { WidgetConn, WidgetSockets } from './WidgetSockets.ts'
 import type { WidgetSurveys } from './WidgetSurveys.ts'
+import { visitorWrite } from '../store/records.ts'
 
 /** Conversations whose history a returning visitor receives. */
 const HISTORY_CONVERSATIONS = 20
@@ -121,7 +122,7 @@ export class VisitorHello {
 
     // Online means a chat is open: the loader's presence socket logs nothing (it is on every page view).
     const firstSocket = !presenceOnly && !sockets.hasChat(ws.id, visitor.id)
-    const commit: Commit = { workspace: ws.id, visitors: changed ? [visitor] : [] }
+    const commit: Commit = { workspace: ws.id, ...(changed ? visitorWrite(isNew ? null : before, visitor) : {}) }
     if (firstSocket) commit.events = [{ type: EventType.visitorOnline, at: this.deps.now(), data: { visitorId: visitor.id } }]
     // The site named the visitor (or gave their email) after their chat began.
     const updated = isNew ? null : visitorUpdatedEvent(before, visitor, this.deps.now())

@@ -263,7 +263,7 @@ export class WidgetGateway {
     this.deps.site?.pageChanged(workspace, visitorId, url, title)
     const visitor = await this.deps.store.getVisitor(workspace, visitorId)
     if (!visitor || visitor.pageUrl === url) return
-    await this.deps.store.commit({ workspace, visitors: [{ ...visitor, pageUrl: url, pageTitle: title }] })
+    await this.deps.store.commit({ workspace, visitorPatches: [{ id: visitorId, pageUrl: url, pageTitle: title }] })
   }
 
   /** See `WidgetMessages.channelMessage`: a messenger visitor's message, through the widget's path. */

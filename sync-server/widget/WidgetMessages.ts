@@ -110,7 +110,7 @@ export class WidgetMessages {
       widgetAcks: [{ visitorId, clientId, messageId: message.id, conversationId }],
     }
     if (creating) {
-      extra.visitors = [{ ...visitor, currentConversationId: conversationId }]
+      extra.visitorPatches = [{ id: visitorId, currentConversationId: conversationId }]
       extra.events = [
         {
           type: EventType.conversationCreated,

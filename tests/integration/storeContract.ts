@@ -2,6 +2,7 @@ import { describe, expect, it, beforeEach, afterEach } from 'vitest'
 import * as Y from 'yjs'
 import type { Commit, ConversationRecord, Store } from '../../sync-server/store/Store.ts'
 import { ConflictError, StaleStateError } from '../../sync-server/store/Store.ts'
+import { visitorPatchOf } from '../../sync-server/store/records.ts'
 
 /** The contract every store adapter passes: SQLite now, PostgreSQL with the scale-out work. */
 export function storeContract(name: string, open: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>) {
@@ -179,6 +180,43 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await store.commit({ workspace: 'w1', visitors: [{ ...v, id: 'v3' }, { ...v, id: 'v4' }] })
       expect(await store.getVisitor('w1', 'v3')).toMatchObject({ fields: {}, formDone: false })
       expect((await store.getVisitor('w1', 'v3'))?.verifiedEmail).toBeUndefined()
+    })
+
+    it('patches only the fields a writer names: two writers holding the same old copy keep each other\'s changes', async () => {
+      const v = { id: 'v1', workspace: 'w1', name: 'V', email: '', createdAt: 1, currentConversationId: null, blocked: false, fields: { plan: 'free' } }
+      await store.commit({ workspace: 'w1', visitors: [v] })
+      // The page writer and the form writer read the same copy, then each stores what it changed.
+      const copy = (await store.getVisitor('w1', 'v1'))!
+      await store.commit({ workspace: 'w1', visitorPatches: [visitorPatchOf(copy, { ...copy, name: 'Vera', email: 'vera@x.io', phone: '+1 555', formDone: true, fields: { ...copy.fields, company: 'Acme' } })!] })
+      await store.commit({ workspace: 'w1', visitorPatches: [visitorPatchOf(copy, { ...copy, pageUrl: 'https://shop.test/cart', pageTitle: 'Cart' })!] })
+      await store.commit({ workspace: 'w1', visitorPatches: [visitorPatchOf(copy, { ...copy, fields: { ...copy.fields, plan: 'pro' } })!] })
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({
+        name: 'Vera',
+        email: 'vera@x.io',
+        phone: '+1 555',
+        formDone: true,
+        pageUrl: 'https://shop.test/cart',
+        pageTitle: 'Cart',
+        fields: { plan: 'pro', company: 'Acme' },
+        currentConversationId: null,
+      })
+      // Several patches of one visitor in one group: each field's last value, custom fields merged; a patch of nobody changes nothing.
+      await Promise.all([
+        store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', currentConversationId: 'c1', fields: { a: '1' } }] }),
+        store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', pageTitle: 'Checkout', fields: { b: '2' } }] }),
+        store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', currentConversationId: 'c2', verifiedEmail: 'vera@x.io' }, { id: 'nobody', name: 'X' }] }),
+      ])
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({
+        name: 'Vera',
+        pageTitle: 'Checkout',
+        currentConversationId: 'c2',
+        verifiedEmail: 'vera@x.io',
+        fields: { plan: 'pro', company: 'Acme', a: '1', b: '2' },
+      })
+      expect(await store.getVisitor('w1', 'nobody')).toBeNull()
+      await store.commit({ workspace: 'w1', visitorPatches: [{ id: 'v1', currentConversationId: null, verifiedEmail: null }] })
+      expect(await store.getVisitor('w1', 'v1')).toMatchObject({ currentConversationId: null, pageTitle: 'Checkout' })
+      expect((await store.getVisitor('w1', 'v1'))?.verifiedEmail).toBeUndefined()
     })
 
     it('changes a visitor\'s block only by a patch: a rewrite from an older copy never undoes it', async () => {

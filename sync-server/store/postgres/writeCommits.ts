@@ -1,8 +1,8 @@
 import * as Y from 'yjs'
 import type pg from 'pg'
 import type { LogEvent } from '../../../shared/protocol.ts'
-import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
-import { checkExpected, FencedError, type Commit, type ConversationRecord, type NewEvent, type VisitorRecord } from '../Store.ts'
+import { CONVERSATION_REWRITE, mergePatches, patchedFields, VISITOR_PATCH_COLUMNS, VISITOR_REWRITE } from '../records.ts'
+import { checkExpected, FencedError, type Commit, type ConversationRecord, type NewEvent, type VisitorPatch, type VisitorRecord } from '../Store.ts'
 import { bytes, cleanText, json, params } from './values.ts'
 
 export type Queryable = Pick<pg.PoolClient, 'query'>
@@ -17,7 +17,7 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
   const run = (sql: string, values: unknown[]) => client.query(sql, params(values))
   let updates: { ws: string; doc: string; data: Buffer }[] = []
   const visitors = new Map<string, { ws: string; v: VisitorRecord }>()
-  const blocks = new Map<string, { ws: string; id: string; blocked: boolean }>()
+  const patches = new Map<string, { ws: string; p: VisitorPatch }>()
   const conversations = new Map<string, { ws: string; r: ConversationRecord }>()
   const statuses = new Map<string, { ws: string; agentId: string; status: string }>()
   const results = new Map<string, unknown[]>()
@@ -75,8 +75,12 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
       visitors.delete(v.id)
       visitors.set(v.id, { ws, v })
     }
-    // The last patch of a field wins, as it would one commit at a time.
-    for (const p of c.visitorPatches ?? []) if (p.blocked !== undefined) blocks.set(`${ws}\0${p.id}`, { ws, id: p.id, blocked: p.blocked })
+    // The last patch of a field wins, custom fields merge, as they would one commit at a time.
+    for (const p of c.visitorPatches ?? []) {
+      const k = `${ws}\0${p.id}`
+      const had = patches.get(k)
+      patches.set(k, { ws, p: had ? mergePatches(had.p, p) : p })
+    }
     for (const r of c.conversations ?? []) {
       conversations.delete(r.id)
       conversations.set(r.id, { ws, r })
@@ -129,14 +133,31 @@ export async function writeCommits(client: Queryable, commits: Commit[]): Promis
       ],
     )
   }
-  if (blocks.size) {
-    // After the rewrites: a patch changes only its field, whatever they held.
-    const rows = [...blocks.values()]
-    await run(
-      `UPDATE visitors SET blocked = p.blocked FROM unnest($1::text[], $2::text[], $3::boolean[]) AS p(workspace, id, blocked)
-       WHERE visitors.workspace = p.workspace AND visitors.id = p.id`,
-      [rows.map((x) => x.ws), rows.map((x) => x.id), rows.map((x) => x.blocked)],
-    )
+  if (patches.size) {
+    // After the rewrites: a patch changes only its fields, whatever the others hold. Patches of
+    // one shape (the same fields) go in one statement; each visitor is in one of them.
+    const byShape = new Map<string, { ws: string; p: VisitorPatch }[]>()
+    for (const x of patches.values()) {
+      const shape = patchedFields(x.p).join(',')
+      if (!shape) continue
+      const list = byShape.get(shape)
+      if (list) list.push(x)
+      else byShape.set(shape, [x])
+    }
+    for (const [shape, rows] of byShape) {
+      const fields = shape.split(',') as (keyof typeof VISITOR_PATCH_COLUMNS)[]
+      const sets = fields.map((f) => {
+        const col = VISITOR_PATCH_COLUMNS[f][0]
+        return f === 'fields' ? `fields = (CASE WHEN jsonb_typeof(visitors.fields) = 'object' THEN visitors.fields ELSE '{}'::jsonb END) || p.fields` : `${col} = p.${col}`
+      })
+      const arrays = fields.map((f, i) => `$${i + 3}::${VISITOR_PATCH_COLUMNS[f][1]}[]`)
+      await run(
+        `UPDATE visitors SET ${sets.join(', ')}
+         FROM unnest($1::text[], $2::text[], ${arrays.join(', ')}) AS p(workspace, id, ${fields.map((f) => VISITOR_PATCH_COLUMNS[f][0]).join(', ')})
+         WHERE visitors.workspace = p.workspace AND visitors.id = p.id`,
+        [column(rows, (x) => x.ws), column(rows, (x) => x.p.id), ...fields.map((f) => column(rows, (x) => (f === 'fields' ? json(x.p.fields) : x.p[f])))],
+      )
+    }
   }
   if (conversations.size) {
     const rows = [...conversations.values()]

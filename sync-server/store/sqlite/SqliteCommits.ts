@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { LogEvent } from '../../../shared/protocol.ts'
 import type { CommitWriter } from '../PortedStore.ts'
-import { CONVERSATION_REWRITE, VISITOR_REWRITE } from '../records.ts'
-import { checkExpected, type Commit } from '../Store.ts'
+import { CONVERSATION_REWRITE, patchedFields, VISITOR_PATCH_COLUMNS, VISITOR_REWRITE, type VisitorPatchField } from '../records.ts'
+import { checkExpected, type Commit, type VisitorPatch } from '../Store.ts'
 import type { Sql } from './values.ts'
 
 interface Pending {
@@ -18,10 +18,12 @@ export class SqliteCommits implements CommitWriter {
   private nextSeq = new Map<string, number>()
   private closed = false
   private stmts
+  /** A visitor patch's statement, one per shape (the set of fields it changes). */
+  private patchStatements = new Map<string, Database.Statement>()
 
   constructor(
     private db: Database.Database,
-    sql: Sql,
+    private sql: Sql,
   ) {
     this.stmts = {
       insertUpdate: sql('INSERT INTO doc_updates (workspace, name, data) VALUES (?, ?, ?)'),
@@ -41,7 +43,6 @@ export class SqliteCommits implements CommitWriter {
       insertCommandResult: sql('INSERT OR IGNORE INTO command_results (workspace, key, agent_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       setAgentStatus: sql('UPDATE agents SET status = ? WHERE workspace = ? AND id = ?'),
       conversationState: sql('SELECT status, assignee_id FROM conversations WHERE workspace = ? AND id = ?'),
-      setVisitorBlocked: sql('UPDATE visitors SET blocked = ? WHERE workspace = ? AND id = ?'),
       putEmailNotice: sql('INSERT OR REPLACE INTO email_notices (workspace, conversation_id, due_at) VALUES (?, ?, ?)'),
       deleteEmailNotice: sql('DELETE FROM email_notices WHERE workspace = ? AND conversation_id = ?'),
       insertAck: sql('INSERT OR IGNORE INTO widget_acks (workspace, visitor_id, client_id, message_id, conversation_id) VALUES (?, ?, ?, ?, ?)'),
@@ -114,7 +115,7 @@ export class SqliteCommits implements CommitWriter {
         v.channel?.username ?? '',
         v.channel?.profileUrl ?? '',
       )
-    for (const p of c.visitorPatches ?? []) if (p.blocked !== undefined) s.setVisitorBlocked.run(p.blocked ? 1 : 0, c.workspace, p.id)
+    for (const p of c.visitorPatches ?? []) this.patchVisitor(c.workspace, p)
     for (const r of c.conversations ?? [])
       s.upsertConversation.run(r.id, c.workspace, r.visitorId, r.status, r.groupId, r.assigneeId, r.createdAt, r.snoozedUntil, r.skillId ?? null, r.bot ? 1 : 0)
     for (const a of c.agentStatuses ?? []) s.setAgentStatus.run(a.status, c.workspace, a.agentId)
@@ -142,4 +143,28 @@ export class SqliteCommits implements CommitWriter {
     if (this.queue.length) this.flush()
     this.closed = true
   }
+
+  /** Sets the fields a patch names, and merges its custom fields over the stored ones (a damaged value counts as none). */
+  private patchVisitor(workspace: string, p: VisitorPatch): void {
+    const fields = patchedFields(p)
+    if (!fields.length) return
+    const shape = fields.join(',')
+    let st = this.patchStatements.get(shape)
+    if (!st) {
+      const sets = fields.map((f) =>
+        f === 'fields' ? "fields = json_patch(CASE WHEN json_valid(fields) AND json_type(fields) = 'object' THEN fields ELSE '{}' END, ?)" : `${VISITOR_PATCH_COLUMNS[f][0]} = ?`,
+      )
+      st = this.sql(`UPDATE visitors SET ${sets.join(', ')} WHERE workspace = ? AND id = ?`)
+      this.patchStatements.set(shape, st)
+    }
+    st.run(...fields.map((f) => sqliteValue(f, p)), workspace, p.id)
+  }
+
+}
+
+function sqliteValue(f: VisitorPatchField, p: VisitorPatch): unknown {
+  const v = p[f]
+  if (f === 'fields') return JSON.stringify(v)
+  if (typeof v === 'boolean') return v ? 1 : 0
+  return v
 }
