@@ -298,7 +298,6 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
   feed.listen('effects', CommitOrder.effects, (c) => {
     if (!c.events.length) return
     site.committed(c.workspace, c.events)
-    agentConnections.committed(c.workspace, c.events)
     void widgets?.committed(c.workspace, c.events, c.origin).catch((err) => log.error({ err }, 'widget event hook failed'))
     if (!leads(c.workspace)) return
     delivery!.committed(c.workspace, c.events)
@@ -392,6 +391,9 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
       for (const ws of await store.listWorkspaceIds()) {
         workspaces.push(ws)
         hub.start(ws, await store.lastSeq(ws))
+        // From the workspace's ordered feed, not the bus: an "instance gone" logged about this
+        // instance while it was cut from Redis reaches it when the gap is read from the store.
+        hub.subscribe(ws, (events) => agentConnections.committed(ws, events))
         // Several: the agents this instance held when it last stopped without a word (kill -9) are signed out.
         if (leadership) await agentConnections.recover(ws, (i) => i === instance)
         // Every instance follows the queues (places in line); the leader assigns.

@@ -198,4 +198,37 @@ describe('several instances when things fail', () => {
     // /readyz says ready again on both.
     for (const i of [a!, b!]) expect((await fetch(`${i.url}/readyz`)).status).toBe(200)
   }, 90_000)
+
+  it('an instance cut from Redis long enough to be taken for gone logs its agents connected again once it reads the log back', async () => {
+    const redis = await startOwnRedis()
+    cleanups.push(() => redis.stop())
+    // A, started first, leads; the agent's app is connected to B.
+    const cluster = await startCluster(['a', 'b'], { redisUrl: redis.url })
+    cleanups.push(() => cluster.destroy())
+    const [a, b] = cluster.instances
+    const admin = await login(b!.url)
+    const app = new WebSocket(`${b!.wsUrl}/api/live?token=${encodeURIComponent(admin.token)}&after=0`)
+    cleanups.push(async () => app.close())
+    await new Promise((r) => app.once('open', r))
+    const mine = async () => (await wholeLog(a!.url, admin.token)).filter((e) => (e.type === 'agent.connected' || e.type === 'agent.disconnected') && e.data.agentId === admin.agent.id)
+    const until = async (what: string, check: (events: LogEvent[]) => boolean, timeoutMs: number) => {
+      const end = Date.now() + timeoutMs
+      for (;;) {
+        const events = await mine()
+        if (check(events)) return events
+        if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(events.map((e) => [e.type, e.data.instance, e.data.reason]))}`)
+        await sleep(200)
+      }
+    }
+    await until('connected on B', (es) => es.at(-1)?.type === 'agent.connected' && es.at(-1)?.data.instance === 'b', 5_000)
+
+    // No heartbeat crosses for longer than an instance is given: the leader takes B for gone.
+    await redis.stop()
+    await until('signed out as gone', (es) => es.at(-1)?.type === 'agent.disconnected' && es.at(-1)?.data.reason === 'instance gone', 15_000)
+    await redis.start()
+    // B reads back what it missed, sees itself taken for gone while its agent is still there, and says so.
+    const events = await until('connected again', (es) => es.at(-1)?.type === 'agent.connected' && es.at(-1)?.data.instance === 'b', 15_000)
+    expect(events.map((e) => e.type)).toEqual(['agent.connected', 'agent.disconnected', 'agent.connected'])
+    expect(app.readyState).toBe(WebSocket.OPEN)
+  }, 90_000)
 })
