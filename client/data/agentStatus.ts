@@ -8,6 +8,7 @@ import { liveQuery } from 'dexie'
 import { createSignal, onCleanup, type Accessor } from 'solid-js'
 import type { AgentStatus } from '../../shared/protocol.ts'
 import type { ParleyDb } from './db.ts'
+import type { Api } from './api.ts'
 import type { Session } from './session.ts'
 
 const PENDING_KEY = 'pendingStatus'
@@ -29,7 +30,7 @@ export interface AgentStatusControl {
 
 const isStatus = (v: unknown): v is AgentStatus => v === 'online' || v === 'away' || v === 'offline'
 
-export function createAgentStatus(session: Session, db: ParleyDb, options: { onUnauthenticated?: () => void } = {}): AgentStatusControl {
+export function createAgentStatus(session: Session, api: Api, db: ParleyDb): AgentStatusControl {
   const me = session.agent.id
   const [status, setStatus] = createSignal<AgentStatus>(isStatus(session.agent.status) ? session.agent.status : 'offline')
   const [pending, setPending] = createSignal<AgentStatus | null>(null)
@@ -55,19 +56,14 @@ export function createAgentStatus(session: Session, db: ParleyDb, options: { onU
     if (!isStatus(row?.value)) return
     sending = true
     try {
-      const res = await fetch('/api/me/status', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-        body: JSON.stringify({ status: row.value }),
-      })
-      if (res.status === 401) return options.onUnauthenticated?.()
-      // A transient failure keeps the request for the next time the network is back.
-      if (res.status >= 500 || res.status === 429) return
-      const body = (await res.json().catch(() => ({}))) as { status?: unknown; reason?: unknown; error?: unknown; conversations?: unknown }
-      if (res.ok && isStatus(body.status)) setStatus(body.status)
+      const answer = await api.send<{ status?: unknown; reason?: unknown; conversations?: unknown }>('POST', '/api/me/status', { json: { status: row.value } })
+      // Offline, signed out (the API client saw to it), or a transient failure: kept for the next time the network is back.
+      if (!answer.reached || answer.status === 401 || answer.status >= 500 || answer.status === 429) return
+      const body = answer.body ?? {}
+      if (answer.ok && isStatus(body.status)) setStatus(body.status)
       else {
         setHeldChats(Array.isArray(body.conversations) ? body.conversations.filter((id): id is string => typeof id === 'string') : [])
-        setError(typeof body.reason === 'string' ? body.reason : typeof body.error === 'string' ? body.error : `refused (${res.status})`)
+        setError(typeof body.reason === 'string' ? body.reason : answer.error)
       }
       // Answered either way: this request is done, unless a newer one replaced it meanwhile.
       await db.transaction('rw', db.kv, async () => {

@@ -4,7 +4,8 @@
  */
 import { AgentStatus, type Role } from '../../shared/protocol.ts'
 import { Kv, type ParleyDb } from './db.ts'
-import type { Session } from './session.ts'
+import type { AgentsAnswer } from '../../shared/api.ts'
+import type { Api } from './api.ts'
 
 export interface AgentInfo {
   id: string
@@ -33,26 +34,12 @@ export async function readCachedAgents(db: ParleyDb): Promise<AgentInfo[]> {
  * Fetches the agents and caches them. Resolves with the fresh list, or null when offline or the
  * server failed (the cached list stays as it was).
  */
-export async function refreshAgents(
-  session: Session,
-  db: ParleyDb,
-  options: { onUnauthenticated?: () => void; fetchImpl?: typeof fetch } = {},
-): Promise<AgentInfo[] | null> {
+export async function refreshAgents(api: Api, db: ParleyDb): Promise<AgentInfo[] | null> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return null
-  const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
-  let res: Response
+  const answer = await api.get<AgentsAnswer>('/api/agents')
+  if (!answer.ok || !answer.body) return null
   try {
-    res = await fetchImpl('/api/agents', { headers: { authorization: `Bearer ${session.token}` } })
-  } catch {
-    return null
-  }
-  if (res.status === 401) {
-    options.onUnauthenticated?.()
-    return null
-  }
-  if (!res.ok) return null
-  try {
-    const body = (await res.json()) as { agents?: unknown }
+    const body = answer.body as { agents?: unknown }
     const agents = Array.isArray(body.agents) ? body.agents.filter(isAgentInfo).map(({ id, name, role, groups, status }) => ({ id, name, role, groups, ...(typeof status === 'string' && STATUSES.has(status) ? { status } : {}) })) : null
     if (!agents) return null
     agents.sort((a, b) => a.name.localeCompare(b.name))

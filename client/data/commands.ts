@@ -8,7 +8,7 @@
 import { decide, type Actor, type CommandInput, type CommandName, type CommandState } from '../../shared/commands.ts'
 import { newId } from '../../shared/id.ts'
 import type { CommandRow, ConversationRow, ParleyDb } from './db.ts'
-import type { Session } from './session.ts'
+import type { Api } from './api.ts'
 import { createDrainer, type Drainer } from './drainer.ts'
 import { backoffDelay } from './reconnectingSocket.ts'
 
@@ -89,43 +89,27 @@ export interface CommandSender {
 }
 
 export interface CommandSenderOptions {
-  onUnauthenticated?: () => void
-  fetchImpl?: typeof fetch
   random?: () => number
 }
 
 /** Drains the command outbox of one signed-in agent, in order, for as long as it runs. */
-export function createCommandSender(session: Session, db: ParleyDb, options: CommandSenderOptions = {}): CommandSender {
-  const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
+export function createCommandSender(api: Api, db: ParleyDb, options: CommandSenderOptions = {}): CommandSender {
   // Assigned right below: the steps call back into the loop that runs them.
   let outbox!: Drainer
 
   /** Sends one command; false when draining must stop for now. */
   async function sendOne(row: CommandRow): Promise<boolean> {
-    let res: Response
-    try {
-      res = await fetchImpl(`/api/conversations/${encodeURIComponent(row.conversationId)}/${row.command}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${session.token}`,
-          'content-type': 'application/json',
-          'idempotency-key': row.key,
-        },
-        body: JSON.stringify(row.body),
-      })
-    } catch {
+    const answer = await api.send('POST', `/api/conversations/${encodeURIComponent(row.conversationId)}/${row.command}`, {
+      json: row.body,
+      headers: { 'idempotency-key': row.key },
+    })
+    if (!answer.reached) {
       // The network failed: keep the command (and its key) and retry later.
       await db.commands.update(row.key, { attempts: (row.attempts ?? 0) + 1 }).catch(() => {})
       outbox.retryLater()
       return false
     }
-    let body: unknown = null
-    try {
-      body = await res.json()
-    } catch {
-      /* the status says enough */
-    }
-    const outcome = outcomeOf(res.status, body)
+    const outcome = outcomeOf(answer.status, answer.body)
     switch (outcome.kind) {
       case 'done':
         outbox.reached()
@@ -139,8 +123,8 @@ export function createCommandSender(session: Session, db: ParleyDb, options: Com
         outbox.retryLater()
         return false
       case 'unauthenticated':
+        // The API client has signed the agent out.
         outbox.stop()
-        options.onUnauthenticated?.()
         return false
     }
   }

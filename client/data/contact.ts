@@ -2,30 +2,11 @@
  * The client card of a conversation, fetched from the server and kept on the device, so it still
  * shows offline (as last seen). A card never fetched shows nothing until the network is back.
  */
+import type { ContactCard } from '../../shared/api.ts'
+import type { Api } from './api.ts'
 import type { ParleyDb } from './db.ts'
-import type { Session } from './session.ts'
 
-export interface ContactCard {
-  visitor: {
-    id: string
-    name: string
-    email: string
-    /** Empty when the visitor gave none. */
-    phone: string
-    /** Custom fields (form answers besides name, email and phone; the site's attributes), by key. */
-    fields: Record<string, string>
-    pageUrl: string | null
-    pageTitle: string | null
-    firstSeenAt: number
-    blocked: boolean
-  }
-  number: number | null
-  channel: string
-  /** The visitor's profile on their messenger (`https://t.me/…`, `https://wa.me/…`); null for the widget. */
-  profile: { url: string; label: string } | null
-  totalRequests: number
-  requests: { id: string; number: number | null; status: string; createdAt: number; assigneeId: string | null }[]
-}
+export type { ContactCard } from '../../shared/api.ts'
 
 const key = (conversationId: string) => `contact:${conversationId}`
 
@@ -44,8 +25,12 @@ function profileOf(v: unknown): ContactCard['profile'] {
 
 /** A card as stored or received, with phone and fields present whatever server or cache it came from. */
 function normalise(card: ContactCard): ContactCard {
-  const v = card.visitor as ContactCard['visitor'] & { phone?: unknown; fields?: unknown }
-  return { ...card, profile: profileOf(card.profile), visitor: { ...v, phone: typeof v.phone === 'string' ? v.phone : '', fields: customFields(v.fields) } }
+  const v = card.visitor as ContactCard['visitor'] & { phone?: unknown; fields?: unknown; verified?: unknown }
+  return {
+    ...card,
+    profile: profileOf(card.profile),
+    visitor: { ...v, phone: typeof v.phone === 'string' ? v.phone : '', fields: customFields(v.fields), verified: v.verified === true },
+  }
 }
 
 export async function cachedContact(db: ParleyDb, conversationId: string): Promise<ContactCard | null> {
@@ -55,16 +40,10 @@ export async function cachedContact(db: ParleyDb, conversationId: string): Promi
 }
 
 /** Fetches a fresh card and stores it; null when offline or refused (the cached one stays). */
-export async function fetchContact(session: Session, db: ParleyDb, conversationId: string): Promise<ContactCard | null> {
-  try {
-    const res = await fetch(`/api/conversations/${encodeURIComponent(conversationId)}/contact`, {
-      headers: { authorization: `Bearer ${session.token}` },
-    })
-    if (!res.ok) return null
-    const card = normalise((await res.json()) as ContactCard)
-    await db.kv.put({ key: key(conversationId), value: card })
-    return card
-  } catch {
-    return null
-  }
+export async function fetchContact(api: Api, db: ParleyDb, conversationId: string): Promise<ContactCard | null> {
+  const answer = await api.get<ContactCard>(`/api/conversations/${encodeURIComponent(conversationId)}/contact`)
+  if (!answer.ok || !answer.body?.visitor) return null
+  const card = normalise(answer.body)
+  await db.kv.put({ key: key(conversationId), value: card }).catch(() => {})
+  return card
 }

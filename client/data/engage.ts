@@ -3,7 +3,7 @@
  * the server, never queued offline — the visitor may have left by the time the network is back.
  */
 import { newId } from '../../shared/id.ts'
-import type { Session } from './session.ts'
+import type { Api } from './api.ts'
 
 export type StartChatOutcome =
   /** `existing`: the visitor was chatting already (409); their conversation opens instead. */
@@ -28,22 +28,9 @@ export function startChatOutcome(status: number, body: unknown): StartChatOutcom
 }
 
 /** Sends the agent's first message to a visitor; offline, says so rather than waiting. */
-export async function startChatWith(
-  session: Session,
-  visitorId: string,
-  text: string,
-  fetchImpl: typeof fetch = (...a) => fetch(...a),
-): Promise<StartChatOutcome> {
+export async function startChatWith(api: Api, visitorId: string, text: string): Promise<StartChatOutcome> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return { kind: 'offline' }
-  let res: Response
-  try {
-    res = await fetchImpl(`/api/visitors/${encodeURIComponent(visitorId)}/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-      body: JSON.stringify({ text, clientId: newId() }),
-    })
-  } catch {
-    return { kind: 'offline' }
-  }
-  return startChatOutcome(res.status, await res.json().catch(() => null))
+  const answer = await api.send('POST', `/api/visitors/${encodeURIComponent(visitorId)}/chat`, { json: { text, clientId: newId() } })
+  if (!answer.reached) return { kind: 'offline' }
+  return startChatOutcome(answer.status, answer.body)
 }

@@ -15,6 +15,7 @@ import { commandBackoff, outcomeOf } from './commands.ts'
 import { createDrainer, type Drainer } from './drainer.ts'
 import type { HeldReply, ParleyDb, UploadRow } from './db.ts'
 import { openDocument, type OpenDocumentOptions } from './docs.ts'
+import type { Api } from './api.ts'
 import type { Session } from './session.ts'
 
 /** A file the agent may not send, with the reason in their words. */
@@ -84,13 +85,11 @@ export interface Uploader {
 }
 
 export interface UploaderOptions extends OpenDocumentOptions {
-  fetchImpl?: typeof fetch
   random?: () => number
 }
 
 /** Uploads the files of held replies, one at a time and in order, and sends each reply once they are all stored. */
-export function createUploader(session: Session, db: ParleyDb, options: UploaderOptions = {}): Uploader {
-  const fetchImpl = options.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
+export function createUploader(session: Session, api: Api, db: ParleyDb, options: UploaderOptions = {}): Uploader {
   // Assigned below: the steps call back into the loop that runs them.
   let outbox!: Drainer
 
@@ -98,24 +97,13 @@ export function createUploader(session: Session, db: ParleyDb, options: Uploader
 
   /** Posts one file; stores the server's record on its row. */
   async function uploadOne(reply: HeldReply, file: UploadRow): Promise<Step> {
-    let res: Response
-    try {
-      res = await fetchImpl('/api/files', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session.token}`, 'content-type': file.type, 'x-file-name': encodeURIComponent(file.name) },
-        body: file.blob,
-      })
-    } catch {
+    const answer = await api.send<Attachment>('POST', '/api/files', { raw: file.blob, headers: { 'content-type': file.type, 'x-file-name': encodeURIComponent(file.name) } })
+    if (!answer.reached) {
       outbox.retryLater()
       return 'stop'
     }
-    let body: unknown = null
-    try {
-      body = await res.json()
-    } catch {
-      /* the status says enough */
-    }
-    const outcome = outcomeOf(res.status, body)
+    const body = answer.body
+    const outcome = outcomeOf(answer.status, body)
     switch (outcome.kind) {
       case 'done':
         outbox.reached()
@@ -130,8 +118,8 @@ export function createUploader(session: Session, db: ParleyDb, options: Uploader
         outbox.retryLater()
         return 'stop'
       case 'unauthenticated':
+        // The API client has signed the agent out.
         outbox.stop()
-        options.onUnauthenticated?.()
         return 'stop'
     }
   }

@@ -21,6 +21,7 @@ import { TelegramChannel } from './TelegramChannel.ts'
 import { WhatsAppChannel } from './WhatsAppChannel.ts'
 import { KeyedQueue } from '../util/KeyedQueue.ts'
 import { visitorWrite } from '../store/records.ts'
+import type { ChannelsAnswer } from '../../shared/api.ts'
 
 /** Largest webhook body read: Telegram updates are a few KiB, WhatsApp batches somewhat more; anything past this is not theirs. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -97,7 +98,7 @@ export class ChannelService {
     if (kind === undefined) {
       if (method !== 'GET') throw new HttpError(405, 'GET the list; PUT or DELETE /api/channels/<telegram|whatsapp>')
       const list = await this.deps.store.listChannelConnections(workspace)
-      return sendJson(res, 200, { channels: list.map((c) => this.info(c)), publicUrl: this.deps.config.publicUrl })
+      return sendJson(res, 200, { channels: list.map((c) => this.info(c)), publicUrl: this.deps.config.publicUrl } satisfies ChannelsAnswer)
     }
     if (!isChannelKind(kind)) throw new HttpError(404, `no channel "${kind}" (telegram or whatsapp)`)
     if (method === 'DELETE') {

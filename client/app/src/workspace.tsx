@@ -5,6 +5,7 @@
  */
 import { createContext, createEffect, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js'
 import { agentDocName } from '../../../shared/documents.ts'
+import { createApi, type Api } from '../../data/api.ts'
 import { readCachedAgents, refreshAgents, type AgentInfo } from '../../data/agents.ts'
 import { createCommandSender, type CommandSender } from '../../data/commands.ts'
 import { createAgentStatus, type AgentStatusControl } from '../../data/agentStatus.ts'
@@ -28,6 +29,8 @@ import { createReports, type DatedReport } from '../../data/reports.ts'
 
 export interface Workspace {
   session: Session
+  /** The server's REST API for this session (a 401 from any request signs the agent out). */
+  api: Api
   db: ParleyDb
   feed: EventFeed
   connectivity: Accessor<Connectivity>
@@ -95,11 +98,12 @@ function createPreference<T extends string>(key: string, fallback: T, valid: (v:
 /** The signed-in workspace of one session; must run inside a reactive owner. */
 export function createWorkspace(session: Session, onUnauthenticated: () => void): Workspace {
   const db = createDb(session.agent.workspace, session.agent.id)
+  const api = createApi(session, { onUnauthenticated })
   const feed = createEventFeed(session, db, { onUnauthenticated })
   const outbox = createOutboxKeeper(session, db, { onUnauthenticated })
   // Replies with files wait here until their files are uploaded (offline too), then join the outbox.
-  const uploads = createUploader(session, db, { onUnauthenticated })
-  const commands = createCommandSender(session, db, { onUnauthenticated })
+  const uploads = createUploader(session, api, db, { onUnauthenticated })
+  const commands = createCommandSender(api, db)
   const open = (name: string) => openDocument(session, db, name, { onUnauthenticated })
   // The agent's own document, opened once for the whole session.
   const drafts = createDrafts(session.agent.id, () => open(agentDocName(session.agent.id)))
@@ -108,12 +112,12 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   const settings = createSettings({ openDocument: open })
   const templates = createTemplates({ openDocument: open })
   const connectivity = createConnectivity(feed.state)
-  const agentStatus = createAgentStatus(session, db, { onUnauthenticated })
+  const agentStatus = createAgentStatus(session, api, db)
 
   const cached = createLiveQuery(() => readCachedAgents(db))
   const agents = () => cached() ?? []
   const refresh = async () => {
-    await refreshAgents(session, db, { onUnauthenticated })
+    await refreshAgents(api, db)
   }
   createEffect(() => {
     // Each time the feed (re)connects the network works: send what waits, refresh the directory.
@@ -167,6 +171,7 @@ export function createWorkspace(session: Session, onUnauthenticated: () => void)
   })
   return {
     session,
+    api,
     db,
     feed,
     connectivity,

@@ -6,6 +6,7 @@ import { principalOf } from '../../../shared/settings.ts'
 import { TokenBucket } from '../../widget/TokenBucket.ts'
 import { HttpError, bearer, readJson, sendJson } from '../respond.ts'
 import { route, type Route } from '../router.ts'
+import type { AgentListing, AgentsAnswer, CreatedAnswer } from '../../../shared/api.ts'
 
 /** Sign-in attempts per address and account: a burst of 10, then one every 6 s, to slow password guessing. */
 const LOGIN_RATE = { burst: 10, perSecond: 1 / 6 }
@@ -74,7 +75,7 @@ export function agentRoutes(deps: AgentRoutesDeps): Route[] {
         if (!body.success) throw new HttpError(400, describeIssues(body.error))
         try {
           const agent = await accounts.createAgent(admin.workspace, body.data)
-          sendJson(res, 201, { id: agent.id })
+          sendJson(res, 201, { id: agent.id } satisfies CreatedAnswer)
         } catch (err) {
           if ((err as Error).name === 'ConflictError') throw new HttpError(409, 'an agent with this email exists')
           throw err
@@ -87,11 +88,11 @@ export function agentRoutes(deps: AgentRoutesDeps): Route[] {
       right: 'agent',
       async handler({ res, agent }) {
         const current = await settings.get(agent.workspace)
-        const agents = (await store.listAgents(agent.workspace)).map((a) => {
+        const agents = (await store.listAgents(agent.workspace)).map((a): AgentListing => {
           const who = principalOf(a, current)
-          return { id: a.id, name: a.name, email: a.email, role: a.role, groups: who.groups, status: a.status }
+          return { id: a.id, name: a.name, email: a.email, role: a.role, groups: [...who.groups], status: a.status }
         })
-        sendJson(res, 200, { agents })
+        sendJson(res, 200, { agents } satisfies AgentsAnswer)
       },
     }),
   ]

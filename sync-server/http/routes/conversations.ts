@@ -8,6 +8,7 @@ import type { AgentRecord, Store } from '../../store/Store.ts'
 import type { WorkspaceSettings } from '../../WorkspaceSettings.ts'
 import { HttpError, readJson, sendJson } from '../respond.ts'
 import { route, type Route } from '../router.ts'
+import type { ContactCard } from '../../../shared/api.ts'
 
 const COMMAND_ROUTE = new RegExp(`^/api/conversations/([A-Za-z0-9_-]{1,64})/(${Object.values(CommandName).join('|')})$`)
 
@@ -46,7 +47,7 @@ export function conversationRoutes(deps: ConversationRoutesDeps): Route[] {
 }
 
 /** The client card of a conversation: who the visitor is, where they came from, their requests. */
-async function contactCard(deps: ConversationRoutesDeps, agent: AgentRecord, conversationId: string) {
+async function contactCard(deps: ConversationRoutesDeps, agent: AgentRecord, conversationId: string): Promise<ContactCard> {
   const { store, conversations, settings } = deps
   const who = await settings.principalOf(agent)
   const conv = await conversations.get(agent.workspace, conversationId)

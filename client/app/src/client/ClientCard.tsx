@@ -34,7 +34,7 @@ export function ClientCard(props: { conversationId: string }) {
   onMount(async () => {
     const cached = await cachedContact(ws.db, props.conversationId)
     if (cached) setCard(cached)
-    const fresh = await fetchContact(ws.session, ws.db, props.conversationId)
+    const fresh = await fetchContact(ws.api, ws.db, props.conversationId)
     if (fresh) setCard(fresh)
     setLoaded(true)
   })

@@ -21,7 +21,7 @@ export function AgentsSection(_props: SectionProps) {
   // The server's list when online: it has each agent's status; the cache stands in offline.
   const [directory, setDirectory] = createSignal<DirectoryAgent[] | null>(null)
   const reload = async () => {
-    const fresh = await fetchDirectory(ws.session)
+    const fresh = await fetchDirectory(ws.api)
     if (fresh) setDirectory(fresh)
     await ws.refreshAgents()
   }
@@ -65,7 +65,7 @@ export function AgentsSection(_props: SectionProps) {
     setError(null)
     setAdded(null)
     const who = name().trim()
-    const result = await addAgent(ws.session, { name: who, email: email().trim(), password: password(), role: role() })
+    const result = await addAgent(ws.api, { name: who, email: email().trim(), password: password(), role: role() })
     setBusy(false)
     if (!result.ok) return setError({ message: result.error, field: result.field })
     setAdded(who)

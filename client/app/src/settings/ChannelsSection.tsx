@@ -28,7 +28,7 @@ export function ChannelsSection(_props: SectionProps) {
   const [list, setList] = createSignal<ChannelList | null>(null)
   const [loaded, setLoaded] = createSignal(false)
   const reload = async () => {
-    const fresh = await fetchChannels(ws.session)
+    const fresh = await fetchChannels(ws.api)
     if (fresh) setList(fresh)
     setLoaded(true)
   }
@@ -52,7 +52,7 @@ export function ChannelsSection(_props: SectionProps) {
     setBusy(kind)
     setErrors((e) => ({ ...e, [kind]: undefined }))
     setDone(null)
-    const result = await connectChannel(ws.session, kind, fields)
+    const result = await connectChannel(ws.api, kind, fields)
     setBusy(null)
     if (!result.ok) return setErrors((e) => ({ ...e, [kind]: result.error }))
     if (kind === 'telegram') setToken('')
@@ -63,7 +63,7 @@ export function ChannelsSection(_props: SectionProps) {
 
   async function disconnect(c: ChannelConnectionInfo) {
     setDone(null)
-    const result = await disconnectChannel(ws.session, c.kind)
+    const result = await disconnectChannel(ws.api, c.kind)
     if (!result.ok) return setErrors((e) => ({ ...e, [c.kind]: result.error }))
     setDone(`${channelLabel(c.kind)} is disconnected.`)
     await reload()

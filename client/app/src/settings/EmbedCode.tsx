@@ -4,6 +4,7 @@
  * signed-in user is.
  */
 import { createSignal, Show } from 'solid-js'
+import type { IdentitySecretAnswer } from '../../../../shared/api.ts'
 import { useWorkspace } from '../workspace.tsx'
 import { chatUrl, embedCode, HASH_EXAMPLE } from './embedCode.ts'
 
@@ -68,16 +69,11 @@ export function EmbedCode() {
   async function showSecret() {
     setLoading(true)
     setSecretError(null)
-    try {
-      const res = await fetch('/api/workspace/identity-secret', { headers: { authorization: `Bearer ${ws.session.token}` } })
-      const body = (await res.json().catch(() => ({}))) as { secret?: unknown; error?: unknown }
-      if (res.ok && typeof body.secret === 'string') setSecret(body.secret)
-      else setSecretError(typeof body.error === 'string' ? `The server refused: ${body.error}` : `The server refused (${res.status}).`)
-    } catch {
-      setSecretError('Showing the secret needs a connection.')
-    } finally {
-      setLoading(false)
-    }
+    const answer = await ws.api.get<IdentitySecretAnswer>('/api/workspace/identity-secret')
+    if (!answer.reached) setSecretError('Showing the secret needs a connection.')
+    else if (answer.ok && typeof answer.body?.secret === 'string') setSecret(answer.body.secret)
+    else setSecretError(`The server refused: ${answer.error}`)
+    setLoading(false)
   }
 
   return (

@@ -4,7 +4,8 @@
  * shows offline from the agents cache (../../../data/agents.ts).
  */
 import { Role, type AgentStatus } from '../../../../shared/protocol.ts'
-import type { Session } from '../../../data/session.ts'
+import type { AgentsAnswer, CreatedAnswer } from '../../../../shared/api.ts'
+import type { Api } from '../../../data/api.ts'
 import { capitalize } from '../format.ts'
 
 export interface DirectoryAgent {
@@ -20,22 +21,17 @@ const isRole = (v: unknown): v is Role => ROLES.includes(v as Role)
 const isStatus = (v: unknown): v is AgentStatus => v === 'online' || v === 'away' || v === 'offline'
 
 /** The agents as the server has them now; null when offline or refused. */
-export async function fetchDirectory(session: Session): Promise<DirectoryAgent[] | null> {
+export async function fetchDirectory(api: Api): Promise<DirectoryAgent[] | null> {
   if (navigator.onLine === false) return null
-  try {
-    const res = await fetch('/api/agents', { headers: { authorization: `Bearer ${session.token}` } })
-    if (!res.ok) return null
-    const body = (await res.json()) as { agents?: unknown }
-    if (!Array.isArray(body.agents)) return null
-    const out: DirectoryAgent[] = []
-    for (const a of body.agents as Record<string, unknown>[]) {
-      if (typeof a?.id !== 'string' || typeof a.name !== 'string' || !isRole(a.role)) continue
-      out.push({ id: a.id, name: a.name, role: a.role, email: typeof a.email === 'string' ? a.email : null, status: isStatus(a.status) ? a.status : null })
-    }
-    return out
-  } catch {
-    return null
+  const answer = await api.get<AgentsAnswer>('/api/agents')
+  const listed = (answer.body as { agents?: unknown } | null)?.agents
+  if (!answer.ok || !Array.isArray(listed)) return null
+  const out: DirectoryAgent[] = []
+  for (const a of listed as Record<string, unknown>[]) {
+    if (typeof a?.id !== 'string' || typeof a.name !== 'string' || !isRole(a.role)) continue
+    out.push({ id: a.id, name: a.name, role: a.role, email: typeof a.email === 'string' ? a.email : null, status: isStatus(a.status) ? a.status : null })
   }
+  return out
 }
 
 export interface NewAgent {
@@ -49,22 +45,12 @@ export interface NewAgent {
 export type AddResult = { ok: true; id: string } | { ok: false; error: string; field?: 'email' }
 
 /** Creates an agent account (admins only); never throws. */
-export async function addAgent(session: Session, agent: NewAgent): Promise<AddResult> {
+export async function addAgent(api: Api, agent: NewAgent): Promise<AddResult> {
   if (navigator.onLine === false) return { ok: false, error: 'Adding agents needs a connection.' }
-  let res: Response
-  try {
-    res = await fetch('/api/agents', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-      body: JSON.stringify({ ...agent, groups: [] }),
-    })
-  } catch {
-    return { ok: false, error: 'The server could not be reached; try again when you are online.' }
-  }
-  const body = (await res.json().catch(() => ({}))) as { id?: unknown; error?: unknown }
-  if (res.status === 201 && typeof body.id === 'string') return { ok: true, id: body.id }
-  if (res.status === 409) return { ok: false, field: 'email', error: 'An agent with this email already exists.' }
-  if (res.status === 403) return { ok: false, error: 'Only admins add agents.' }
-  const detail = typeof body.error === 'string' ? body.error : `the server answered ${res.status}`
-  return { ok: false, error: res.status === 400 ? capitalize(detail) : `Could not add the agent: ${detail}.` }
+  const answer = await api.send<CreatedAnswer>('POST', '/api/agents', { json: { ...agent, groups: [] } })
+  if (!answer.reached) return { ok: false, error: 'The server could not be reached; try again when you are online.' }
+  if (answer.status === 201 && typeof answer.body?.id === 'string') return { ok: true, id: answer.body.id }
+  if (answer.status === 409) return { ok: false, field: 'email', error: 'An agent with this email already exists.' }
+  if (answer.status === 403) return { ok: false, error: 'Only admins add agents.' }
+  return { ok: false, error: answer.status === 400 ? capitalize(answer.error) : `Could not add the agent: ${answer.error}.` }
 }

@@ -4,7 +4,8 @@
  * list shows what was last fetched.
  */
 import { isChannelKind, type ChannelConnectionInfo, type ChannelKind } from '../../../../shared/channels.ts'
-import type { Session } from '../../../data/session.ts'
+import type { ChannelsAnswer } from '../../../../shared/api.ts'
+import type { Api } from '../../../data/api.ts'
 
 export interface ChannelList {
   channels: ChannelConnectionInfo[]
@@ -18,12 +19,12 @@ export type ChannelResult = { ok: true } | { ok: false; error: string }
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 /** The connections now; null when offline or refused. */
-export async function fetchChannels(session: Session): Promise<ChannelList | null> {
+export async function fetchChannels(api: Api): Promise<ChannelList | null> {
   if (navigator.onLine === false) return null
-  try {
-    const res = await fetch('/api/channels', { headers: { authorization: `Bearer ${session.token}` } })
-    if (!res.ok) return null
-    const body = (await res.json()) as { channels?: unknown; publicUrl?: unknown }
+  const answer = await api.get<ChannelsAnswer>('/api/channels')
+  if (!answer.ok || !answer.body) return null
+  {
+    const body = answer.body as { channels?: unknown; publicUrl?: unknown }
     const channels: ChannelConnectionInfo[] = []
     for (const c of Array.isArray(body.channels) ? (body.channels as Record<string, unknown>[]) : []) {
       if (!isChannelKind(c?.kind)) continue
@@ -31,32 +32,21 @@ export async function fetchChannels(session: Session): Promise<ChannelList | nul
       channels.push({ kind: c.kind, name: str(c.name), details, connectedAt: typeof c.connectedAt === 'number' ? c.connectedAt : 0, webhookUrl: str(c.webhookUrl) || null })
     }
     return { channels, publicUrl: str(body.publicUrl) || null }
-  } catch {
-    return null
   }
 }
 
-async function call(session: Session, method: 'PUT' | 'DELETE', kind: ChannelKind, body?: unknown): Promise<ChannelResult> {
+async function call(api: Api, method: 'PUT' | 'DELETE', kind: ChannelKind, body?: unknown): Promise<ChannelResult> {
   if (navigator.onLine === false) return { ok: false, error: 'Connecting a channel needs the network.' }
-  let res: Response
-  try {
-    res = await fetch(`/api/channels/${kind}`, {
-      method,
-      headers: { authorization: `Bearer ${session.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    })
-  } catch {
-    return { ok: false, error: 'The server could not be reached; try again when you are online.' }
-  }
-  if (res.ok) return { ok: true }
-  const answer = (await res.json().catch(() => ({}))) as { error?: unknown }
-  const detail = str(answer.error) || `the server answered ${res.status}`
-  if (res.status === 403) return { ok: false, error: 'Managing channels needs the settings right.' }
+  const answer = await api.send(method, `/api/channels/${kind}`, body ? { json: body } : {})
+  if (!answer.reached) return { ok: false, error: 'The server could not be reached; try again when you are online.' }
+  if (answer.ok) return { ok: true }
+  const detail = answer.error
+  if (answer.status === 403) return { ok: false, error: 'Managing channels needs the settings right.' }
   // 400: our input; 422: the platform's own words about the credentials; 502: it could not be asked.
   return { ok: false, error: detail.charAt(0).toUpperCase() + detail.slice(1) }
 }
 
 /** Connects Telegram with a bot token (`{token}`) or WhatsApp with its four fields; never throws. */
-export const connectChannel = (session: Session, kind: ChannelKind, fields: Record<string, string>) => call(session, 'PUT', kind, fields)
+export const connectChannel = (api: Api, kind: ChannelKind, fields: Record<string, string>) => call(api, 'PUT', kind, fields)
 
-export const disconnectChannel = (session: Session, kind: ChannelKind) => call(session, 'DELETE', kind)
+export const disconnectChannel = (api: Api, kind: ChannelKind) => call(api, 'DELETE', kind)

@@ -25,7 +25,7 @@ export function StartChatDialog(props: { visitor: { id: string; name: string }; 
     if (!t) return setError('Write the first message.')
     setBusy(true)
     setError(null)
-    const outcome = await startChatWith(ws.session, props.visitor.id, t)
+    const outcome = await startChatWith(ws.api, props.visitor.id, t)
     setBusy(false)
     switch (outcome.kind) {
       case 'opened':
