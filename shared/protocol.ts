@@ -410,6 +410,18 @@ export const EventType = {
   proactiveAccepted: 'proactive.accepted',
   /** The visitor refused (closed) a proactive invitation. */
   proactiveRefused: 'proactive.refused',
+  /** A proactive message's onset held for a visitor (`data.messageId`, `data.visitorId`). */
+  proactiveMatched: 'proactive.matched',
+  /** A matched proactive message was sent to the visitor (`data.messageId`, `data.visitorId`). */
+  proactiveSent: 'proactive.sent',
+  /** A matched proactive message was not sent: `data.reason` (out_of_hours, no_agents, no_slots, frequency). */
+  proactiveSuppressed: 'proactive.suppressed',
+  /** The visitor saw a proactive message (pop-up shown, badge opened, preview clicked). */
+  proactiveOpened: 'proactive.opened',
+  /** The visitor closed a proactive message. */
+  proactiveDismissed: 'proactive.dismissed',
+  /** The visitor's first message after a proactive message (`data.conversationId`). */
+  proactiveReplied: 'proactive.replied',
   /**
    * A visitor met the launch criterion in proactive-without-invite mode: agents may start a chat
    * with them (`POST /api/visitors/<visitorId>/chat`). `data`: visitorId, visitorName, pageUrl, pageTitle, attributes.
