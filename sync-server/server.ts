@@ -26,6 +26,7 @@ import { operationRoutes } from './http/routes/operations.ts'
 import { staticRoutes } from './http/routes/static.ts'
 import { visitorRoutes } from './http/routes/visitors.ts'
 import { workspaceRoutes } from './http/routes/workspace.ts'
+import { proactiveRoutes } from './http/routes/proactive.ts'
 import { RoomManager, ROOM_IDLE_MS } from './rooms/RoomManager.ts'
 import { SyncGateway } from './rooms/SyncGateway.ts'
 import { SqliteStore } from './store/SqliteStore.ts'
@@ -354,6 +355,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     ...channelRoutes({ channels }),
     ...agentRoutes({ accounts, store, settings, now }),
     ...workspaceRoutes({ accounts }),
+    ...proactiveRoutes({ rooms }),
     ...visitorRoutes({ startChat: (agent, visitorId, clientId, text) => widgets!.startChat(agent, visitorId, clientId, text) }),
     ...conversationRoutes({ store, conversations, settings, commands }),
     ...eventRoutes({ store, conversations, settings }),
