@@ -13,12 +13,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import type { LogEvent, ToLive } from '../../shared/protocol.ts'
-import { putEntry } from '../../shared/settings.ts'
-import { createAgent, login, Visitor } from '../support/clients.ts'
+import { login, Visitor } from '../support/clients.ts'
 import { startCluster } from '../support/cluster.ts'
 import { kill9, spawnServer } from '../support/process.ts'
-import { routingGroup, writeSettings } from '../support/settings.ts'
-import { setStatus } from '../support/widget.ts'
+import { agentOnDuty } from '../support/settings.ts'
 import { benchAddress, roundtripOn, type RoundtripOptions } from './roundtrip.ts'
 import { quantile, round } from './stats.ts'
 
@@ -65,14 +63,7 @@ async function throughputOn(servers: readonly Server[], senders: number, each: n
 async function failover(cluster: Awaited<ReturnType<typeof startCluster>>): Promise<number> {
   const [leader, survivor] = cluster.instances
   const admin = await login(survivor!.url)
-  const created = await createAgent(survivor!.url, admin.token, { email: 'failover@x.io', name: 'Failover', password: 'failover password' })
-  await writeSettings(survivor!.wsUrl, admin.token, (doc) => {
-    putEntry(doc, 'groups', routingGroup('failover'))
-    putEntry(doc, 'members', { agentId: created.body.id!, groups: ['failover'], skills: [], slots: 1000 })
-    putEntry(doc, 'scripts', { id: 'failover', name: 'Failover', url: '/failover', match: 'partial', teamId: null, groupId: 'failover', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
-  })
-  const agent = await login(survivor!.url, { email: 'failover@x.io', password: 'failover password' })
-  await setStatus(survivor!.url, agent.token, 'online')
+  await agentOnDuty(survivor!, admin.token, { email: 'failover@x.io', name: 'Failover', group: 'failover', path: 'failover', slots: 1000 })
   const assigned = new Map<string, number>()
   const ws = new WebSocket(`${survivor!.wsUrl}/api/live?token=${encodeURIComponent(admin.token)}&after=0`)
   ws.on('message', (d) => {

@@ -12,9 +12,8 @@ import { startCluster, TEST_REDIS_URL } from '../support/cluster.ts'
 import { createTestDatabase } from '../support/postgres.ts'
 import { kill9, spawnServer } from '../support/process.ts'
 import { BOT_TOKEN, TelegramStandIn } from '../support/channelStandIns.ts'
-import { eventsOf, setStatus } from '../support/widget.ts'
-import { routingGroup, writeSettings } from '../support/settings.ts'
-import { putEntry } from '../../shared/settings.ts'
+import { eventsOf } from '../support/widget.ts'
+import { agentOnDuty } from '../support/settings.ts'
 import { foldAgentState, type AgentState } from '../../shared/reports/agentStates.ts'
 
 let cluster: Awaited<ReturnType<typeof startCluster>> | null = null
@@ -105,15 +104,8 @@ describe('several instances on PostgreSQL + Redis', () => {
     cluster = await startCluster(['a', 'b'])
     const [a, b] = cluster.instances
     const admin = await login(b!.url)
-    const created = await createAgent(b!.url, admin.token, { email: 'ana@shop.test', name: 'Ana', password: 'ana password 1' })
     // Written on B: the leader, A, hears the settings over the bus.
-    await writeSettings(b!.wsUrl, admin.token, (doc) => {
-      putEntry(doc, 'groups', routingGroup('support'))
-      putEntry(doc, 'members', { agentId: created.body.id!, groups: ['support'], skills: [], slots: 5 })
-      putEntry(doc, 'scripts', { id: 's1', name: 'Help', url: '/help', match: 'partial', teamId: null, groupId: 'support', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
-    })
-    const ana = await login(b!.url, { email: 'ana@shop.test', password: 'ana password 1' })
-    await setStatus(b!.url, ana.token, 'online')
+    const ana = await agentOnDuty(b!, admin.token, { email: 'ana@shop.test', name: 'Ana', group: 'support', path: 'help' })
     const feed = liveFeed(b!.wsUrl, admin.token)
 
     // A, started first, leads: a chat from a visitor on B is assigned there.
@@ -152,14 +144,7 @@ describe('several instances on PostgreSQL + Redis', () => {
     cluster = await startCluster(['a', 'b'])
     const [, b] = cluster.instances
     const admin = await login(b!.url)
-    const created = await createAgent(b!.url, admin.token, { email: 'ana@shop.test', name: 'Ana', password: 'ana password 1' })
-    await writeSettings(b!.wsUrl, admin.token, (doc) => {
-      putEntry(doc, 'groups', routingGroup('support'))
-      putEntry(doc, 'members', { agentId: created.body.id!, groups: ['support'], skills: [], slots: 5 })
-      putEntry(doc, 'scripts', { id: 's1', name: 'Help', url: '/help', match: 'partial', teamId: null, groupId: 'support', onlyWhenOnline: false, requestFormWhenNobody: false, active: true, order: 0 })
-    })
-    const ana = await login(b!.url, { email: 'ana@shop.test', password: 'ana password 1' })
-    await setStatus(b!.url, ana.token, 'online')
+    const ana = await agentOnDuty(b!, admin.token, { email: 'ana@shop.test', name: 'Ana', group: 'support', path: 'help' })
     const feed = liveFeed(b!.wsUrl, admin.token)
     const assignedTo = (id: string) => feed.events.filter((e) => e.type === 'conversation.assigned' && e.conversationId === id)
     const page = { url: 'https://shop.test/help', title: 'Help' }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { putProactive, readProactive } from '../../shared/proactive/documents.ts'
 import { createAgent, login, openDoc, whenDoc } from '../support/clients.ts'
+import { SALES_INVITATION } from '../support/proactive.ts'
 import { startServer, type TestServer } from '../support/server.ts'
 import { writeSettings } from '../support/settings.ts'
 
@@ -9,14 +10,7 @@ afterEach(async () => {
   await t?.destroy()
 })
 
-const example = {
-  name: 'Sales invitation',
-  onset: { kind: 'attributes', match: 'all', rules: [{ field: 'url', op: 'contains', value: '/pricing' }, { field: 'timeOnPage', op: '>=', value: 30 }] },
-  message: { fromName: 'Northwind', teamId: null, text: 'Need help choosing?', presentation: 'popup' },
-  routeTo: { teamId: 'sales' },
-  qualify: { workingHours: false, agentAvailability: true, slotsLeft: false },
-  frequency: { per: 'visitor', stopAfterReply: true },
-}
+const example = SALES_INVITATION
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
   const res = await fetch(`${t.url}${path}`, {

@@ -6,6 +6,7 @@ import type { Rule } from '../../shared/proactive/model.ts'
 import { attributesMatch, eventLookup, ruleHolds, rulesHold, siteMatches, timeRulesAt, visitorLookup, type VisitorFacts } from '../../shared/proactive/rules.ts'
 import { parseProactiveBody } from '../../shared/proactive/schema.ts'
 import { matchInPath, parseSelector, type ElementInfo } from '../../shared/proactive/selectors.ts'
+import { SALES_INVITATION } from '../support/proactive.ts'
 
 const visitor: VisitorFacts = {
   url: 'https://shop.test/pricing?plan=pro',
@@ -226,14 +227,7 @@ describe('the daily funnel', () => {
 
 describe('a proactive message as sent by the editor or REST', () => {
   it('takes the issue’s example and fills in the defaults', () => {
-    const r = parseProactiveBody({
-      name: 'Sales invitation',
-      onset: { kind: 'attributes', match: 'all', rules: [{ field: 'url', op: 'contains', value: '/pricing' }, { field: 'timeOnPage', op: '>=', value: 30 }] },
-      message: { fromName: 'Northwind', teamId: null, text: 'Need help choosing?', presentation: 'popup' },
-      routeTo: { teamId: 'sales' },
-      qualify: { workingHours: false, agentAvailability: true, slotsLeft: false },
-      frequency: { per: 'visitor', stopAfterReply: true },
-    })
+    const r = parseProactiveBody(SALES_INVITATION)
     expect(r.ok).toBe(true)
     if (r.ok) expect(r.value.site).toEqual({ all: true, patterns: [] })
     const minimal = parseProactiveBody({ name: 'Cart offer', onset: { kind: 'event', event: { on: 'track', name: 'added_to_cart' }, rules: [{ field: 'payload.value', op: '>', value: 100 }] }, message: { text: 'Free shipping today!' } })
