@@ -111,3 +111,15 @@ export function parseProactiveBody(input: unknown): { ok: true; value: Proactive
   if (r.success) return { ok: true, value: r.data as ProactiveBody }
   return { ok: false, error: describeIssues(r.error), field: r.error.issues[0]?.path.join('.') ?? '' }
 }
+
+/** Every problem of a message, by the field it is about (the path of its first issue there): what the editor shows beside each field. */
+export function checkProactiveBody(input: unknown): { ok: true; value: ProactiveBody } | { ok: false; errors: Record<string, string> } {
+  const r = proactiveBody.safeParse(input)
+  if (r.success) return { ok: true, value: r.data as ProactiveBody }
+  const errors: Record<string, string> = {}
+  for (const issue of r.error.issues) {
+    const field = issue.path.join('.')
+    errors[field] ??= issue.message
+  }
+  return { ok: false, errors }
+}

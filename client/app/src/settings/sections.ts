@@ -2,7 +2,7 @@
  * The sections of the settings page, in the order of its navigation. Each section is its own
  * component in this folder and receives the live settings and templates documents.
  */
-import type { Component } from 'solid-js'
+import { lazy, type Component } from 'solid-js'
 import type { Settings, Template } from '../../../../shared/settings.ts'
 import { AgentsSection } from './AgentsSection.tsx'
 import { BotSection } from './BotSection.tsx'
@@ -43,6 +43,8 @@ export const SECTIONS: Section[] = [
   { id: 'scripts', label: 'Scripts', adminOnly: true, component: ScriptsSection },
   { id: 'widget', label: 'Widget', adminOnly: true, component: WidgetSection },
   { id: 'bot', label: 'Bot', adminOnly: true, component: BotSection },
+  // Its own chunk: the message checks bring the validator, which no other view needs.
+  { id: 'proactive', label: 'Proactive messages', adminOnly: true, component: lazy(() => import('./ProactiveSection.tsx')) },
   { id: 'channels', label: 'Channels', adminOnly: true, component: ChannelsSection },
   { id: 'tags', label: 'Tags', adminOnly: true, component: TagsSection },
   { id: 'templates', label: 'Templates', adminOnly: false, component: TemplatesSection },
