@@ -26,6 +26,8 @@ export function NotesPanel(props: { conversationId: string }) {
 
   let released = false
   let release = () => {}
+  /** Enter was pressed before the notes document had opened (from IndexedDB, a moment): sent once it has. */
+  let sendWhenOpen = false
   void ws.openDocument(notesDocName(props.conversationId)).then((handle) => {
     if (released) return handle.release()
     const arr = notesOf(handle.doc)
@@ -33,6 +35,10 @@ export function NotesPanel(props: { conversationId: string }) {
     arr.observe(read)
     read()
     setDoc(handle.doc)
+    if (sendWhenOpen) {
+      sendWhenOpen = false
+      send()
+    }
     release = () => {
       arr.unobserve(read)
       handle.release()
@@ -74,7 +80,11 @@ export function NotesPanel(props: { conversationId: string }) {
   function send() {
     const d = doc()
     const body = text().trim()
-    if (!d || !body) return
+    if (!body) return
+    if (!d) {
+      sendWhenOpen = true
+      return
+    }
     const id = newId()
     appendOnce(notesOf(d), { id, clientId: id, kind: 'agent', authorId: me.id, authorName: me.name, text: body, at: Date.now(), mentions: mentionedIn(body, colleagues()) })
     setText('')
