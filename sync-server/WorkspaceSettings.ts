@@ -4,6 +4,7 @@ import type { Principal } from '../shared/permissions.ts'
 import { principalOf, readSettings, type Settings } from '../shared/settings.ts'
 import { DEFAULT_WIDGET_CONFIG, readWidgetConfig, type WidgetConfig } from '../shared/widgetConfig.ts'
 import { DEFAULT_BOT_CONFIG, readBotConfig, type BotConfig } from '../shared/bot.ts'
+import { readProactive, type StoredProactive } from '../shared/proactive/documents.ts'
 import type { Room } from './rooms/Room.ts'
 import type { RoomManager } from './rooms/RoomManager.ts'
 import type { AgentRecord } from './store/Store.ts'
@@ -15,6 +16,8 @@ interface Entry {
   widget: WidgetConfig
   /** The bot before routing (settings › bot), read with the rest. */
   bot: BotConfig
+  /** The proactive messages (settings › proactive), read with the rest. */
+  proactive: StoredProactive[]
   /** What permissions depend on (memberships, groups' rights, template editing), to tell when they change. */
   accessKey: string
   /** What the dispatcher reads (the widget's and bot's texts are not), to tell when it changes. */
@@ -48,7 +51,7 @@ export class WorkspaceSettings {
   async get(workspace: string): Promise<Settings> {
     let entry = this.entries.get(workspace)
     if (!entry) {
-      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, bot: DEFAULT_BOT_CONFIG, accessKey: '', routingKey: '' }
+      const e: Entry = { ready: null as unknown as Promise<Room>, settings: null, widget: DEFAULT_WIDGET_CONFIG, bot: DEFAULT_BOT_CONFIG, proactive: [], accessKey: '', routingKey: '' }
       e.ready = this.rooms.hold(workspace, 'settings', { kind: 'settings' }).then((room) => {
         const refresh = () => {
           let next: Settings
@@ -69,6 +72,11 @@ export class WorkspaceSettings {
             e.bot = readBotConfig(room.doc)
           } catch (err) {
             this.log.error({ err, workspace }, 'could not read the bot configuration')
+          }
+          try {
+            e.proactive = readProactive(room.doc)
+          } catch (err) {
+            this.log.error({ err, workspace }, 'could not read the proactive messages')
           }
           const key = accessKeyOf(next)
           const routing = routingKeyOf(next)
@@ -100,6 +108,12 @@ export class WorkspaceSettings {
   async widget(workspace: string): Promise<WidgetConfig> {
     await this.get(workspace)
     return this.entries.get(workspace)?.widget ?? DEFAULT_WIDGET_CONFIG
+  }
+
+  /** The proactive messages of a workspace, drafts too, in the list's order (settings › proactive). */
+  async proactive(workspace: string): Promise<StoredProactive[]> {
+    await this.get(workspace)
+    return this.entries.get(workspace)?.proactive ?? []
   }
 
   /** The bot configuration of a workspace (settings › bot), loading its document on first use. */

@@ -44,3 +44,16 @@ export function removeProactive(doc: Y.Doc, id: string): void {
 
 /** The order a new message takes: after the last. */
 export const nextOrder = (list: readonly StoredProactive[]) => (list.length ? Math.max(...list.map((m) => m.order)) + 1 : 0)
+
+/** What the widget's loader receives of a live message: enough to tell when it matches and to show it; the server keeps the rest (triggers, frequency, routing). */
+export interface LoaderProactive {
+  id: string
+  site: StoredProactive['site']
+  onset: StoredProactive['onset']
+  message: StoredProactive['message']
+}
+
+/** The live messages, in the list's order, as the loader receives them with `/widget/config`; drafts never leave the server. */
+export function loaderProactive(list: readonly StoredProactive[]): LoaderProactive[] {
+  return list.filter((m) => m.status === 'live').map(({ id, site, onset, message }) => ({ id, site, onset, message }))
+}

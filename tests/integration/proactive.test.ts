@@ -80,6 +80,24 @@ describe('proactive messages over REST', () => {
     ])
   })
 
+  it('gives the widget’s loader the live messages only, in the list’s order, without what the server alone decides on', async () => {
+    t = await startServer()
+    const { token } = await login(t.url)
+    const config = async () => ((await (await fetch(`${t.url}/widget/config`)).json()) as { proactive: Record<string, unknown>[] }).proactive
+    expect(await config()).toEqual([])
+    const a = (await call('POST', '/api/proactive', token, example)).body.id as string
+    const b = (await call('POST', '/api/proactive', token, { ...example, name: 'Second', message: { text: 'Still looking?' } })).body.id as string
+    expect(await config()).toEqual([])
+    await call('POST', `/api/proactive/${b}/publish`, token)
+    await call('POST', `/api/proactive/${a}/publish`, token)
+    const live = await config()
+    expect(live.map((m) => m.id)).toEqual([a, b])
+    expect(live[0]).toEqual({ id: a, site: { all: true, patterns: [] }, onset: example.onset, message: example.message })
+    // Un-published: gone from the next page load's config.
+    await call('POST', `/api/proactive/${a}/unpublish`, token)
+    expect((await config()).map((m) => m.id)).toEqual([b])
+  })
+
   it('refuses bad input with the reason, unknown ids with 404, and callers without the settings right', async () => {
     t = await startServer()
     const { token } = await login(t.url)

@@ -6,6 +6,7 @@ import { demoPage } from '../demoPage.ts'
 import { HttpError, sendJson } from '../respond.ts'
 import { route, type Method, type Route } from '../router.ts'
 import type { StaticFiles } from '../StaticFiles.ts'
+import { loaderProactive } from '../../../shared/proactive/documents.ts'
 
 const READ: readonly Method[] = ['GET', 'HEAD']
 
@@ -56,9 +57,11 @@ export function staticRoutes(deps: StaticRoutesDeps): Route[] {
         const workspace = url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE
         if (!/^[A-Za-z0-9_-]{1,64}$/.test(workspace) || !(await deps.accounts.workspace(workspace))) throw new HttpError(404, 'no such workspace')
         const config = publicWidgetConfig(await deps.settings.widget(workspace))
+        // The live proactive messages, for the loader to evaluate on the page (the server decides whether to send).
+        const proactive = loaderProactive(await deps.settings.proactive(workspace))
         res.setHeader('access-control-allow-origin', '*')
         res.setHeader('cache-control', 'no-cache')
-        sendJson(res, 200, { config })
+        sendJson(res, 200, { config, proactive })
       },
     }),
     route({
