@@ -18,8 +18,6 @@ export class SqliteCommits implements CommitWriter {
   private nextSeq = new Map<string, number>()
   private closed = false
   private stmts
-  /** A visitor patch's statement, one per shape (the set of fields it changes). */
-  private patchStatements = new Map<string, Database.Statement>()
 
   constructor(
     private db: Database.Database,
@@ -148,15 +146,11 @@ export class SqliteCommits implements CommitWriter {
   private patchVisitor(workspace: string, p: VisitorPatch): void {
     const fields = patchedFields(p)
     if (!fields.length) return
-    const shape = fields.join(',')
-    let st = this.patchStatements.get(shape)
-    if (!st) {
-      const sets = fields.map((f) =>
-        f === 'fields' ? "fields = json_patch(CASE WHEN json_valid(fields) AND json_type(fields) = 'object' THEN fields ELSE '{}' END, ?)" : `${VISITOR_PATCH_COLUMNS[f][0]} = ?`,
-      )
-      st = this.sql(`UPDATE visitors SET ${sets.join(', ')} WHERE workspace = ? AND id = ?`)
-      this.patchStatements.set(shape, st)
-    }
+    const sets = fields.map((f) =>
+      f === 'fields' ? "fields = json_patch(CASE WHEN json_valid(fields) AND json_type(fields) = 'object' THEN fields ELSE '{}' END, ?)" : `${VISITOR_PATCH_COLUMNS[f][0]} = ?`,
+    )
+    // One text per shape (the fields it sets), prepared once by the store's statement cache.
+    const st = this.sql(`UPDATE visitors SET ${sets.join(', ')} WHERE workspace = ? AND id = ?`)
     st.run(...fields.map((f) => sqliteValue(f, p)), workspace, p.id)
   }
 
