@@ -20,7 +20,7 @@ export class SnoozeClock {
 
   /** Arms the snoozes of a workspace from the store (at start, or on becoming its leader). */
   async start(store: Store, workspace: string): Promise<void> {
-    for (const r of await store.listSnoozed()) if (r.workspace === workspace) this.track(r)
+    for (const r of await store.listSnoozed(workspace)) this.track(r)
   }
 
   /** Follows a conversation's record: armed while it is snoozed, disarmed otherwise. */

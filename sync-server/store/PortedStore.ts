@@ -153,8 +153,8 @@ export abstract class PortedStore implements Store {
   listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]> {
     return this.ports.directory.listConversationsOfVisitor(workspace, visitorId)
   }
-  listSnoozed(): Promise<ConversationRecord[]> {
-    return this.ports.directory.listSnoozed()
+  listSnoozed(workspace?: string): Promise<ConversationRecord[]> {
+    return this.ports.directory.listSnoozed(workspace)
   }
   listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]> {
     return this.ports.directory.listHeldConversations(workspace, agentId)
@@ -165,8 +165,8 @@ export abstract class PortedStore implements Store {
   getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null> {
     return this.ports.directory.getWidgetAck(workspace, visitorId, clientId)
   }
-  listEmailNotices(): Promise<EmailNoticeRecord[]> {
-    return this.ports.directory.listEmailNotices()
+  listEmailNotices(workspace?: string): Promise<EmailNoticeRecord[]> {
+    return this.ports.directory.listEmailNotices(workspace)
   }
   getCommandResult(workspace: string, key: string): Promise<CommandResult | null> {
     return this.ports.directory.getCommandResult(workspace, key)

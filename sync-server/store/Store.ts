@@ -250,10 +250,10 @@ export interface Store {
   getConversation(workspace: string, id: string): Promise<ConversationRecord | null>
   listConversationsOfVisitor(workspace: string, visitorId: string): Promise<ConversationRecord[]>
   getWidgetAck(workspace: string, visitorId: string, clientId: string): Promise<WidgetAckRecord | null>
-  /** Snoozed conversations of every workspace, for the wake-up clock after a start. */
-  listSnoozed(): Promise<ConversationRecord[]>
-  /** Every owed email notice, soonest first (they outlive a restart). */
-  listEmailNotices(): Promise<EmailNoticeRecord[]>
+  /** Snoozed conversations of a workspace (of every one when none is named), for the wake-up clock on leading. */
+  listSnoozed(workspace?: string): Promise<ConversationRecord[]>
+  /** The owed email notices of a workspace (of every one when none is named), soonest first (they outlive a restart). */
+  listEmailNotices(workspace?: string): Promise<EmailNoticeRecord[]>
   getCommandResult(workspace: string, key: string): Promise<CommandResult | null>
   listAgents(workspace: string): Promise<AgentRecord[]>
   /** A conversation's request number: the sequence number of its creation in the event log. */

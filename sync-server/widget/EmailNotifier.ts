@@ -59,9 +59,8 @@ export class EmailNotifier {
   /** Schedules a workspace's notices owed when the server (or the former leader) stopped. */
   async start(workspace: string): Promise<void> {
     if (!this.deps.mailer.enabled) return
-    for (const n of await this.deps.store.listEmailNotices()) {
+    for (const n of await this.deps.store.listEmailNotices(workspace)) {
       if (this.closed) return
-      if (n.workspace !== workspace) continue
       this.restored.add(`${n.workspace}/${n.conversationId}`)
       this.arm(n.workspace, n.conversationId, n.dueAt)
     }

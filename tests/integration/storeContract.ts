@@ -281,6 +281,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       ])
       await store.commit({ workspace: 'w1', emailNotices: [{ conversationId: 'c1', dueAt: null }, { conversationId: 'nope', dueAt: null }] })
       expect((await store.listEmailNotices()).map((n) => `${n.workspace}/${n.conversationId}`)).toEqual(['w1/c2', 'w2/c1'])
+      expect((await store.listEmailNotices('w2')).map((n) => `${n.workspace}/${n.conversationId}`)).toEqual(['w2/c1'])
     })
 
     it('keeps agents unique by email and sessions revocable', async () => {
@@ -429,6 +430,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       })
       await store.commit({ workspace: 'w2', conversations: [rec('c9', { workspace: 'w2', status: 'snoozed', snoozedUntil: 100 })] })
       expect((await store.listSnoozed()).map((c) => [c.workspace, c.id, c.snoozedUntil]).sort()).toEqual([['w1', 'c2', 500], ['w2', 'c9', 100]])
+      expect((await store.listSnoozed('w1')).map((c) => c.id)).toEqual(['c2'])
       expect((await store.listHeldConversations('w1', 'a1')).map((c) => c.id)).toEqual(['c2', 'c1'])
       expect(await store.listHeldConversations('w2', 'a1')).toHaveLength(1)
       expect((await store.getConversation('w1', 'c5'))?.skillId).toBe('s1')

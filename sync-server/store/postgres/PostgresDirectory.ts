@@ -146,8 +146,10 @@ export class PostgresDirectory implements Directory {
     )
   }
 
-  async listSnoozed(): Promise<ConversationRecord[]> {
-    return records.conversations(await this.db.rows('SELECT * FROM conversations WHERE snoozed_until IS NOT NULL ORDER BY snoozed_until'))
+  async listSnoozed(workspace?: string): Promise<ConversationRecord[]> {
+    return records.conversations(
+      await this.db.rows('SELECT * FROM conversations WHERE snoozed_until IS NOT NULL AND ($1::text IS NULL OR workspace = $1) ORDER BY snoozed_until', [workspace ?? null]),
+    )
   }
 
   async listHeldConversations(workspace: string, agentId: string): Promise<ConversationRecord[]> {
@@ -169,8 +171,10 @@ export class PostgresDirectory implements Directory {
     return records.widgetAck(await this.acks.read({ workspace, visitorId, clientId }), visitorId, clientId)
   }
 
-  async listEmailNotices(): Promise<EmailNoticeRecord[]> {
-    return (await this.db.rows('SELECT * FROM email_notices ORDER BY due_at, workspace, conversation_id')).map(records.emailNotice)
+  async listEmailNotices(workspace?: string): Promise<EmailNoticeRecord[]> {
+    return (await this.db.rows('SELECT * FROM email_notices WHERE ($1::text IS NULL OR workspace = $1) ORDER BY due_at, workspace, conversation_id', [workspace ?? null])).map(
+      records.emailNotice,
+    )
   }
 
   async getCommandResult(workspace: string, key: string): Promise<CommandResult | null> {

@@ -101,7 +101,8 @@ export class SqliteDirectory implements Directory {
     return records.conversations(this.all('SELECT * FROM conversations WHERE workspace = ? AND visitor_id = ? ORDER BY created_at', workspace, visitorId))
   }
 
-  async listSnoozed(): Promise<ConversationRecord[]> {
+  async listSnoozed(workspace?: string): Promise<ConversationRecord[]> {
+    if (workspace !== undefined) return records.conversations(this.all('SELECT * FROM conversations WHERE workspace = ? AND snoozed_until IS NOT NULL', workspace))
     return records.conversations(this.all('SELECT * FROM conversations WHERE snoozed_until IS NOT NULL'))
   }
 
@@ -122,7 +123,8 @@ export class SqliteDirectory implements Directory {
     return records.widgetAck(r, visitorId, clientId)
   }
 
-  async listEmailNotices(): Promise<EmailNoticeRecord[]> {
+  async listEmailNotices(workspace?: string): Promise<EmailNoticeRecord[]> {
+    if (workspace !== undefined) return this.all('SELECT * FROM email_notices WHERE workspace = ? ORDER BY due_at', workspace).map(records.emailNotice)
     return this.all('SELECT * FROM email_notices ORDER BY due_at').map(records.emailNotice)
   }
 
