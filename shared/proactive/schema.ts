@@ -5,7 +5,6 @@
  * (it would pull the validator into its bundle).
  */
 import { z } from 'zod'
-import { describeIssues } from '../schemas.ts'
 import { ATTRIBUTE_FIELDS, NUMBER_OPS, OPS, UTM_FIELDS, type ProactiveMessage } from './model.ts'
 import { parseSelector } from './selectors.ts'
 
@@ -105,13 +104,6 @@ export const proactiveBody = z.object({
 
 export type ProactiveBody = Omit<ProactiveMessage, 'id' | 'version' | 'status'>
 
-/** A message as sent, checked: the message with defaults filled in, or the first problems and the field of the first. */
-export function parseProactiveBody(input: unknown): { ok: true; value: ProactiveBody } | { ok: false; error: string; field: string } {
-  const r = proactiveBody.safeParse(input)
-  if (r.success) return { ok: true, value: r.data as ProactiveBody }
-  return { ok: false, error: describeIssues(r.error), field: r.error.issues[0]?.path.join('.') ?? '' }
-}
-
 /** Every problem of a message, by the field it is about (the path of its first issue there): what the editor shows beside each field. */
 export function checkProactiveBody(input: unknown): { ok: true; value: ProactiveBody } | { ok: false; errors: Record<string, string> } {
   const r = proactiveBody.safeParse(input)
@@ -122,4 +114,12 @@ export function checkProactiveBody(input: unknown): { ok: true; value: Proactive
     errors[field] ??= issue.message
   }
   return { ok: false, errors }
+}
+
+/** A message as sent, checked: the message with defaults filled in, or its first problem (`field: reason`) and that field (the REST answer). */
+export function parseProactiveBody(input: unknown): { ok: true; value: ProactiveBody } | { ok: false; error: string; field: string } {
+  const r = checkProactiveBody(input)
+  if (r.ok) return r
+  const [field, reason] = Object.entries(r.errors)[0]!
+  return { ok: false, error: field ? `${field}: ${reason}` : reason, field }
 }
