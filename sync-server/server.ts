@@ -355,7 +355,7 @@ export function createParleyServer(opts: ServerOptions): ParleyServer {
     ...channelRoutes({ channels }),
     ...agentRoutes({ accounts, store, settings, now }),
     ...workspaceRoutes({ accounts }),
-    ...proactiveRoutes({ rooms }),
+    ...proactiveRoutes({ rooms, settings }),
     ...visitorRoutes({ startChat: (agent, visitorId, clientId, text) => widgets!.startChat(agent, visitorId, clientId, text) }),
     ...conversationRoutes({ store, conversations, settings, commands }),
     ...eventRoutes({ store, conversations, settings }),

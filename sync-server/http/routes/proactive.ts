@@ -3,6 +3,7 @@ import { newId } from '../../../shared/id.ts'
 import { nextOrder, putProactive, readProactive, removeProactive, type StoredProactive } from '../../../shared/proactive/documents.ts'
 import { ProactiveLimits, parseProactiveBody } from '../../../shared/proactive/schema.ts'
 import type { RoomManager } from '../../rooms/RoomManager.ts'
+import type { WorkspaceSettings } from '../../WorkspaceSettings.ts'
 import { HttpError, readJson, sendJson } from '../respond.ts'
 import { route, type Route } from '../router.ts'
 
@@ -14,8 +15,8 @@ const ACTION = /^\/api\/proactive\/([A-Za-z0-9_-]{1,64})\/(publish|unpublish)$/
  * workspace's `settings` document, as the admin's editor does (offline there, synced when back):
  * one model, two ways in. A write naming a `version` older than the stored one is refused (409).
  */
-export function proactiveRoutes(deps: { rooms: RoomManager }): Route[] {
-  /** Runs `fn` on the workspace's settings document, held for the call. */
+export function proactiveRoutes(deps: { rooms: RoomManager; settings: WorkspaceSettings }): Route[] {
+  /** Runs `fn` on the workspace's settings document, held for the call: a write decides on what the document holds at that moment. */
   async function withSettings<T>(workspace: string, fn: (list: StoredProactive[], write: (change: (doc: Y.Doc) => void) => Promise<void>) => Promise<T>): Promise<T> {
     const room = await deps.rooms.hold(workspace, 'settings', { kind: 'settings' })
     try {
@@ -50,8 +51,8 @@ export function proactiveRoutes(deps: { rooms: RoomManager }): Route[] {
       path: '/api/proactive',
       right: 'settings',
       async handler({ res, agent }) {
-        const messages = await withSettings(agent.workspace, async (list) => list)
-        sendJson(res, 200, { messages })
+        // Reads take the list the server keeps parsed, re-read on every change of the document.
+        sendJson(res, 200, { messages: await deps.settings.proactive(agent.workspace) })
       },
     }),
     route({
@@ -74,7 +75,7 @@ export function proactiveRoutes(deps: { rooms: RoomManager }): Route[] {
       path: ID,
       right: 'settings',
       async handler({ res, params, agent }) {
-        sendJson(res, 200, await withSettings(agent.workspace, async (list) => find(list, params[0]!)))
+        sendJson(res, 200, find(await deps.settings.proactive(agent.workspace), params[0]!))
       },
     }),
     route({
