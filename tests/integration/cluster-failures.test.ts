@@ -87,6 +87,16 @@ async function wholeLog(url: string, token: string): Promise<LogEvent[]> {
   }
 }
 
+/** Instances a (started first: the leader) and b on a Redis this test owns and may stop; both gone after the test. */
+async function twoOnOwnRedis() {
+  const redis = await startOwnRedis()
+  cleanups.push(() => redis.stop())
+  const cluster = await startCluster(['a', 'b'], { redisUrl: redis.url })
+  cleanups.push(() => cluster.destroy())
+  const [a, b] = cluster.instances
+  return { redis, a: a!, b: b! }
+}
+
 describe('several instances when things fail', () => {
   it('kill -9 of an instance behind HAProxy in the middle of acknowledged traffic: nothing acknowledged lost or doubled, the log gapless, every client back by itself', async () => {
     const cluster = await startCluster(['a', 'b', 'c'])
@@ -155,11 +165,7 @@ describe('several instances when things fail', () => {
   }, 120_000)
 
   it('Redis restarted under traffic: the fan-out resumes and what it lost is read from PostgreSQL', async () => {
-    const redis = await startOwnRedis()
-    cleanups.push(() => redis.stop())
-    const cluster = await startCluster(['a', 'b'], { redisUrl: redis.url })
-    cleanups.push(() => cluster.destroy())
-    const [a, b] = cluster.instances
+    const { redis, a, b } = await twoOnOwnRedis()
     const admin = await login(b!.url)
     const feed = reliableFeed(b!.wsUrl, admin.token)
     cleanups.push(async () => feed.stop())
@@ -200,12 +206,8 @@ describe('several instances when things fail', () => {
   }, 90_000)
 
   it('an instance cut from Redis long enough to be taken for gone logs its agents connected again once it reads the log back', async () => {
-    const redis = await startOwnRedis()
-    cleanups.push(() => redis.stop())
     // A, started first, leads; the agent's app is connected to B.
-    const cluster = await startCluster(['a', 'b'], { redisUrl: redis.url })
-    cleanups.push(() => cluster.destroy())
-    const [a, b] = cluster.instances
+    const { redis, a, b } = await twoOnOwnRedis()
     const admin = await login(b!.url)
     const app = new WebSocket(`${b!.wsUrl}/api/live?token=${encodeURIComponent(admin.token)}&after=0`)
     cleanups.push(async () => app.close())
